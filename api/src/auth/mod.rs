@@ -1,0 +1,7 @@
+//! Identity: password hashing, access tokens and opaque refresh secrets.
+
+pub mod jwt;
+pub mod opaque;
+pub mod password;
+
+pub use jwt::{Claims, JwtKeys};

@@ -1,0 +1,223 @@
+//! The command line: serve, migrate, seed, manage users, print the API spec.
+
+use std::io::{BufRead, IsTerminal};
+use std::time::Duration;
+
+use actix_web::{HttpServer, web};
+use clap::{Parser, Subcommand};
+use secrecy::SecretString;
+
+use crate::auth::{JwtKeys, password};
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::domain::Role;
+use crate::services::users::{self, CreateUser};
+use crate::state::AppState;
+use crate::{demo, server, telemetry};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "delivery-tracker",
+    version,
+    about = "Delivery Plan Tracker: a partnership board's delivery plan as a REST service"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the API.
+    Serve {
+        /// Demo mode: create the database if missing, load the 2022-2025
+        /// strategy when it is empty, and print the demo accounts. Uses
+        /// DEMO_PASSWORD, or a random password, for every demo account.
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
+        demo_password: Option<String>,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Load data into an empty database.
+    Seed {
+        /// The 2022-2025 strategy with its board and demo accounts.
+        #[arg(long, required = true)]
+        demo: bool,
+        #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
+        demo_password: Option<String>,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from USER_PASSWORD or, when
+    /// that is unset, from the first line of standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The organisation's id (required for members).
+        #[arg(long)]
+        organisation_id: Option<uuid::Uuid>,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    text.parse()
+        .map_err(|e: crate::domain::enums::UnknownValue| e.to_string())
+}
+
+pub async fn run(cli: Cli) -> Result<(), BoxError> {
+    let settings = cli.settings;
+    telemetry::init(settings.log_format);
+    match cli.command {
+        Command::Serve {
+            demo,
+            demo_password,
+        } => serve(settings, demo, demo_password).await,
+        Command::Migrate => {
+            let applied = db::migrate(&settings.database_url).await?;
+            println!("applied {} migration(s)", applied.len());
+            Ok(())
+        }
+        Command::Seed { demo_password, .. } => {
+            db::migrate(&settings.database_url).await?;
+            let pool = pool(&settings)?;
+            let password = demo_password.unwrap_or_else(demo::random_password);
+            if demo::load(&pool, &SecretString::from(password.clone())).await? {
+                println!("{}", demo::credentials_table(&password));
+            } else {
+                println!("the database already holds data; nothing was loaded");
+            }
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    organisation_id,
+                },
+        } => {
+            let pool = pool(&settings)?;
+            let password = read_password()?;
+            let input = CreateUser {
+                email,
+                name,
+                role,
+                organisation_id,
+                password,
+            };
+            let user = users::create_from_command_line(&pool, input)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!("created {} ({}) with id {}", user.email, user.role, user.id);
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", server::openapi().to_pretty_json()?);
+            Ok(())
+        }
+    }
+}
+
+/// Spells out an operation's error, with its field errors, for a terminal.
+fn describe(error: &crate::error::AppError) -> String {
+    let problem = error.problem();
+    let mut text = problem.detail;
+    for field in problem.errors.unwrap_or_default() {
+        text.push_str(&format!("\n  {}: {}", field.field, field.message));
+    }
+    text
+}
+
+fn read_password() -> Result<SecretString, BoxError> {
+    if let Ok(password) = std::env::var("USER_PASSWORD") {
+        return Ok(SecretString::from(password));
+    }
+    if std::io::stdin().is_terminal() {
+        eprintln!("password (then Enter):");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(SecretString::from(
+        line.trim_end_matches(['\r', '\n']).to_owned(),
+    ))
+}
+
+fn pool(settings: &Settings) -> Result<Pool, BoxError> {
+    db::pool(
+        &settings.database_url,
+        settings.database_pool_size,
+        Duration::from_millis(settings.database_timeout_ms),
+    )
+}
+
+async fn serve(
+    settings: Settings,
+    demo: bool,
+    demo_password: Option<String>,
+) -> Result<(), BoxError> {
+    let secret = settings.signing_secret(demo)?;
+    if demo && db::create_database_if_missing(&settings.database_url).await? {
+        tracing::info!("created the database");
+    }
+    let applied = db::migrate(&settings.database_url).await?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied migrations");
+    }
+    let pool = pool(&settings)?;
+    if demo {
+        let password = demo_password.unwrap_or_else(demo::random_password);
+        let secret_password = SecretString::from(password.clone());
+        if demo::load(&pool, &secret_password).await? {
+            tracing::info!("loaded the demo data");
+        }
+        demo::reset_passwords(&pool, &secret_password).await?;
+        println!(
+            "\nDelivery Plan Tracker demo on http://{}  (API docs: http://{}/docs/)\n\n{}",
+            settings.bind_addr,
+            settings.bind_addr,
+            demo::credentials_table(&password)
+        );
+    }
+    tokio::task::spawn_blocking(password::warm_up).await?;
+
+    let state = web::Data::new(AppState {
+        pool,
+        jwt: JwtKeys::new(
+            &secret,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            settings.access_token_ttl_secs,
+        ),
+        refresh_ttl_secs: settings.refresh_token_ttl_secs,
+    });
+    let origins = settings.cors_allowed_origins.clone();
+    let mut server =
+        HttpServer::new(move || server::app(state.clone(), origins.clone())).shutdown_timeout(30);
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers);
+    }
+    let server = server.bind(&settings.bind_addr)?;
+    tracing::info!(addr = %settings.bind_addr, "listening");
+    server.run().await?;
+    Ok(())
+}

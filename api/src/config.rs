@@ -1,0 +1,182 @@
+//! Settings, read from environment variables (or the matching flags).
+
+use clap::{Args, ValueEnum};
+
+/// Shortest JWT secret accepted outside demo mode, in bytes.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// PostgreSQL connection URL.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/delivery_tracker",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Most database connections this process holds.
+    #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16)]
+    pub database_pool_size: usize,
+
+    /// How long a request waits for a database connection before answering
+    /// 503, in milliseconds.
+    #[arg(long, env = "DATABASE_TIMEOUT_MS", default_value_t = 3000)]
+    pub database_timeout_ms: u64,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind_addr: String,
+
+    /// HTTP worker threads (default: one per CPU).
+    #[arg(long, env = "WORKERS")]
+    pub workers: Option<usize>,
+
+    /// Secret that signs access tokens; at least 32 bytes. Required except in
+    /// demo mode, where a random one is generated.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// `iss` claim of access tokens.
+    #[arg(long, env = "JWT_ISSUER", default_value = "delivery-tracker")]
+    pub jwt_issuer: String,
+
+    /// `aud` claim of access tokens.
+    #[arg(long, env = "JWT_AUDIENCE", default_value = "delivery-tracker-api")]
+    pub jwt_audience: String,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
+    pub access_token_ttl_secs: i64,
+
+    /// Lifetime of a refresh token, in seconds (each use issues a new one).
+    #[arg(long, env = "REFRESH_TOKEN_TTL_SECS", default_value_t = 14 * 24 * 3600)]
+    pub refresh_token_ttl_secs: i64,
+
+    /// Browser origins allowed to call the API (comma-separated); none when empty.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// Log line format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// Why the service will not start with the settings given.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(
+        "JWT_SECRET is not set; set it to at least {MIN_JWT_SECRET_BYTES} random bytes (for example `openssl rand -base64 48`)"
+    )]
+    MissingJwtSecret,
+    #[error("JWT_SECRET is {0} bytes long; it must be at least {MIN_JWT_SECRET_BYTES} bytes")]
+    ShortJwtSecret(usize),
+    #[error("JWT_SECRET is a placeholder value; generate a random one")]
+    PlaceholderJwtSecret,
+    #[error("{0} must be positive")]
+    NotPositive(&'static str),
+}
+
+impl Settings {
+    /// The secret to sign tokens with, refusing weak ones. In demo mode a
+    /// missing secret is replaced with a random one.
+    pub fn signing_secret(&self, demo: bool) -> Result<Vec<u8>, SettingsError> {
+        for (name, value) in [
+            ("ACCESS_TOKEN_TTL_SECS", self.access_token_ttl_secs),
+            ("REFRESH_TOKEN_TTL_SECS", self.refresh_token_ttl_secs),
+        ] {
+            if value <= 0 {
+                return Err(SettingsError::NotPositive(name));
+            }
+        }
+        match self.jwt_secret.as_deref() {
+            None | Some("") if demo => {
+                let mut secret = vec![0u8; 48];
+                getrandom::fill(&mut secret).expect("operating system randomness");
+                Ok(secret)
+            }
+            None | Some("") => Err(SettingsError::MissingJwtSecret),
+            Some(secret) => check_secret(secret).map(|()| secret.as_bytes().to_vec()),
+        }
+    }
+}
+
+fn check_secret(secret: &str) -> Result<(), SettingsError> {
+    if secret.len() < MIN_JWT_SECRET_BYTES {
+        return Err(SettingsError::ShortJwtSecret(secret.len()));
+    }
+    let lower = secret.to_lowercase();
+    let distinct = {
+        let mut bytes: Vec<u8> = secret.bytes().collect();
+        bytes.sort_unstable();
+        bytes.dedup();
+        bytes.len()
+    };
+    if ["change", "secret", "example", "placeholder"]
+        .iter()
+        .any(|word| lower.contains(word))
+        || distinct < 8
+    {
+        return Err(SettingsError::PlaceholderJwtSecret);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(secret: Option<&str>) -> Settings {
+        let mut settings = Cli::parse_from(["test"]).settings;
+        settings.jwt_secret = secret.map(str::to_owned);
+        settings
+    }
+
+    #[test]
+    fn weak_secrets_are_refused_outside_demo_mode() {
+        assert!(matches!(
+            settings(None).signing_secret(false),
+            Err(SettingsError::MissingJwtSecret)
+        ));
+        assert!(matches!(
+            settings(Some("short")).signing_secret(false),
+            Err(SettingsError::ShortJwtSecret(5))
+        ));
+        assert!(matches!(
+            settings(Some("change-me-change-me-change-me-change-me")).signing_secret(false),
+            Err(SettingsError::PlaceholderJwtSecret)
+        ));
+        assert!(matches!(
+            settings(Some(&"a".repeat(40))).signing_secret(false),
+            Err(SettingsError::PlaceholderJwtSecret)
+        ));
+        let good = "q8Vd2mK0pL7sXr4nT1wZb9cF6hJ3yE5uA0oG";
+        assert_eq!(
+            settings(Some(good)).signing_secret(false).unwrap(),
+            good.as_bytes()
+        );
+    }
+
+    #[test]
+    fn demo_mode_generates_a_secret_when_none_is_set() {
+        let secret = settings(None).signing_secret(true).unwrap();
+        assert_eq!(secret.len(), 48);
+        assert_ne!(secret, settings(None).signing_secret(true).unwrap());
+    }
+}

@@ -1,0 +1,158 @@
+//! PostgreSQL access: the connection pool, embedded migrations, and one
+//! module per stored entity (row types and their queries).
+
+pub mod audit;
+pub mod organisations;
+pub mod refresh_tokens;
+pub mod schema;
+pub mod statements;
+pub mod strategies;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel::Connection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+pub type Conn = AsyncPgConnection;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A pool that gives up waiting for, or opening, a connection after
+/// `timeout`, so that a database outage turns into quick 503s, not hangs.
+pub fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, BoxError> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    Ok(Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(timeout))
+        .create_timeout(Some(timeout))
+        .recycle_timeout(Some(timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()?)
+}
+
+/// Applies pending migrations, returning the versions applied.
+///
+/// Diesel's migration harness is synchronous, so it runs on a blocking thread
+/// over a wrapped async connection.
+pub async fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || -> Result<Vec<String>, BoxError> {
+        let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(&url)?;
+        let applied = conn.run_pending_migrations(MIGRATIONS)?;
+        Ok(applied.iter().map(ToString::to_string).collect())
+    })
+    .await?
+}
+
+/// Splits a connection URL into the URL of the server's `postgres`
+/// maintenance database and the name of the database it points at.
+pub fn split_database_url(url: &str) -> Option<(String, String)> {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://")? + 3;
+    let path_start = authority_start + base[authority_start..].find('/')?;
+    let name = &base[path_start + 1..];
+    if name.is_empty() {
+        return None;
+    }
+    let mut admin = format!("{}/postgres", &base[..path_start]);
+    if let Some(query) = query {
+        admin.push('?');
+        admin.push_str(query);
+    }
+    Some((admin, name.to_owned()))
+}
+
+/// Quotes a database name for use as an SQL identifier.
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    exists: bool,
+}
+
+/// Creates the database `url` points at, if it does not exist yet. Returns
+/// whether it was created.
+pub async fn create_database_if_missing(url: &str) -> Result<bool, BoxError> {
+    let (admin_url, name) = split_database_url(url).ok_or("DATABASE_URL must name a database")?;
+    let mut conn = AsyncPgConnection::establish(&admin_url).await?;
+    let found =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .get_result::<Exists>(&mut conn)
+            .await?;
+    if found.exists {
+        return Ok(false);
+    }
+    diesel::sql_query(format!("CREATE DATABASE {}", quote_identifier(&name)))
+        .execute(&mut conn)
+        .await?;
+    Ok(true)
+}
+
+/// Whether the database answers a trivial query.
+pub async fn ping(pool: &Pool) -> bool {
+    let Ok(mut conn) = pool.get().await else {
+        return false;
+    };
+    diesel::sql_query("SELECT 1")
+        .execute(&mut conn)
+        .await
+        .is_ok()
+}
+
+/// An ILIKE pattern matching `text` anywhere, with its wildcards escaped.
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_split_into_server_and_name() {
+        assert_eq!(
+            split_database_url("postgres://postgres@127.0.0.1:5432/delivery_tracker"),
+            Some((
+                "postgres://postgres@127.0.0.1:5432/postgres".into(),
+                "delivery_tracker".into()
+            ))
+        );
+        assert_eq!(
+            split_database_url("postgres://u:p@db/dt?sslmode=disable"),
+            Some((
+                "postgres://u:p@db/postgres?sslmode=disable".into(),
+                "dt".into()
+            ))
+        );
+        assert_eq!(split_database_url("postgres://db"), None);
+        assert_eq!(split_database_url("postgres://db/"), None);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn identifiers_are_quoted() {
+        assert_eq!(quote_identifier(r#"a"b"#), r#""a""b""#);
+    }
+}

@@ -1,0 +1,145 @@
+//! Ambitions and commitments: the numbered statements of a strategy.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::Conn;
+use super::schema::statements;
+use crate::domain::StatementKind;
+use crate::http::pagination::PageRequest;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = statements, check_for_backend(diesel::pg::Pg))]
+pub struct Statement {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub kind: StatementKind,
+    pub number: i32,
+    pub title: String,
+    pub description: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = statements)]
+pub struct NewStatement {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub kind: StatementKind,
+    pub number: i32,
+    pub title: String,
+    pub description: String,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = statements)]
+pub struct StatementChanges {
+    pub number: Option<i32>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+impl StatementChanges {
+    pub fn is_empty(&self) -> bool {
+        self.number.is_none() && self.title.is_none() && self.description.is_none()
+    }
+}
+
+/// Lists are ordered by number, unique within a strategy and kind.
+pub type StatementKey = i32;
+
+pub async fn list(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    kind: StatementKind,
+    page: &PageRequest<StatementKey>,
+) -> QueryResult<Vec<Statement>> {
+    let mut query = statements::table
+        .filter(statements::strategy_id.eq(strategy_id))
+        .filter(statements::kind.eq(kind))
+        .select(Statement::as_select())
+        .order(statements::number)
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(since) = page.updated_since {
+        query = query.filter(statements::updated_at.ge(since));
+    }
+    if let Some(number) = page.after {
+        query = query.filter(statements::number.gt(number));
+    }
+    query.load(conn).await
+}
+
+/// The statement with this id, only if it is of the given kind.
+pub async fn find(conn: &mut Conn, id: Uuid, kind: StatementKind) -> QueryResult<Statement> {
+    statements::table
+        .find(id)
+        .filter(statements::kind.eq(kind))
+        .select(Statement::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn find_for_update(
+    conn: &mut Conn,
+    id: Uuid,
+    kind: StatementKind,
+) -> QueryResult<Statement> {
+    statements::table
+        .find(id)
+        .filter(statements::kind.eq(kind))
+        .select(Statement::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+/// The number after the highest of this kind in the strategy.
+pub async fn next_number(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    kind: StatementKind,
+) -> QueryResult<i32> {
+    let highest: Option<i32> = statements::table
+        .filter(statements::strategy_id.eq(strategy_id))
+        .filter(statements::kind.eq(kind))
+        .select(diesel::dsl::max(statements::number))
+        .first(conn)
+        .await?;
+    Ok(highest.unwrap_or(0) + 1)
+}
+
+pub async fn insert(conn: &mut Conn, new: &NewStatement) -> QueryResult<Statement> {
+    diesel::insert_into(statements::table)
+        .values(new)
+        .returning(Statement::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update(
+    conn: &mut Conn,
+    id: Uuid,
+    changes: &StatementChanges,
+) -> QueryResult<Statement> {
+    diesel::update(statements::table.find(id))
+        .set((
+            changes,
+            statements::version.eq(statements::version + 1),
+            statements::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Statement::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(statements::table.find(id))
+        .execute(conn)
+        .await
+}

@@ -1,0 +1,218 @@
+//! Strategies and their partner organisations.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::Conn;
+use super::like_pattern;
+use super::organisations::OrganisationRef;
+use super::schema::{organisations, strategies, strategy_partners};
+use crate::domain::StrategyStatus;
+use crate::http::pagination::PageRequest;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = strategies, check_for_backend(diesel::pg::Pg))]
+pub struct Strategy {
+    pub id: Uuid,
+    pub title: String,
+    pub vision: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub status: StrategyStatus,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = strategies)]
+pub struct NewStrategy {
+    pub id: Uuid,
+    pub title: String,
+    pub vision: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub status: StrategyStatus,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = strategies)]
+pub struct StrategyChanges {
+    pub title: Option<String>,
+    pub vision: Option<String>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub status: Option<StrategyStatus>,
+}
+
+impl StrategyChanges {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.vision.is_none()
+            && self.period_start.is_none()
+            && self.period_end.is_none()
+            && self.status.is_none()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct StrategyFilter {
+    pub status: Option<StrategyStatus>,
+    pub partner_id: Option<Uuid>,
+    pub q: Option<String>,
+}
+
+/// Lists are ordered by the start of the period, then id.
+pub type StrategyKey = (NaiveDate, Uuid);
+
+pub async fn list(
+    conn: &mut Conn,
+    filter: &StrategyFilter,
+    page: &PageRequest<StrategyKey>,
+) -> QueryResult<Vec<Strategy>> {
+    let mut query = strategies::table
+        .select(Strategy::as_select())
+        .order((strategies::period_start, strategies::id))
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(strategies::status.eq(status));
+    }
+    if let Some(partner_id) = filter.partner_id {
+        query = query.filter(
+            strategies::id.eq_any(
+                strategy_partners::table
+                    .filter(strategy_partners::organisation_id.eq(partner_id))
+                    .select(strategy_partners::strategy_id),
+            ),
+        );
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(strategies::title.ilike(like_pattern(q)));
+    }
+    if let Some(since) = page.updated_since {
+        query = query.filter(strategies::updated_at.ge(since));
+    }
+    if let Some((start, id)) = &page.after {
+        query = query.filter(
+            strategies::period_start
+                .gt(start)
+                .or(strategies::period_start
+                    .eq(start)
+                    .and(strategies::id.gt(id))),
+        );
+    }
+    query.load(conn).await
+}
+
+pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Strategy> {
+    strategies::table
+        .find(id)
+        .select(Strategy::as_select())
+        .first(conn)
+        .await
+}
+
+/// Locks the strategy row: taken before changing the strategy or numbering
+/// its statements, so concurrent writers queue rather than collide.
+pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Strategy> {
+    strategies::table
+        .find(id)
+        .select(Strategy::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+pub async fn insert(conn: &mut Conn, new: &NewStrategy) -> QueryResult<Strategy> {
+    diesel::insert_into(strategies::table)
+        .values(new)
+        .returning(Strategy::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update(conn: &mut Conn, id: Uuid, changes: &StrategyChanges) -> QueryResult<Strategy> {
+    diesel::update(strategies::table.find(id))
+        .set((
+            changes,
+            strategies::version.eq(strategies::version + 1),
+            strategies::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Strategy::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Marks a strategy changed without changing its own fields (its partners
+/// changed), so its version and ETag move on.
+pub async fn touch(conn: &mut Conn, id: Uuid) -> QueryResult<Strategy> {
+    diesel::update(strategies::table.find(id))
+        .set((
+            strategies::version.eq(strategies::version + 1),
+            strategies::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Strategy::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(strategies::table.find(id))
+        .execute(conn)
+        .await
+}
+
+/// The partners of each of the given strategies, by name.
+pub async fn partners(
+    conn: &mut Conn,
+    strategy_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Vec<OrganisationRef>>> {
+    let rows: Vec<(Uuid, OrganisationRef)> = strategy_partners::table
+        .inner_join(organisations::table)
+        .filter(strategy_partners::strategy_id.eq_any(strategy_ids))
+        .order(organisations::name)
+        .select((strategy_partners::strategy_id, OrganisationRef::as_select()))
+        .load(conn)
+        .await?;
+    let mut by_strategy: HashMap<Uuid, Vec<OrganisationRef>> = HashMap::new();
+    for (strategy_id, org) in rows {
+        by_strategy.entry(strategy_id).or_default().push(org);
+    }
+    Ok(by_strategy)
+}
+
+/// Replaces a strategy's partners with exactly `organisation_ids`.
+pub async fn set_partners(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    organisation_ids: &[Uuid],
+) -> QueryResult<()> {
+    diesel::delete(strategy_partners::table.filter(strategy_partners::strategy_id.eq(strategy_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = organisation_ids
+        .iter()
+        .map(|org| {
+            (
+                strategy_partners::strategy_id.eq(strategy_id),
+                strategy_partners::organisation_id.eq(*org),
+            )
+        })
+        .collect();
+    diesel::insert_into(strategy_partners::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn count(conn: &mut Conn) -> QueryResult<i64> {
+    strategies::table.count().get_result(conn).await
+}

@@ -1,0 +1,130 @@
+//! Closed sets of values stored as text and exchanged as snake_case strings.
+
+/// Declares an enum whose values travel as snake_case strings in JSON and as
+/// text in PostgreSQL (where a CHECK constraint lists the same values).
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            diesel::AsExpression, diesel::FromSqlRow,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::domain::enums::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(crate::domain::enums::UnknownValue {
+                        value: s.to_owned(),
+                        expected: &[$($text),+],
+                    }),
+                }
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    diesel::pg::Pg,
+                >>::from_sql(bytes)?;
+                Ok(text.parse()?)
+            }
+        }
+    };
+}
+
+/// A stored or supplied string that is not one of an enum's values.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown value {value:?}; expected one of {expected:?}")]
+pub struct UnknownValue {
+    pub value: String,
+    pub expected: &'static [&'static str],
+}
+
+text_enum! {
+    /// What a user may do; see the permission table in `permissions`.
+    pub enum Role {
+        /// Sets up strategies, organisations, users and tokens.
+        Admin => "admin",
+        /// Chairs the board: manages actions, challenges updates, closes periods.
+        Chair => "chair",
+        /// A partner organisation's lead: reports on what that organisation owns.
+        Member => "member",
+        /// Reads everything, changes nothing.
+        Viewer => "viewer",
+    }
+}
+
+text_enum! {
+    /// The type of partner an organisation is.
+    pub enum OrganisationKind {
+        Council => "council",
+        DistrictCouncil => "district_council",
+        NhsTrust => "nhs_trust",
+        IntegratedCareBoard => "integrated_care_board",
+        Police => "police",
+        Probation => "probation",
+        College => "college",
+        University => "university",
+        EmployerBody => "employer_body",
+        CareersService => "careers_service",
+        VoluntaryGroup => "voluntary_group",
+        YoungPeoplesVoice => "young_peoples_voice",
+        Other => "other",
+    }
+}
+
+text_enum! {
+    /// Lifecycle of a strategy. Only a draft can be deleted.
+    pub enum StrategyStatus {
+        Draft => "draft",
+        Active => "active",
+        Archived => "archived",
+    }
+}
+
+text_enum! {
+    /// The two kinds of numbered statement a strategy makes.
+    pub enum StatementKind {
+        /// An outcome the partnership aims for ("Is safe and feels safe").
+        Ambition => "ambition",
+        /// A promise made to every child and care leaver.
+        Commitment => "commitment",
+    }
+}

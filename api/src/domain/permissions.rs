@@ -1,0 +1,259 @@
+//! The permission table of the design, as plain functions.
+//!
+//! Every write path calls one of these before touching the database, and the
+//! `allowed_actions` a resource advertises are computed from the same
+//! functions, so what a client is offered and what the server accepts agree.
+
+use uuid::Uuid;
+
+use super::enums::Role;
+
+/// Who is making a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in person.
+    User {
+        id: Uuid,
+        role: Role,
+        organisation_id: Option<Uuid>,
+    },
+    /// Another system holding a read-only API token.
+    System { token_id: Uuid },
+}
+
+impl Actor {
+    fn role(&self) -> Option<Role> {
+        match self {
+            Actor::User { role, .. } => Some(*role),
+            Actor::System { .. } => None,
+        }
+    }
+
+    fn is(&self, wanted: Role) -> bool {
+        self.role() == Some(wanted)
+    }
+
+    /// True for a board member whose organisation is one of `organisations`.
+    fn is_member_of_any(&self, organisations: &[Uuid]) -> bool {
+        match self {
+            Actor::User {
+                role: Role::Member,
+                organisation_id: Some(org),
+                ..
+            } => organisations.contains(org),
+            _ => false,
+        }
+    }
+
+    /// The user's id, when the actor is a person.
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Actor::User { id, .. } => Some(*id),
+            Actor::System { .. } => None,
+        }
+    }
+}
+
+/// Read the plan, updates, pledges and reports: everyone authenticated.
+pub fn can_read(_actor: &Actor) -> bool {
+    true
+}
+
+/// Create or edit strategies, ambitions, commitments and organisations.
+pub fn can_manage_strategy(actor: &Actor) -> bool {
+    actor.is(Role::Admin)
+}
+
+/// Create, re-assign or delete actions.
+pub fn can_manage_actions(actor: &Actor) -> bool {
+    actor.is(Role::Admin) || actor.is(Role::Chair)
+}
+
+/// Edit an action's details and milestones, and post a progress update that
+/// carries a RAG rating: the lead organisation owns the rating.
+pub fn can_edit_action(actor: &Actor, lead_organisation: Uuid) -> bool {
+    actor.is(Role::Admin) || actor.is_member_of_any(&[lead_organisation])
+}
+
+/// Post a progress note without a RAG: the lead and supporting organisations
+/// report, the chair challenges.
+pub fn can_post_note(actor: &Actor, lead_organisation: Uuid, supporting: &[Uuid]) -> bool {
+    actor.is(Role::Admin)
+        || actor.is(Role::Chair)
+        || actor.is_member_of_any(&[lead_organisation])
+        || actor.is_member_of_any(supporting)
+}
+
+/// Write an organisation's pledge against a commitment.
+pub fn can_write_pledge(actor: &Actor, organisation: Uuid) -> bool {
+    actor.is(Role::Admin) || actor.is_member_of_any(&[organisation])
+}
+
+/// Close a reporting period.
+pub fn can_close_period(actor: &Actor) -> bool {
+    actor.is(Role::Admin) || actor.is(Role::Chair)
+}
+
+/// Manage user accounts and system tokens.
+pub fn can_manage_users(actor: &Actor) -> bool {
+    actor.is(Role::Admin)
+}
+
+/// Read the audit log.
+pub fn can_read_audit(actor: &Actor) -> bool {
+    actor.is(Role::Admin) || actor.is(Role::Chair)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The columns of the design's permission table.
+    #[derive(Debug, Clone, Copy)]
+    enum Column {
+        Admin,
+        Chair,
+        MemberOwn,
+        MemberOther,
+        Viewer,
+        System,
+    }
+
+    const COLUMNS: [Column; 6] = [
+        Column::Admin,
+        Column::Chair,
+        Column::MemberOwn,
+        Column::MemberOther,
+        Column::Viewer,
+        Column::System,
+    ];
+
+    fn own_org() -> Uuid {
+        Uuid::from_u128(1)
+    }
+
+    fn actor(column: Column) -> Actor {
+        let user = |role, organisation_id| Actor::User {
+            id: Uuid::from_u128(99),
+            role,
+            organisation_id,
+        };
+        match column {
+            Column::Admin => user(Role::Admin, Some(Uuid::from_u128(50))),
+            Column::Chair => user(Role::Chair, Some(Uuid::from_u128(50))),
+            Column::MemberOwn => user(Role::Member, Some(own_org())),
+            Column::MemberOther => user(Role::Member, Some(Uuid::from_u128(2))),
+            Column::Viewer => user(Role::Viewer, None),
+            Column::System => Actor::System {
+                token_id: Uuid::from_u128(7),
+            },
+        }
+    }
+
+    /// Checks one row of the table: `expected` lists the answer for each column
+    /// in the order admin, chair, member (own), member (other), viewer, system.
+    fn row(capability: &str, check: impl Fn(&Actor) -> bool, expected: [bool; 6]) {
+        for (column, want) in COLUMNS.into_iter().zip(expected) {
+            assert_eq!(
+                check(&actor(column)),
+                want,
+                "{capability}: {column:?} should {}be allowed",
+                if want { "" } else { "not " }
+            );
+        }
+    }
+
+    #[test]
+    fn read_plan_updates_pledges_reports() {
+        row("read", can_read, [true, true, true, true, true, true]);
+    }
+
+    #[test]
+    fn create_or_edit_strategy_ambitions_commitments_organisations() {
+        row(
+            "manage strategy",
+            can_manage_strategy,
+            [true, false, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn create_reassign_or_delete_actions() {
+        row(
+            "manage actions",
+            can_manage_actions,
+            [true, true, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn edit_action_details_milestones_and_post_rated_update() {
+        row(
+            "edit action (lead)",
+            |a| can_edit_action(a, own_org()),
+            [true, false, true, false, false, false],
+        );
+    }
+
+    #[test]
+    fn post_note_without_rag() {
+        row(
+            "post note (own org leads)",
+            |a| can_post_note(a, own_org(), &[]),
+            [true, true, true, false, false, false],
+        );
+        row(
+            "post note (own org supports)",
+            |a| can_post_note(a, Uuid::from_u128(3), &[own_org()]),
+            [true, true, true, false, false, false],
+        );
+    }
+
+    #[test]
+    fn write_pledge() {
+        row(
+            "write pledge",
+            |a| can_write_pledge(a, own_org()),
+            [true, false, true, false, false, false],
+        );
+    }
+
+    #[test]
+    fn close_reporting_period() {
+        row(
+            "close period",
+            can_close_period,
+            [true, true, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn users_and_tokens() {
+        row(
+            "manage users and tokens",
+            can_manage_users,
+            [true, false, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn read_audit_log() {
+        row(
+            "read audit log",
+            can_read_audit,
+            [true, true, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn a_member_without_an_organisation_owns_nothing() {
+        let orphan = Actor::User {
+            id: Uuid::from_u128(5),
+            role: Role::Member,
+            organisation_id: None,
+        };
+        assert!(!can_edit_action(&orphan, own_org()));
+        assert!(!can_write_pledge(&orphan, own_org()));
+        assert!(!can_post_note(&orphan, own_org(), &[own_org()]));
+    }
+}

@@ -1,0 +1,253 @@
+//! The one error type of the service, and its RFC 9457 problem+json form.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::validation::FieldError;
+
+/// Every way a request can fail. Each maps to one HTTP status and a stable
+/// `code` that clients can match on.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the resource has changed since you read it; fetch it again and reapply your change")]
+    PreconditionFailed,
+    #[error("this request must carry an If-Match header with the ETag of the version you read")]
+    PreconditionRequired,
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("too many requests; try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("an unexpected error occurred")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem.
+    #[schema(example = "/problems/validation")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    #[schema(example = "Unprocessable Content")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 422)]
+    pub status: u16,
+    /// What went wrong with this request.
+    #[schema(example = "the request has invalid fields")]
+    pub detail: String,
+    /// A stable machine-readable code.
+    #[schema(example = "validation")]
+    pub code: String,
+    /// For validation problems, each field that is wrong and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+impl AppError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Internal(error.into())
+    }
+
+    /// The stable code carried in the problem document.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::PreconditionFailed => "precondition_failed",
+            AppError::PreconditionRequired => "precondition_required",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
+            AppError::Validation(_) => "validation",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let errors = match self {
+            AppError::Validation(errors) => Some(errors.clone()),
+            _ => None,
+        };
+        Problem {
+            kind: format!("/problems/{}", self.code().replace('_', "-")),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            code: self.code().to_owned(),
+            errors,
+        }
+    }
+}
+
+/// The whole chain of causes, for the log.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Internal(source) => {
+                tracing::error!(error = %chain(source.as_ref()), "request failed")
+            }
+            AppError::Unavailable(source) => {
+                tracing::warn!(error = %chain(source.as_ref()), "database unavailable")
+            }
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        match self {
+            AppError::Unauthorized(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    r#"Bearer realm="delivery-tracker", error="invalid_token""#,
+                ));
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            AppError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        response.body(body)
+    }
+}
+
+/// Human wording for the constraints a client can trip over.
+fn constraint_message(constraint: &str) -> Option<&'static str> {
+    Some(match constraint {
+        "organisations_name_key" => "an organisation with this name already exists",
+        "users_email_key" => "a user with this email already exists",
+        "statements_number_key" => "this strategy already has a statement with that number",
+        "strategies_period_order" => "the period must not end before it starts",
+        "users_member_has_organisation" => "a member must belong to an organisation",
+        _ => return None,
+    })
+}
+
+impl From<DieselError> for AppError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::NotFound => AppError::NotFound("not found".into()),
+            DieselError::DatabaseError(kind, info) => {
+                let known = info.constraint_name().and_then(constraint_message);
+                match (kind, known) {
+                    (DatabaseErrorKind::UniqueViolation, Some(message)) => {
+                        AppError::Conflict(message.into())
+                    }
+                    (DatabaseErrorKind::UniqueViolation, None) => {
+                        AppError::Conflict("this would duplicate an existing record".into())
+                    }
+                    (DatabaseErrorKind::ForeignKeyViolation, _) => AppError::Conflict(
+                        "this record is still referenced by, or refers to, another record".into(),
+                    ),
+                    (DatabaseErrorKind::CheckViolation, Some(message)) => {
+                        AppError::Conflict(message.into())
+                    }
+                    (DatabaseErrorKind::SerializationFailure, _) => AppError::Conflict(
+                        "a concurrent change conflicted with this one; try again".into(),
+                    ),
+                    (DatabaseErrorKind::ClosedConnection, _) => {
+                        AppError::Unavailable(DieselError::DatabaseError(kind, info).into())
+                    }
+                    (kind, _) => AppError::Internal(DieselError::DatabaseError(kind, info).into()),
+                }
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<deadpool::managed::PoolError<diesel_async::pooled_connection::PoolError>> for AppError {
+    fn from(
+        error: deadpool::managed::PoolError<diesel_async::pooled_connection::PoolError>,
+    ) -> Self {
+        AppError::Unavailable(error.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        AppError::internal(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let error = AppError::internal("password_hash column missing in relation users");
+        let problem = error.problem();
+        assert_eq!(problem.status, 500);
+        assert!(!problem.detail.contains("users"));
+    }
+
+    #[test]
+    fn validation_problems_list_fields() {
+        let problem = AppError::validation("title", "must not be blank").problem();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.kind, "/problems/validation");
+        assert_eq!(problem.errors.unwrap()[0].field, "title");
+    }
+}

@@ -1,0 +1,145 @@
+//! The error responses each kind of operation can give, for the OpenAPI
+//! document. Every one is an RFC 9457 problem.
+#![allow(dead_code)] // The variants exist only to describe responses.
+
+use utoipa::IntoResponses;
+
+use crate::error::Problem;
+
+/// Errors of a list.
+#[derive(IntoResponses)]
+pub enum ListErrors {
+    /// A query parameter is malformed (a bad cursor, limit or filter value).
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller may not read this list.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// The parent resource does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// Errors of a read of one resource.
+#[derive(IntoResponses)]
+pub enum ReadErrors {
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller may not read this resource.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such resource.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// Errors of a create.
+#[derive(IntoResponses)]
+pub enum CreateErrors {
+    /// The body is not valid JSON.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller's role or organisation does not allow this.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// The parent resource does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// It would duplicate an existing resource.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// The body is larger than 256 KiB.
+    #[response(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Fields are missing, of the wrong type or invalid; `errors` lists them.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
+/// Errors of a partial update.
+#[derive(IntoResponses)]
+pub enum UpdateErrors {
+    /// The body is not valid JSON, or If-Match is malformed.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller's role or organisation does not allow this.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such resource.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// The change conflicts with other data.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// The resource changed since the version named in If-Match.
+    #[response(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Problem),
+    /// The body is larger than 256 KiB.
+    #[response(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Fields are of the wrong type or invalid; `errors` lists them.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// If-Match is missing.
+    #[response(status = 428, content_type = "application/problem+json")]
+    PreconditionRequired(Problem),
+}
+
+/// Errors of a delete.
+#[derive(IntoResponses)]
+pub enum DeleteErrors {
+    /// If-Match is malformed.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller's role or organisation does not allow this.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such resource.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Other data still depends on it, or its state forbids deletion.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// The resource changed since the version named in If-Match.
+    #[response(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Problem),
+    /// If-Match is missing.
+    #[response(status = 428, content_type = "application/problem+json")]
+    PreconditionRequired(Problem),
+}
+
+/// Errors of the sign-in endpoints.
+#[derive(IntoResponses)]
+pub enum AuthErrors {
+    /// The body is not valid JSON.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// The credentials or token were not accepted.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Fields are missing or of the wrong type.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}

@@ -1,0 +1,53 @@
+//! The OpenAPI document's frame: title, security schemes and tags. Paths
+//! and schemas are collected from the routes as they are registered.
+
+use utoipa::Modify;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::domain::validation::FieldError;
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Delivery Plan Tracker API",
+        description = "A partnership board's strategy, delivery plan and progress reports.\n\n\
+            Sign in with `POST /api/v1/auth/login`, then send the access token as \
+            `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents. \
+            Writes to existing resources need `If-Match` with the ETag you read.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    modifiers(&Security),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "auth", description = "Signing in and out, and your own account"),
+        (name = "organisations", description = "Partner organisations"),
+        (name = "users", description = "User accounts (administrators)"),
+        (name = "strategies", description = "Strategies and their partners"),
+        (name = "ambitions", description = "The outcomes a strategy aims for"),
+        (name = "commitments", description = "The promises a strategy makes"),
+        (name = "health", description = "Probes for orchestrators"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login` (valid 15 minutes by default).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}

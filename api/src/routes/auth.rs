@@ -1,0 +1,103 @@
+//! `/api/v1/auth/*` and `/api/v1/me`
+
+use actix_web::web::{Data, Json};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::AppError;
+use crate::http::docs::{AuthErrors, ReadErrors, UpdateErrors};
+use crate::http::respond_versioned;
+use crate::services::Ctx;
+use crate::services::auth::{
+    self as service, ChangePassword, LoginRequest, RefreshRequest, TokenResponse,
+};
+use crate::services::users::UserView;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(get_me)
+        .service(change_password);
+}
+
+/// Sign in with email and password.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Signed in", body = TokenResponse), AuthErrors),
+)]
+#[post("/auth/login")]
+async fn login(state: Data<AppState>, body: Json<LoginRequest>) -> Result<HttpResponse, AppError> {
+    let tokens = service::login(&state, body.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(tokens))
+}
+
+/// Exchange a refresh token for new tokens. Each refresh token works once;
+/// reusing one signs out every session that grew from the same sign-in.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses((status = 200, description = "New tokens", body = TokenResponse), AuthErrors),
+)]
+#[post("/auth/refresh")]
+async fn refresh(
+    state: Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, AppError> {
+    let tokens = service::refresh(&state, body.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(tokens))
+}
+
+/// Sign out: the refresh token, and every token of its sign-in, stop working.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out"), AuthErrors),
+)]
+#[post("/auth/logout")]
+async fn logout(
+    state: Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, AppError> {
+    service::logout(&state, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user's account.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, description = "The caller's account", body = UserView), ReadErrors),
+    security(("bearer" = [])),
+)]
+#[get("/me")]
+async fn get_me(
+    state: Data<AppState>,
+    ctx: Ctx,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let me = service::me(&state, &ctx).await?;
+    Ok(respond_versioned(&req, me.version, &me))
+}
+
+/// Change your own password. Every session, this one included, ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ChangePassword,
+    responses((status = 204, description = "Changed; sign in again"), UpdateErrors),
+    security(("bearer" = [])),
+)]
+#[post("/me/password")]
+async fn change_password(
+    state: Data<AppState>,
+    ctx: Ctx,
+    body: Json<ChangePassword>,
+) -> Result<HttpResponse, AppError> {
+    service::change_password(&state, &ctx, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,22 @@
+//! HTTP routes: one module per resource. Handlers only extract, call a
+//! service operation, and shape the response.
+
+mod ambitions;
+mod auth;
+mod commitments;
+pub mod health;
+mod organisations;
+mod strategies;
+mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api/v1`.
+pub fn api(cfg: &mut ServiceConfig) {
+    cfg.configure(auth::configure)
+        .configure(organisations::configure)
+        .configure(users::configure)
+        .configure(strategies::configure)
+        .configure(ambitions::configure)
+        .configure(commitments::configure);
+}

@@ -1,0 +1,216 @@
+//! Signing in and out: passwords, access tokens, rotating refresh tokens.
+
+use chrono::{Duration, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::users::{UserView, view};
+use super::{Change, Ctx, audit, missing, validate};
+use crate::auth::{opaque, password};
+use crate::db::Conn;
+use crate::db::refresh_tokens::{self, NewRefreshToken};
+use crate::db::users::{self, User, UserChanges};
+use crate::domain::validation::{PASSWORD_MAX, normalise_email, password_policy};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Prefix that makes a leaked refresh token recognisable to secret scanners.
+const REFRESH_PREFIX: &str = "dtr_";
+
+const BAD_CREDENTIALS: &str = "the email or password is incorrect";
+const BAD_REFRESH: &str = "the refresh token is invalid, expired or already used; sign in again";
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "chair@example.org")]
+    pub email: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    #[schema(value_type = String, format = Password)]
+    pub refresh_token: SecretString,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    #[garde(skip)]
+    #[schema(value_type = String, format = Password)]
+    pub current_password: SecretString,
+    /// 12 to 128 characters.
+    #[garde(custom(password_policy))]
+    #[schema(value_type = String, format = Password)]
+    pub new_password: SecretString,
+}
+
+/// Tokens for a signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer <token>`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    /// Use once with `POST /api/v1/auth/refresh` for new tokens.
+    pub refresh_token: String,
+}
+
+/// Issues an access token and a refresh token in `family` (a new family for
+/// a fresh sign-in).
+async fn issue(
+    conn: &mut Conn,
+    state: &AppState,
+    user: &User,
+    family_id: Uuid,
+) -> Result<TokenResponse, AppError> {
+    let claims = state
+        .jwt
+        .claims_for(user.id, user.role, user.organisation_id);
+    let access_token = state.jwt.sign(&claims).map_err(AppError::internal)?;
+    let (refresh_token, token_hash) = opaque::generate(REFRESH_PREFIX);
+    refresh_tokens::insert(
+        conn,
+        &NewRefreshToken {
+            id: Uuid::now_v7(),
+            family_id,
+            user_id: user.id,
+            token_hash,
+            expires_at: Utc::now() + Duration::seconds(state.refresh_ttl_secs),
+        },
+    )
+    .await?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: state.jwt.ttl_secs,
+        refresh_token,
+    })
+}
+
+/// Signs in with email and password. An unknown email, a wrong password and
+/// a deactivated account get the same answer after the same work.
+pub async fn login(state: &AppState, input: LoginRequest) -> Result<TokenResponse, AppError> {
+    use secrecy::ExposeSecret;
+    // Refuse absurd input before hashing it, so it cannot be used to burn CPU.
+    if input.password.expose_secret().len() > PASSWORD_MAX * 4 || input.email.len() > 254 {
+        return Err(AppError::Unauthorized(BAD_CREDENTIALS.into()));
+    }
+    let mut conn = state.pool.get().await?;
+    let user = users::find_by_email(&mut conn, &normalise_email(&input.email)).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = password::verify(stored, input.password).await?;
+    match user {
+        Some(user) if matches && user.active => {
+            issue(&mut conn, state, &user, Uuid::now_v7()).await
+        }
+        _ => Err(AppError::Unauthorized(BAD_CREDENTIALS.into())),
+    }
+}
+
+/// Exchanges a refresh token for new tokens. Each refresh token works once;
+/// presenting one that was already used revokes every token of its family,
+/// since either the client or a thief is replaying it.
+pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenResponse, AppError> {
+    use secrecy::ExposeSecret;
+    let hash = opaque::digest(input.refresh_token.expose_secret());
+    let mut conn = state.pool.get().await?;
+    let outcome = conn
+        .transaction(async |conn| {
+            let Some(token) = refresh_tokens::find_by_hash_for_update(conn, &hash).await? else {
+                return Ok(Err(BAD_REFRESH));
+            };
+            if token.rotated_at.is_some() {
+                refresh_tokens::revoke_family(conn, token.family_id).await?;
+                return Ok(Err(BAD_REFRESH));
+            }
+            if token.revoked_at.is_some() || token.expires_at <= Utc::now() {
+                return Ok(Err(BAD_REFRESH));
+            }
+            let user = users::find(conn, token.user_id).await?;
+            if !user.active {
+                return Ok(Err(BAD_REFRESH));
+            }
+            refresh_tokens::mark_rotated(conn, token.id).await?;
+            Ok::<_, AppError>(Ok(issue(conn, state, &user, token.family_id).await?))
+        })
+        .await?;
+    // The family revocation above must commit, so the refusal is returned
+    // only after the transaction.
+    outcome.map_err(|message| AppError::Unauthorized(message.into()))
+}
+
+/// Signs out: revokes the refresh token's whole family. Unknown tokens are
+/// ignored, so the answer does not reveal whether a token was valid.
+pub async fn logout(state: &AppState, input: RefreshRequest) -> Result<(), AppError> {
+    use secrecy::ExposeSecret;
+    let hash = opaque::digest(input.refresh_token.expose_secret());
+    let mut conn = state.pool.get().await?;
+    conn.transaction(async |conn| {
+        if let Some(token) = refresh_tokens::find_by_hash_for_update(conn, &hash).await? {
+            refresh_tokens::revoke_family(conn, token.family_id).await?;
+        }
+        Ok::<_, AppError>(())
+    })
+    .await
+}
+
+/// The signed-in user's own account.
+pub async fn me(state: &AppState, ctx: &Ctx) -> Result<UserView, AppError> {
+    let id = ctx
+        .actor
+        .user_id()
+        .ok_or_else(|| AppError::NotFound("system tokens have no user account".into()))?;
+    let mut conn = state.pool.get().await?;
+    let row = users::find(&mut conn, id).await.map_err(missing("user"))?;
+    view(&mut conn, row, &ctx.actor).await
+}
+
+/// Changes the signed-in user's password and ends all their sessions.
+pub async fn change_password(
+    state: &AppState,
+    ctx: &Ctx,
+    input: ChangePassword,
+) -> Result<(), AppError> {
+    validate(&input)?;
+    let id = ctx
+        .actor
+        .user_id()
+        .ok_or_else(|| AppError::Forbidden("system tokens have no password".into()))?;
+    let mut conn = state.pool.get().await?;
+    let user = users::find(&mut conn, id).await.map_err(missing("user"))?;
+    if !password::verify(Some(user.password_hash.clone()), input.current_password).await? {
+        return Err(AppError::validation("current_password", "is incorrect"));
+    }
+    let changes = UserChanges {
+        password_hash: Some(password::hash(input.new_password).await?),
+        ..Default::default()
+    };
+    conn.transaction(async |conn| {
+        let before = users::find_for_update(conn, id).await?;
+        let after = users::update(conn, id, &changes).await?;
+        refresh_tokens::revoke_user(conn, id).await?;
+        audit(
+            conn,
+            ctx,
+            "user",
+            id,
+            Change::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        Ok::<_, AppError>(())
+    })
+    .await
+}

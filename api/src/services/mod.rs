@@ -1,0 +1,133 @@
+//! Domain operations. Each one authorises the caller first, validates its
+//! input, then writes the change and its audit event in one transaction.
+
+pub mod auth;
+pub mod organisations;
+pub mod statements;
+pub mod strategies;
+pub mod users;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use uuid::Uuid;
+
+use crate::db::{self, Conn};
+use crate::domain::Actor;
+use crate::domain::validation::field_errors;
+use crate::error::AppError;
+
+/// The caller of an operation.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    /// Correlates the audit trail with the request log.
+    pub request_id: Option<String>,
+}
+
+/// Fails with 403 unless `allowed`.
+pub fn authorize(allowed: bool, message: &str) -> Result<(), AppError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(message.to_owned()))
+    }
+}
+
+/// Runs garde's rules on a request body.
+pub fn validate<T: garde::Validate<Context = ()>>(input: &T) -> Result<(), AppError> {
+    input
+        .validate()
+        .map_err(|report| AppError::Validation(field_errors(report)))
+}
+
+/// What happened to an entity, for the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub enum Change {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Change {
+    fn as_str(self) -> &'static str {
+        match self {
+            Change::Create => "create",
+            Change::Update => "update",
+            Change::Delete => "delete",
+        }
+    }
+}
+
+/// Records a change in the audit trail, inside the caller's transaction.
+pub async fn audit<T: Serialize>(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    entity: &str,
+    entity_id: Uuid,
+    change: Change,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), AppError> {
+    let actor = ctx.actor.user_id();
+    let event = Event {
+        entity,
+        entity_id,
+        change,
+    };
+    record(conn, actor, ctx.request_id.as_deref(), event, before, after).await
+}
+
+/// What an audit record is about.
+pub struct Event<'a> {
+    pub entity: &'a str,
+    pub entity_id: Uuid,
+    pub change: Change,
+}
+
+/// Records a change made by `actor_user_id`, or from the command line when
+/// there is no signed-in actor.
+pub async fn record<T: Serialize>(
+    conn: &mut Conn,
+    actor_user_id: Option<Uuid>,
+    request_id: Option<&str>,
+    event: Event<'_>,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), AppError> {
+    db::audit::insert(
+        conn,
+        &db::audit::NewAuditEvent {
+            actor_user_id,
+            entity: event.entity,
+            entity_id: event.entity_id,
+            action: event.change.as_str(),
+            before: before.and_then(db::audit::snapshot),
+            after: after.and_then(db::audit::snapshot),
+            request_id,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deserialises a field of a partial update that may be absent (leave as
+/// is), `null` (clear) or a value (set): `None`, `Some(None)`, `Some(Some(v))`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Trims surrounding whitespace from text a client sent.
+pub fn trimmed(text: &str) -> String {
+    text.trim().to_owned()
+}
+
+/// Maps "no row" to a 404 naming what was missing; other errors as usual.
+pub fn missing(what: &'static str) -> impl Fn(diesel::result::Error) -> AppError {
+    move |error| match error {
+        diesel::result::Error::NotFound => AppError::NotFound(format!("no such {what}")),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,216 @@
+//! Partner organisations: read by all, managed by administrators.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate};
+use crate::db::Pool;
+use crate::db::organisations::{
+    self as store, NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter,
+};
+use crate::domain::validation::{NAME_MAX, not_blank, printable};
+use crate::domain::{Actor, OrganisationKind, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+use crate::http::pagination::{Page, PageParams};
+
+const ENTITY: &str = "organisation";
+const FORBIDDEN: &str = "only administrators can change organisations";
+
+/// A partner organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationView {
+    pub id: Uuid,
+    #[schema(example = "Nottinghamshire Police")]
+    pub name: String,
+    #[schema(example = "Police")]
+    pub short_name: Option<String>,
+    pub kind: OrganisationKind,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do with this organisation.
+    #[schema(example = json!(["update", "delete"]))]
+    pub allowed_actions: Vec<&'static str>,
+}
+
+impl OrganisationView {
+    fn new(row: Organisation, actor: &Actor) -> Self {
+        let allowed_actions = if permissions::can_manage_strategy(actor) {
+            vec!["update", "delete"]
+        } else {
+            vec![]
+        };
+        Self {
+            id: row.id,
+            name: row.name,
+            short_name: row.short_name,
+            kind: row.kind,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            allowed_actions,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganisation {
+    #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
+    #[schema(example = "Nottinghamshire Police")]
+    pub name: String,
+    #[garde(length(chars, min = 1, max = 50), custom(not_blank), custom(printable))]
+    #[schema(example = "Police")]
+    pub short_name: Option<String>,
+    #[garde(skip)]
+    pub kind: OrganisationKind,
+}
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganisation {
+    #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
+    pub name: Option<String>,
+    /// `null` removes the short name.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    #[garde(length(chars, min = 1, max = 50), custom(not_blank), custom(printable))]
+    pub short_name: Option<Option<String>>,
+    #[garde(skip)]
+    pub kind: Option<OrganisationKind>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationQuery {
+    /// Only organisations of this kind.
+    pub kind: Option<OrganisationKind>,
+    /// Only organisations whose name contains this text.
+    pub q: Option<String>,
+    /// Only the partners of this strategy.
+    pub strategy_id: Option<Uuid>,
+}
+
+pub async fn list(
+    pool: &Pool,
+    ctx: &Ctx,
+    query: OrganisationQuery,
+    page: &PageParams,
+) -> Result<Page<OrganisationView>, AppError> {
+    let page = page.request()?;
+    let filter = OrganisationFilter {
+        kind: query.kind,
+        q: query.q,
+        strategy_id: query.strategy_id,
+    };
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, &page).await?;
+    Ok(page.page(
+        rows,
+        |row| (row.name.clone(), row.id),
+        |row| OrganisationView::new(row, &ctx.actor),
+    ))
+}
+
+pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<OrganisationView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    Ok(OrganisationView::new(row, &ctx.actor))
+}
+
+pub async fn create(
+    pool: &Pool,
+    ctx: &Ctx,
+    input: CreateOrganisation,
+) -> Result<OrganisationView, AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    validate(&input)?;
+    let new = NewOrganisation {
+        id: Uuid::now_v7(),
+        name: trimmed(&input.name),
+        short_name: input.short_name.as_deref().map(trimmed),
+        kind: input.kind,
+    };
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            let row = store::insert(conn, &new).await?;
+            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            Ok::<_, AppError>(row)
+        })
+        .await?;
+    Ok(OrganisationView::new(row, &ctx.actor))
+}
+
+pub async fn update(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    input: UpdateOrganisation,
+) -> Result<OrganisationView, AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    validate(&input)?;
+    let changes = OrganisationChanges {
+        name: input.name.as_deref().map(trimmed),
+        short_name: input.short_name.map(|s| s.as_deref().map(trimmed)),
+        kind: input.kind,
+    };
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            let before = store::find_for_update(conn, id)
+                .await
+                .map_err(missing(ENTITY))?;
+            check_version(expected_version, before.version)?;
+            if changes.is_empty() {
+                return Ok(before);
+            }
+            let after = store::update(conn, id, &changes).await?;
+            audit(
+                conn,
+                ctx,
+                ENTITY,
+                id,
+                Change::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok::<_, AppError>(after)
+        })
+        .await?;
+    Ok(OrganisationView::new(row, &ctx.actor))
+}
+
+pub async fn delete(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+) -> Result<(), AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    let mut conn = pool.get().await?;
+    conn.transaction(async |conn| {
+        let before = store::find_for_update(conn, id).await.map_err(missing(ENTITY))?;
+        check_version(expected_version, before.version)?;
+        store::delete(conn, id).await.map_err(|error| match AppError::from(error) {
+            AppError::Conflict(_) => AppError::Conflict(
+                "this organisation still has users or is a partner of a strategy; remove those first"
+                    .into(),
+            ),
+            other => other,
+        })?;
+        audit(conn, ctx, ENTITY, id, Change::Delete, Some(&before), None).await?;
+        Ok::<_, AppError>(())
+    })
+    .await
+}

@@ -1,0 +1,244 @@
+//! Ambitions and commitments: the numbered statements of a strategy. Both
+//! kinds behave alike, so one set of operations serves both.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use crate::db::Pool;
+use crate::db::statements::{self as store, NewStatement, Statement, StatementChanges};
+use crate::db::strategies;
+use crate::domain::validation::{TEXT_MAX, TITLE_MAX, not_blank, printable};
+use crate::domain::{Actor, StatementKind, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+use crate::http::pagination::{Page, PageParams};
+
+const FORBIDDEN: &str = "only administrators can change a strategy's ambitions and commitments";
+
+/// An ambition or a commitment of a strategy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementView {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub kind: StatementKind,
+    /// Position within the strategy, from 1.
+    #[schema(example = 1)]
+    pub number: i32,
+    #[schema(example = "Is safe and feels safe")]
+    pub title: String,
+    pub description: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do with this statement.
+    #[schema(example = json!(["update", "delete"]))]
+    pub allowed_actions: Vec<&'static str>,
+}
+
+impl StatementView {
+    fn new(row: Statement, actor: &Actor) -> Self {
+        let allowed_actions = if permissions::can_manage_strategy(actor) {
+            vec!["update", "delete"]
+        } else {
+            vec![]
+        };
+        Self {
+            id: row.id,
+            strategy_id: row.strategy_id,
+            kind: row.kind,
+            number: row.number,
+            title: row.title,
+            description: row.description,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            allowed_actions,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStatement {
+    /// Defaults to one more than the highest number so far.
+    #[garde(range(min = 1, max = 999))]
+    pub number: Option<i32>,
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    #[schema(example = "Is safe and feels safe")]
+    pub title: String,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub description: Option<String>,
+}
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStatement {
+    #[garde(range(min = 1, max = 999))]
+    pub number: Option<i32>,
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    pub title: Option<String>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub description: Option<String>,
+}
+
+pub async fn list(
+    pool: &Pool,
+    ctx: &Ctx,
+    strategy_id: Uuid,
+    kind: StatementKind,
+    page: &PageParams,
+) -> Result<Page<StatementView>, AppError> {
+    let page = page.request()?;
+    let mut conn = pool.get().await?;
+    strategies::find(&mut conn, strategy_id)
+        .await
+        .map_err(missing("strategy"))?;
+    let rows = store::list(&mut conn, strategy_id, kind, &page).await?;
+    Ok(page.page(
+        rows,
+        |row| row.number,
+        |row| StatementView::new(row, &ctx.actor),
+    ))
+}
+
+pub async fn get(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    kind: StatementKind,
+) -> Result<StatementView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id, kind)
+        .await
+        .map_err(missing(kind.as_str()))?;
+    Ok(StatementView::new(row, &ctx.actor))
+}
+
+pub async fn create(
+    pool: &Pool,
+    ctx: &Ctx,
+    strategy_id: Uuid,
+    kind: StatementKind,
+    input: CreateStatement,
+) -> Result<StatementView, AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    validate(&input)?;
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            // Locking the strategy serialises numbering within it.
+            strategies::find_for_update(conn, strategy_id)
+                .await
+                .map_err(missing("strategy"))?;
+            let number = match input.number {
+                Some(number) => number,
+                None => store::next_number(conn, strategy_id, kind).await?,
+            };
+            let new = NewStatement {
+                id: Uuid::now_v7(),
+                strategy_id,
+                kind,
+                number,
+                title: trimmed(&input.title),
+                description: input
+                    .description
+                    .as_deref()
+                    .map(trimmed)
+                    .unwrap_or_default(),
+            };
+            let row = store::insert(conn, &new).await?;
+            audit(
+                conn,
+                ctx,
+                kind.as_str(),
+                row.id,
+                Change::Create,
+                None,
+                Some(&row),
+            )
+            .await?;
+            Ok::<_, AppError>(row)
+        })
+        .await?;
+    Ok(StatementView::new(row, &ctx.actor))
+}
+
+pub async fn update(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    kind: StatementKind,
+    precondition: Precondition,
+    input: UpdateStatement,
+) -> Result<StatementView, AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    validate(&input)?;
+    let changes = StatementChanges {
+        number: input.number,
+        title: input.title.as_deref().map(trimmed),
+        description: input.description.as_deref().map(trimmed),
+    };
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            let before = store::find_for_update(conn, id, kind)
+                .await
+                .map_err(missing(kind.as_str()))?;
+            check_version(expected_version, before.version)?;
+            if changes.is_empty() {
+                return Ok(before);
+            }
+            let after = store::update(conn, id, &changes).await?;
+            audit(
+                conn,
+                ctx,
+                kind.as_str(),
+                id,
+                Change::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok::<_, AppError>(after)
+        })
+        .await?;
+    Ok(StatementView::new(row, &ctx.actor))
+}
+
+pub async fn delete(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    kind: StatementKind,
+    precondition: Precondition,
+) -> Result<(), AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    let mut conn = pool.get().await?;
+    conn.transaction(async |conn| {
+        let before = store::find_for_update(conn, id, kind)
+            .await
+            .map_err(missing(kind.as_str()))?;
+        check_version(expected_version, before.version)?;
+        store::delete(conn, id).await?;
+        audit(
+            conn,
+            ctx,
+            kind.as_str(),
+            id,
+            Change::Delete,
+            Some(&before),
+            None,
+        )
+        .await?;
+        Ok::<_, AppError>(())
+    })
+    .await
+}

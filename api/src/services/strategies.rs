@@ -1,0 +1,343 @@
+//! Strategies and their partner organisations.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use crate::db::Conn;
+use crate::db::Pool;
+use crate::db::organisations::{self, OrganisationRef};
+use crate::db::strategies::{
+    self as store, NewStrategy, Strategy, StrategyChanges, StrategyFilter,
+};
+use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
+use crate::domain::{Actor, StrategyStatus, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+use crate::http::pagination::{Page, PageParams};
+
+const ENTITY: &str = "strategy";
+const FORBIDDEN: &str = "only administrators can change strategies";
+/// Most partners a strategy can list.
+const MAX_PARTNERS: usize = 200;
+
+/// A strategy, with the organisations that are its partners.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StrategyView {
+    pub id: Uuid,
+    #[schema(
+        example = "A Partnership Strategy for Looked After Children and Care Leavers 2022-2025"
+    )]
+    pub title: String,
+    pub vision: String,
+    #[schema(example = "2022-04-01")]
+    pub period_start: NaiveDate,
+    #[schema(example = "2025-03-31")]
+    pub period_end: NaiveDate,
+    pub status: StrategyStatus,
+    /// The board's member organisations, by name.
+    pub partners: Vec<OrganisationRef>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do with this strategy.
+    #[schema(example = json!(["update", "create_ambition", "create_commitment"]))]
+    pub allowed_actions: Vec<&'static str>,
+}
+
+/// What a caller may do with a strategy.
+fn allowed_actions(row: &Strategy, actor: &Actor) -> Vec<&'static str> {
+    let mut allowed = Vec::new();
+    if permissions::can_manage_strategy(actor) {
+        allowed.extend(["update", "create_ambition", "create_commitment"]);
+        if row.status == StrategyStatus::Draft {
+            allowed.push("delete");
+        }
+    }
+    allowed
+}
+
+impl StrategyView {
+    fn new(row: Strategy, partners: Vec<OrganisationRef>, actor: &Actor) -> Self {
+        let allowed_actions = allowed_actions(&row, actor);
+        Self {
+            id: row.id,
+            title: row.title,
+            vision: row.vision,
+            period_start: row.period_start,
+            period_end: row.period_end,
+            status: row.status,
+            partners,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            allowed_actions,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStrategy {
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    pub title: String,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub vision: Option<String>,
+    #[garde(skip)]
+    #[schema(example = "2022-04-01")]
+    pub period_start: NaiveDate,
+    #[garde(skip)]
+    #[schema(example = "2025-03-31")]
+    pub period_end: NaiveDate,
+    /// Defaults to `draft`.
+    #[garde(skip)]
+    pub status: Option<StrategyStatus>,
+    /// The partner organisations.
+    #[garde(length(max = MAX_PARTNERS))]
+    pub partner_ids: Option<Vec<Uuid>>,
+}
+
+/// Fields to change; absent fields stay as they are. `partner_ids`, when
+/// given, replaces the whole list of partners.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStrategy {
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    pub title: Option<String>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub vision: Option<String>,
+    #[garde(skip)]
+    pub period_start: Option<NaiveDate>,
+    #[garde(skip)]
+    pub period_end: Option<NaiveDate>,
+    #[garde(skip)]
+    pub status: Option<StrategyStatus>,
+    #[garde(length(max = MAX_PARTNERS))]
+    pub partner_ids: Option<Vec<Uuid>>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StrategyQuery {
+    pub status: Option<StrategyStatus>,
+    /// Only strategies this organisation is a partner of.
+    pub partner_id: Option<Uuid>,
+    /// Only strategies whose title contains this text.
+    pub q: Option<String>,
+}
+
+/// The period must run forwards and within plausible years.
+fn check_period(start: NaiveDate, end: NaiveDate) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    for (field, date) in [("period_start", start), ("period_end", end)] {
+        if !(1900..=2200).contains(&date.year()) {
+            errors.push(FieldError::new(
+                field,
+                "must be a year between 1900 and 2200",
+            ));
+        }
+    }
+    if end < start {
+        errors.push(FieldError::new(
+            "period_end",
+            "must not be before period_start",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Every partner id must name an organisation.
+async fn check_partners(conn: &mut Conn, ids: &[Uuid]) -> Result<(), AppError> {
+    let found = organisations::refs(conn, ids).await?;
+    let errors: Vec<FieldError> = ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| !found.contains_key(id))
+        .map(|(i, _)| FieldError::new(format!("partner_ids[{i}]"), "no organisation has this id"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+async fn views(
+    conn: &mut Conn,
+    rows: Vec<Strategy>,
+    actor: &Actor,
+) -> Result<Vec<StrategyView>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
+    let mut partners = store::partners(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let orgs = partners.remove(&row.id).unwrap_or_default();
+            StrategyView::new(row, orgs, actor)
+        })
+        .collect())
+}
+
+async fn view(conn: &mut Conn, row: Strategy, actor: &Actor) -> Result<StrategyView, AppError> {
+    Ok(views(conn, vec![row], actor).await?.remove(0))
+}
+
+pub async fn list(
+    pool: &Pool,
+    ctx: &Ctx,
+    query: StrategyQuery,
+    page: &PageParams,
+) -> Result<Page<StrategyView>, AppError> {
+    let page = page.request()?;
+    let filter = StrategyFilter {
+        status: query.status,
+        partner_id: query.partner_id,
+        q: query.q,
+    };
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, &page).await?;
+    let next = page.page(rows, |row| (row.period_start, row.id), |row| row);
+    Ok(Page {
+        items: views(&mut conn, next.items, &ctx.actor).await?,
+        next_cursor: next.next_cursor,
+    })
+}
+
+pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<StrategyView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    view(&mut conn, row, &ctx.actor).await
+}
+
+pub async fn create(
+    pool: &Pool,
+    ctx: &Ctx,
+    input: CreateStrategy,
+) -> Result<StrategyView, AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    validate(&input)?;
+    check_period(input.period_start, input.period_end)?;
+    let partner_ids = input.partner_ids.unwrap_or_default();
+    let new = NewStrategy {
+        id: Uuid::now_v7(),
+        title: trimmed(&input.title),
+        vision: input.vision.as_deref().map(trimmed).unwrap_or_default(),
+        period_start: input.period_start,
+        period_end: input.period_end,
+        status: input.status.unwrap_or(StrategyStatus::Draft),
+    };
+    let mut conn = pool.get().await?;
+    check_partners(&mut conn, &partner_ids).await?;
+    let row = conn
+        .transaction(async |conn| {
+            let row = store::insert(conn, &new).await?;
+            store::set_partners(conn, row.id, &partner_ids).await?;
+            let after = view(conn, row, &ctx.actor).await?;
+            audit(
+                conn,
+                ctx,
+                ENTITY,
+                after.id,
+                Change::Create,
+                None,
+                Some(&after),
+            )
+            .await?;
+            Ok::<_, AppError>(after)
+        })
+        .await?;
+    Ok(row)
+}
+
+pub async fn update(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    input: UpdateStrategy,
+) -> Result<StrategyView, AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    validate(&input)?;
+    let changes = StrategyChanges {
+        title: input.title.as_deref().map(trimmed),
+        vision: input.vision.as_deref().map(trimmed),
+        period_start: input.period_start,
+        period_end: input.period_end,
+        status: input.status,
+    };
+    let mut conn = pool.get().await?;
+    if let Some(ids) = &input.partner_ids {
+        check_partners(&mut conn, ids).await?;
+    }
+    conn.transaction(async |conn| {
+        let row = store::find_for_update(conn, id)
+            .await
+            .map_err(missing(ENTITY))?;
+        check_version(expected_version, row.version)?;
+        if changes.is_empty() && input.partner_ids.is_none() {
+            return view(conn, row, &ctx.actor).await;
+        }
+        check_period(
+            changes.period_start.unwrap_or(row.period_start),
+            changes.period_end.unwrap_or(row.period_end),
+        )?;
+        let before = view(conn, row, &ctx.actor).await?;
+        let row = if changes.is_empty() {
+            store::touch(conn, id).await?
+        } else {
+            store::update(conn, id, &changes).await?
+        };
+        if let Some(ids) = &input.partner_ids {
+            store::set_partners(conn, id, ids).await?;
+        }
+        let after = view(conn, row, &ctx.actor).await?;
+        audit(
+            conn,
+            ctx,
+            ENTITY,
+            id,
+            Change::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        Ok::<_, AppError>(after)
+    })
+    .await
+}
+
+pub async fn delete(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+) -> Result<(), AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    let mut conn = pool.get().await?;
+    conn.transaction(async |conn| {
+        let row = store::find_for_update(conn, id)
+            .await
+            .map_err(missing(ENTITY))?;
+        check_version(expected_version, row.version)?;
+        if row.status != StrategyStatus::Draft {
+            return Err(AppError::Conflict(
+                "only a draft strategy can be deleted; archive this one instead".into(),
+            ));
+        }
+        let before = view(conn, row, &ctx.actor).await?;
+        store::delete(conn, id).await?;
+        audit(conn, ctx, ENTITY, id, Change::Delete, Some(&before), None).await?;
+        Ok::<_, AppError>(())
+    })
+    .await
+}

@@ -1,0 +1,307 @@
+//! User accounts, managed by administrators.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{Change, Ctx, Event, audit, authorize, missing, nullable, record, trimmed, validate};
+use crate::auth::password;
+use crate::db::Pool;
+use crate::db::organisations::{self as organisations, OrganisationRef};
+use crate::db::users::{self as store, NewUser, User, UserChanges, UserFilter};
+use crate::db::{Conn, refresh_tokens};
+use crate::domain::validation::{NAME_MAX, normalise_email, not_blank, password_policy, printable};
+use crate::domain::{Actor, Role, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+use crate::http::pagination::{Page, PageParams};
+
+const ENTITY: &str = "user";
+const FORBIDDEN: &str = "only administrators can manage users";
+
+/// A user account. Personal data is limited to name, email and organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    #[schema(example = "police@example.org")]
+    pub email: String,
+    #[schema(example = "Board member, Nottinghamshire Police")]
+    pub name: String,
+    pub role: Role,
+    pub organisation: Option<OrganisationRef>,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do with this account.
+    #[schema(example = json!(["update"]))]
+    pub allowed_actions: Vec<&'static str>,
+}
+
+impl UserView {
+    pub(crate) fn new(row: User, organisation: Option<OrganisationRef>, actor: &Actor) -> Self {
+        let allowed_actions = if permissions::can_manage_users(actor) {
+            vec!["update"]
+        } else {
+            vec![]
+        };
+        Self {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            role: row.role,
+            organisation,
+            active: row.active,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            allowed_actions,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    #[garde(email, length(max = 254))]
+    #[schema(example = "police@example.org")]
+    pub email: String,
+    #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
+    pub name: String,
+    #[garde(skip)]
+    pub role: Role,
+    /// Required for members; optional for other roles.
+    #[garde(skip)]
+    pub organisation_id: Option<Uuid>,
+    /// The initial password, 12 to 128 characters.
+    #[garde(custom(password_policy))]
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+/// Fields to change; absent fields stay as they are. Deactivating a user,
+/// or changing their password, role or organisation, ends their sessions.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
+    pub name: Option<String>,
+    #[garde(skip)]
+    pub role: Option<Role>,
+    /// `null` removes the organisation (not allowed for members).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    #[garde(skip)]
+    pub organisation_id: Option<Option<Uuid>>,
+    #[garde(skip)]
+    pub active: Option<bool>,
+    /// A new password, 12 to 128 characters.
+    #[garde(inner(custom(password_policy)))]
+    #[schema(value_type = Option<String>, format = Password)]
+    pub password: Option<SecretString>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    pub role: Option<Role>,
+    pub organisation_id: Option<Uuid>,
+    pub active: Option<bool>,
+    /// Only users whose name or email contains this text.
+    pub q: Option<String>,
+}
+
+/// Builds views for rows, naming their organisations with one query.
+pub(crate) async fn views(
+    conn: &mut Conn,
+    rows: Vec<User>,
+    actor: &Actor,
+) -> Result<Vec<UserView>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().filter_map(|u| u.organisation_id).collect();
+    let names: HashMap<Uuid, OrganisationRef> = organisations::refs(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let org = row.organisation_id.and_then(|id| names.get(&id).cloned());
+            UserView::new(row, org, actor)
+        })
+        .collect())
+}
+
+pub(crate) async fn view(conn: &mut Conn, row: User, actor: &Actor) -> Result<UserView, AppError> {
+    Ok(views(conn, vec![row], actor).await?.remove(0))
+}
+
+pub async fn list(
+    pool: &Pool,
+    ctx: &Ctx,
+    query: UserQuery,
+    page: &PageParams,
+) -> Result<Page<UserView>, AppError> {
+    authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
+    let page = page.request()?;
+    let filter = UserFilter {
+        role: query.role,
+        organisation_id: query.organisation_id,
+        active: query.active,
+        q: query.q,
+    };
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, &page).await?;
+    let next = page.page(rows, |row| row.email.clone(), |row| row);
+    Ok(Page {
+        items: views(&mut conn, next.items, &ctx.actor).await?,
+        next_cursor: next.next_cursor,
+    })
+}
+
+pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<UserView, AppError> {
+    authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    view(&mut conn, row, &ctx.actor).await
+}
+
+/// Checks the role and organisation a user would end up with.
+async fn check_membership(
+    conn: &mut Conn,
+    role: Role,
+    organisation_id: Option<Uuid>,
+) -> Result<(), AppError> {
+    match organisation_id {
+        None if role == Role::Member => Err(AppError::validation(
+            "organisation_id",
+            "a member must belong to an organisation",
+        )),
+        None => Ok(()),
+        Some(id) => match organisations::find(conn, id).await {
+            Ok(_) => Ok(()),
+            Err(diesel::result::Error::NotFound) => Err(AppError::validation(
+                "organisation_id",
+                "no organisation has this id",
+            )),
+            Err(other) => Err(other.into()),
+        },
+    }
+}
+
+/// Checks a new account and hashes its password.
+async fn new_user(conn: &mut Conn, input: CreateUser) -> Result<NewUser, AppError> {
+    validate(&input)?;
+    check_membership(conn, input.role, input.organisation_id).await?;
+    Ok(NewUser {
+        id: Uuid::now_v7(),
+        email: normalise_email(&input.email),
+        name: trimmed(&input.name),
+        role: input.role,
+        organisation_id: input.organisation_id,
+        password_hash: password::hash(input.password).await?,
+    })
+}
+
+pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateUser) -> Result<UserView, AppError> {
+    authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
+    let mut conn = pool.get().await?;
+    let new = new_user(&mut conn, input).await?;
+    let row = conn
+        .transaction(async |conn| {
+            let row = store::insert(conn, &new).await?;
+            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            Ok::<_, AppError>(row)
+        })
+        .await?;
+    view(&mut conn, row, &ctx.actor).await
+}
+
+/// Creates an account from the server's command line, where nobody is
+/// signed in: how the first administrator comes to exist.
+pub async fn create_from_command_line(pool: &Pool, input: CreateUser) -> Result<User, AppError> {
+    let mut conn = pool.get().await?;
+    let new = new_user(&mut conn, input).await?;
+    conn.transaction(async |conn| {
+        let row = store::insert(conn, &new).await?;
+        let event = Event {
+            entity: ENTITY,
+            entity_id: row.id,
+            change: Change::Create,
+        };
+        record(conn, None, Some("command-line"), event, None, Some(&row)).await?;
+        Ok::<_, AppError>(row)
+    })
+    .await
+}
+
+pub async fn update(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    input: UpdateUser,
+) -> Result<UserView, AppError> {
+    authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    validate(&input)?;
+    let password_hash = match input.password {
+        Some(password) => Some(password::hash(password).await?),
+        None => None,
+    };
+    let changes = UserChanges {
+        name: input.name.as_deref().map(trimmed),
+        role: input.role,
+        organisation_id: input.organisation_id,
+        active: input.active,
+        password_hash,
+    };
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            let before = store::find_for_update(conn, id)
+                .await
+                .map_err(missing(ENTITY))?;
+            check_version(expected_version, before.version)?;
+            if changes.is_empty() {
+                return Ok(before);
+            }
+            let role = changes.role.unwrap_or(before.role);
+            let organisation_id = changes.organisation_id.unwrap_or(before.organisation_id);
+            let active = changes.active.unwrap_or(before.active);
+            check_membership(conn, role, organisation_id).await?;
+            let still_admin = role == Role::Admin && active;
+            if before.role == Role::Admin
+                && before.active
+                && !still_admin
+                && store::other_active_admins(conn, id).await?.is_empty()
+            {
+                return Err(AppError::Conflict(
+                    "this is the last active administrator; appoint another first".into(),
+                ));
+            }
+            let after = store::update(conn, id, &changes).await?;
+            let ends_sessions = !after.active
+                || changes.password_hash.is_some()
+                || after.role != before.role
+                || after.organisation_id != before.organisation_id;
+            if ends_sessions {
+                refresh_tokens::revoke_user(conn, id).await?;
+            }
+            audit(
+                conn,
+                ctx,
+                ENTITY,
+                id,
+                Change::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok::<_, AppError>(after)
+        })
+        .await?;
+    view(&mut conn, row, &ctx.actor).await
+}

@@ -1,0 +1,11 @@
+//! What every request handler shares.
+
+use crate::auth::JwtKeys;
+use crate::db::Pool;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub jwt: JwtKeys,
+    /// Lifetime of a refresh token, in seconds.
+    pub refresh_ttl_secs: i64,
+}
