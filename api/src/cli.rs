@@ -11,6 +11,7 @@ use crate::auth::{JwtKeys, password};
 use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Role;
+use crate::domain::validation::PASSWORD_MIN;
 use crate::services::users::{self, CreateUser};
 use crate::state::AppState;
 use crate::{demo, server, telemetry};
@@ -97,9 +98,9 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             Ok(())
         }
         Command::Seed { demo_password, .. } => {
+            let password = demo_password_or_random(demo_password)?;
             db::migrate(&settings.database_url).await?;
             let pool = pool(&settings)?;
-            let password = demo_password.unwrap_or_else(demo::random_password);
             if demo::load(&pool, &SecretString::from(password.clone())).await? {
                 println!("{}", demo::credentials_table(&password));
             } else {
@@ -148,6 +149,17 @@ fn describe(error: &crate::error::AppError) -> String {
     text
 }
 
+/// DEMO_PASSWORD when set (and long enough), otherwise a random password.
+fn demo_password_or_random(given: Option<String>) -> Result<String, BoxError> {
+    match given.filter(|p| !p.is_empty()) {
+        None => Ok(demo::random_password()),
+        Some(p) if p.chars().count() < PASSWORD_MIN => {
+            Err(format!("DEMO_PASSWORD must be at least {PASSWORD_MIN} characters").into())
+        }
+        Some(p) => Ok(p),
+    }
+}
+
 fn read_password() -> Result<SecretString, BoxError> {
     if let Ok(password) = std::env::var("USER_PASSWORD") {
         return Ok(SecretString::from(password));
@@ -176,6 +188,11 @@ async fn serve(
     demo_password: Option<String>,
 ) -> Result<(), BoxError> {
     let secret = settings.signing_secret(demo)?;
+    let demo_password = if demo {
+        Some(demo_password_or_random(demo_password)?)
+    } else {
+        None
+    };
     if demo && db::create_database_if_missing(&settings.database_url).await? {
         tracing::info!("created the database");
     }
@@ -184,8 +201,7 @@ async fn serve(
         tracing::info!(count = applied.len(), "applied migrations");
     }
     let pool = pool(&settings)?;
-    if demo {
-        let password = demo_password.unwrap_or_else(demo::random_password);
+    if let Some(password) = demo_password {
         let secret_password = SecretString::from(password.clone());
         if demo::load(&pool, &secret_password).await? {
             tracing::info!("loaded the demo data");

@@ -1,1 +1,12 @@
+//! Tests of the service through its HTTP API, as a client uses it.
 
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod health;
+mod migrations;
+mod openapi;
+mod organisations;
+mod strategies;
+mod users;

@@ -1,0 +1,397 @@
+//! The test harness: each test gets the real application, served over HTTP
+//! on a free port, backed by its own PostgreSQL database cloned from a
+//! template that is migrated (and, for most tests, loaded with the demo
+//! data) once per build.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_web::dev::ServerHandle;
+use actix_web::{HttpServer, web};
+use awc::ClientRequest;
+use awc::http::StatusCode;
+use delivery_tracker::auth::JwtKeys;
+use delivery_tracker::db::{self, Pool, quote_identifier, split_database_url};
+use delivery_tracker::demo;
+use delivery_tracker::server;
+use delivery_tracker::state::AppState;
+use diesel::QueryableByName;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use secrecy::SecretString;
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+/// The password of every demo account in tests.
+pub const PASSWORD: &str = "correct-horse-battery-staple";
+pub const ISSUER: &str = "delivery-tracker";
+pub const AUDIENCE: &str = "delivery-tracker-api";
+
+/// The server the tests use; its `postgres` database administers the rest.
+fn server_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn database_url(name: &str) -> String {
+    let (admin, _) = split_database_url(&server_url()).expect("TEST_DATABASE_URL names a database");
+    let at = admin.rfind("/postgres").expect("maintenance database path");
+    format!(
+        "{}/{name}{}",
+        &admin[..at],
+        &admin[at + "/postgres".len()..]
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    /// Migrated, empty.
+    Migrated,
+    /// Migrated, with the demo data.
+    Demo,
+}
+
+/// Identifies this build of the test binary, so templates are rebuilt
+/// whenever the code that fills them changes.
+fn build_id() -> String {
+    let exe = std::env::current_exe().expect("test binary path");
+    let meta = std::fs::metadata(exe).expect("test binary metadata");
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    format!("{:x}{:x}", modified, meta.len())
+}
+
+fn template_name(template: Template) -> String {
+    let kind = match template {
+        Template::Migrated => "migrated",
+        Template::Demo => "demo",
+    };
+    format!("dpt_tpl_{}_{kind}", build_id())
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+async fn admin_connection() -> AsyncPgConnection {
+    AsyncPgConnection::establish(&server_url())
+        .await
+        .expect("PostgreSQL is running (see README: Running the tests)")
+}
+
+async fn exec(conn: &mut AsyncPgConnection, sql: &str) {
+    diesel::sql_query(sql)
+        .execute(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
+    !diesel::sql_query("SELECT datname AS name FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .load::<Name>(conn)
+        .await
+        .expect("query pg_database")
+        .is_empty()
+}
+
+/// Builds both templates once per build, under an advisory lock so that
+/// parallel test processes do not race. Templates of earlier builds, and
+/// test databases left behind by crashed runs, are dropped on the way.
+async fn ensure_templates() {
+    static READY: OnceCell<()> = OnceCell::const_new();
+    READY
+        .get_or_init(|| async {
+            let mut conn = admin_connection().await;
+            exec(&mut conn, "SELECT pg_advisory_lock(727274)").await;
+            if !database_exists(&mut conn, &template_name(Template::Demo)).await {
+                drop_stale(&mut conn).await;
+                for template in [Template::Migrated, Template::Demo] {
+                    build_template(&mut conn, template).await;
+                }
+            }
+            exec(&mut conn, "SELECT pg_advisory_unlock(727274)").await;
+        })
+        .await;
+}
+
+async fn drop_stale(conn: &mut AsyncPgConnection) {
+    let cutoff = now_secs() - 3600;
+    let names = diesel::sql_query(
+        "SELECT datname AS name FROM pg_database WHERE datname LIKE 'dpt\\_tpl\\_%' OR datname LIKE 'dpt\\_test\\_%'",
+    )
+    .load::<Name>(conn)
+    .await
+    .expect("list test databases");
+    for Name { name } in names {
+        let stale_test = name
+            .strip_prefix("dpt_test_")
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|ts| ts.parse::<u64>().ok())
+            .is_some_and(|ts| ts < cutoff);
+        if name.starts_with("dpt_tpl_") || stale_test {
+            exec(
+                conn,
+                &format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    quote_identifier(&name)
+                ),
+            )
+            .await;
+        }
+    }
+}
+
+async fn build_template(conn: &mut AsyncPgConnection, template: Template) {
+    let name = template_name(template);
+    // Built under a temporary name and renamed when complete, so a template
+    // that exists is always whole.
+    let building = format!("{name}_building");
+    exec(
+        conn,
+        &format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_identifier(&building)
+        ),
+    )
+    .await;
+    exec(
+        conn,
+        &format!("CREATE DATABASE {}", quote_identifier(&building)),
+    )
+    .await;
+    let url = database_url(&building);
+    db::migrate(&url).await.expect("migrations apply");
+    if template == Template::Demo {
+        let pool = db::pool(&url, 2, Duration::from_secs(10)).expect("pool");
+        demo::load(&pool, &SecretString::from(PASSWORD))
+            .await
+            .expect("demo data loads");
+        pool.close();
+    }
+    exec(
+        conn,
+        &format!(
+            "ALTER DATABASE {} RENAME TO {}",
+            quote_identifier(&building),
+            quote_identifier(&name)
+        ),
+    )
+    .await;
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
+/// A running application with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub client: awc::Client,
+    pub pool: Pool,
+    pub jwt_secret: Vec<u8>,
+    database: String,
+    server: ServerHandle,
+}
+
+impl TestApp {
+    /// An application over the demo data.
+    pub async fn spawn() -> Self {
+        Self::spawn_from(Template::Demo).await
+    }
+
+    /// An application over an empty, migrated database.
+    pub async fn spawn_empty() -> Self {
+        Self::spawn_from(Template::Migrated).await
+    }
+
+    async fn spawn_from(template: Template) -> Self {
+        ensure_templates().await;
+        let database = format!("dpt_test_{}_{}", now_secs(), uuid::Uuid::new_v4().simple());
+        let mut conn = admin_connection().await;
+        exec(
+            &mut conn,
+            &format!(
+                "CREATE DATABASE {} TEMPLATE {}",
+                quote_identifier(&database),
+                quote_identifier(&template_name(template))
+            ),
+        )
+        .await;
+        let pool = db::pool(&database_url(&database), 8, Duration::from_secs(5)).expect("pool");
+        let jwt_secret = b"test-signing-key-0123456789abcdefghijklmnop".to_vec();
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
+            refresh_ttl_secs: 3600,
+        });
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = listener.local_addr().unwrap().port();
+        let server = HttpServer::new(move || {
+            server::app(state.clone(), vec!["https://board.example.org".into()])
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .expect("listen")
+        .run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client: awc::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .disable_redirects()
+                .finish(),
+            pool,
+            jwt_secret,
+            database,
+            server: handle,
+        }
+    }
+
+    /// The connection URL of this test's database.
+    pub fn database_url(&self) -> String {
+        database_url(&self.database)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn get(&self, path: &str) -> ClientRequest {
+        self.client.get(self.url(path))
+    }
+
+    pub fn post(&self, path: &str) -> ClientRequest {
+        self.client.post(self.url(path))
+    }
+
+    pub fn patch(&self, path: &str) -> ClientRequest {
+        self.client.patch(self.url(path))
+    }
+
+    pub fn delete(&self, path: &str) -> ClientRequest {
+        self.client.delete(self.url(path))
+    }
+
+    /// Signs in and returns the whole token response.
+    pub async fn login_response(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        let mut response = self
+            .post("/api/v1/auth/login")
+            .send_json(&serde_json::json!({ "email": email, "password": password }))
+            .await
+            .expect("login request");
+        let body = response.json::<Value>().await.unwrap_or(Value::Null);
+        (response.status(), body)
+    }
+
+    /// Signs in as a demo account and returns its access token.
+    pub async fn token(&self, email: &str) -> String {
+        let (status, body) = self.login_response(email, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "login as {email}: {body}");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.token(demo::ADMIN_EMAIL).await
+    }
+
+    /// Runs a scalar count query against this test's database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.pool.get().await.expect("connection");
+        diesel::sql_query(format!("SELECT ({sql})::bigint AS n"))
+            .get_result::<Count>(&mut conn)
+            .await
+            .expect("count query")
+            .n
+    }
+
+    /// The id of the demo strategy.
+    pub async fn demo_strategy(&self, token: &str) -> Value {
+        let body = self.read(token, "/api/v1/strategies").await;
+        body["items"][0].clone()
+    }
+
+    /// GETs a path, expecting 200, and returns the JSON body.
+    pub async fn read(&self, token: &str, path: &str) -> Value {
+        let mut response = self
+            .get(path)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response
+            .json::<Value>()
+            .limit(4 << 20)
+            .await
+            .expect("json body")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.server.stop(false));
+        self.pool.close();
+        let database = self.database.clone();
+        // Drop cannot await; a short-lived runtime on another thread removes
+        // the database (FORCE ends any connection still open).
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut conn = admin_connection().await;
+                let _ = diesel::sql_query(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    quote_identifier(&database)
+                ))
+                .execute(&mut conn)
+                .await;
+            });
+        })
+        .join();
+    }
+}
+
+/// Reads a response as a problem document, checking its media type.
+pub async fn problem(
+    mut response: awc::ClientResponse<
+        impl futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+        + Unpin,
+    >,
+) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        content_type,
+        "application/problem+json",
+        "status {}",
+        response.status()
+    );
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(
+        body["status"].as_u64(),
+        Some(response.status().as_u16() as u64)
+    );
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}
