@@ -11,7 +11,7 @@ pub mod users;
 
 use std::time::Duration;
 
-use diesel::Connection;
+use diesel::{Connection, QueryResult};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -88,18 +88,27 @@ struct Exists {
 pub async fn create_database_if_missing(url: &str) -> Result<bool, BoxError> {
     let (admin_url, name) = split_database_url(url).ok_or("DATABASE_URL must name a database")?;
     let mut conn = AsyncPgConnection::establish(&admin_url).await?;
-    let found =
-        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-            .bind::<diesel::sql_types::Text, _>(&name)
-            .get_result::<Exists>(&mut conn)
-            .await?;
-    if found.exists {
+    if database_exists(&mut conn, &name).await? {
         return Ok(false);
     }
-    diesel::sql_query(format!("CREATE DATABASE {}", quote_identifier(&name)))
+    match diesel::sql_query(format!("CREATE DATABASE {}", quote_identifier(&name)))
         .execute(&mut conn)
-        .await?;
-    Ok(true)
+        .await
+    {
+        Ok(_) => Ok(true),
+        // Another process created it meanwhile.
+        Err(_) if database_exists(&mut conn, &name).await? => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<bool> {
+    let found =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<diesel::sql_types::Text, _>(name)
+            .get_result::<Exists>(conn)
+            .await?;
+    Ok(found.exists)
 }
 
 /// Whether the database answers a trivial query.
