@@ -45,7 +45,7 @@ pub enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
-    /// Load data into an empty database.
+    /// Load data into an empty database (created if missing).
     Seed {
         /// The 2022-2025 strategy with its board and demo accounts.
         #[arg(long, required = true)]
@@ -99,6 +99,7 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
         }
         Command::Seed { demo_password, .. } => {
             let password = demo_password_or_random(demo_password)?;
+            db::create_database_if_missing(&settings.database_url).await?;
             db::migrate(&settings.database_url).await?;
             let pool = pool(&settings)?;
             if demo::load(&pool, &SecretString::from(password.clone())).await? {

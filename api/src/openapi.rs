@@ -27,6 +27,11 @@ use crate::error::Problem;
         (name = "strategies", description = "Strategies and their partners"),
         (name = "ambitions", description = "The outcomes a strategy aims for"),
         (name = "commitments", description = "The promises a strategy makes"),
+        (name = "actions", description = "The delivery plan's actions and the RAG scale"),
+        (name = "progress updates", description = "Reports on actions (append-only)"),
+        (name = "milestones", description = "Dated steps of actions"),
+        (name = "pledges", description = "Organisations' pledges against commitments"),
+        (name = "audit", description = "Who changed what, and when"),
         (name = "health", description = "Probes for orchestrators"),
     )
 )]

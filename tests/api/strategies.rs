@@ -235,38 +235,86 @@ async fn updates_need_the_current_version() {
 async fn changing_partners_is_versioned_and_audited() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let strategy = app.demo_strategy(&admin).await;
-    let id = strategy["id"].as_str().unwrap();
-    let keep: Vec<Value> = strategy["partners"].as_array().unwrap()[..3]
+    let demo = app.demo_strategy(&admin).await;
+    let partners: Vec<Value> = demo["partners"]
+        .as_array()
+        .unwrap()
         .iter()
         .map(|p| p["id"].clone())
         .collect();
+    let mut created = app
+        .post("/api/v1/strategies")
+        .bearer_auth(&admin)
+        .send_json(&json!({
+            "title": "Safeguarding Partnership Plan",
+            "period_start": "2026-04-01",
+            "period_end": "2027-03-31",
+            "partner_ids": partners[..3],
+        }))
+        .await
+        .unwrap();
+    let strategy: Value = created.json().await.unwrap();
+    let id = strategy["id"].as_str().unwrap();
+    assert_eq!(strategy["partners"].as_array().unwrap().len(), 3);
+
     let mut response = app
         .patch(&format!("/api/v1/strategies/{id}"))
         .bearer_auth(&admin)
-        .insert_header(("If-Match", format!("\"{}\"", strategy["version"])))
-        .send_json(&json!({ "partner_ids": keep }))
+        .insert_header(("If-Match", "\"1\""))
+        .send_json(&json!({ "partner_ids": partners[..2] }))
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let updated: Value = response.json().await.unwrap();
-    assert_eq!(updated["partners"].as_array().unwrap().len(), 3);
+    assert_eq!(updated["partners"].as_array().unwrap().len(), 2);
+    assert_eq!(updated["version"], 2);
     assert_eq!(
-        updated["version"],
-        strategy["version"].as_i64().unwrap() + 1
+        app.count(&format!(
+            "SELECT count(*) FROM audit_events WHERE entity = 'strategy' AND entity_id = '{id}' AND action = 'update' \
+             AND jsonb_array_length(before->'partners') = 3 AND jsonb_array_length(after->'partners') = 2"
+        ))
+        .await,
+        1
     );
 
     let unknown = app
         .patch(&format!("/api/v1/strategies/{id}"))
         .bearer_auth(&admin)
-        .insert_header(("If-Match", format!("\"{}\"", updated["version"])))
-        .send_json(&json!({ "partner_ids": [keep[0], uuid::Uuid::now_v7()] }))
+        .insert_header(("If-Match", "\"2\""))
+        .send_json(&json!({ "partner_ids": [partners[0], uuid::Uuid::now_v7()] }))
         .await
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         problem(unknown).await["errors"][0]["field"],
         "partner_ids[1]"
+    );
+}
+
+#[actix_web::test]
+async fn organisations_with_work_in_a_strategy_stay_its_partners() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let demo = app.demo_strategy(&admin).await;
+    let response = app
+        .patch(&format!(
+            "/api/v1/strategies/{}",
+            demo["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&admin)
+        .insert_header(("If-Match", format!("\"{}\"", demo["version"])))
+        .send_json(&json!({ "partner_ids": [demo["partners"][0]["id"]] }))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let detail = problem(response).await["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(detail.contains("Nottinghamshire Police"), "{detail}");
+    assert_eq!(
+        app.count("SELECT count(*) FROM strategy_partners").await,
+        12
     );
 }
 

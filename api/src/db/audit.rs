@@ -1,5 +1,6 @@
 //! The audit trail: one row per change, written in the changing transaction.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
@@ -7,6 +8,7 @@ use uuid::Uuid;
 
 use super::Conn;
 use super::schema::audit_events;
+use crate::http::pagination::PageRequest;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_events)]
@@ -30,4 +32,60 @@ pub async fn insert(conn: &mut Conn, event: &NewAuditEvent<'_>) -> QueryResult<u
 /// A row's state for the audit record.
 pub fn snapshot<T: Serialize>(row: &T) -> Option<serde_json::Value> {
     serde_json::to_value(row).ok()
+}
+
+/// A recorded change.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = audit_events, check_for_backend(diesel::pg::Pg))]
+pub struct AuditEvent {
+    pub id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_user_id: Option<Uuid>,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub action: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Newest first; the cursor is the last id seen.
+pub async fn list(
+    conn: &mut Conn,
+    filter: &AuditFilter,
+    page: &PageRequest<i64>,
+) -> QueryResult<Vec<AuditEvent>> {
+    let mut query = audit_events::table
+        .select(AuditEvent::as_select())
+        .order(audit_events::id.desc())
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(entity) = &filter.entity {
+        query = query.filter(audit_events::entity.eq(entity));
+    }
+    if let Some(id) = filter.entity_id {
+        query = query.filter(audit_events::entity_id.eq(id));
+    }
+    if let Some(id) = filter.actor_id {
+        query = query.filter(audit_events::actor_user_id.eq(id));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_events::occurred_at.ge(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_events::occurred_at.lt(until));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(audit_events::id.lt(after));
+    }
+    query.load(conn).await
 }

@@ -1,8 +1,12 @@
 //! PostgreSQL access: the connection pool, embedded migrations, and one
 //! module per stored entity (row types and their queries).
 
+pub mod actions;
 pub mod audit;
+pub mod milestones;
 pub mod organisations;
+pub mod pledges;
+pub mod progress_updates;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod statements;
@@ -120,6 +124,15 @@ pub async fn ping(pool: &Pool) -> bool {
         .execute(&mut conn)
         .await
         .is_ok()
+}
+
+/// Groups `(key, value)` rows by key, keeping their order within a key.
+pub fn group<T>(rows: Vec<(uuid::Uuid, T)>) -> std::collections::HashMap<uuid::Uuid, Vec<T>> {
+    let mut grouped: std::collections::HashMap<uuid::Uuid, Vec<T>> = Default::default();
+    for (key, value) in rows {
+        grouped.entry(key).or_default().push(value);
+    }
+    grouped
 }
 
 /// An ILIKE pattern matching `text` anywhere, with its wildcards escaped.

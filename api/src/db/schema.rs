@@ -97,12 +97,139 @@ diesel::joinable!(strategy_partners -> organisations (organisation_id));
 diesel::joinable!(statements -> strategies (strategy_id));
 diesel::joinable!(audit_events -> users (actor_user_id));
 
+diesel::table! {
+    actions (id) {
+        id -> Uuid,
+        strategy_id -> Uuid,
+        reference -> Text,
+        title -> Text,
+        description -> Text,
+        lead_organisation_id -> Uuid,
+        start_date -> Nullable<Date>,
+        target_date -> Nullable<Date>,
+        rag -> Text,
+        rag_since -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    action_supporters (action_id, organisation_id) {
+        action_id -> Uuid,
+        organisation_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    action_statements (action_id, statement_id) {
+        action_id -> Uuid,
+        statement_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> Uuid,
+        action_id -> Uuid,
+        title -> Text,
+        baseline_due -> Date,
+        due_date -> Date,
+        completed_on -> Nullable<Date>,
+        note -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    milestone_reschedules (id) {
+        id -> Int8,
+        milestone_id -> Uuid,
+        from_date -> Date,
+        to_date -> Date,
+        reason -> Text,
+        changed_by -> Nullable<Uuid>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    progress_updates (id) {
+        id -> Uuid,
+        action_id -> Uuid,
+        author_id -> Uuid,
+        organisation_id -> Nullable<Uuid>,
+        kind -> Text,
+        rag -> Nullable<Text>,
+        commentary -> Text,
+        progress -> Text,
+        impact -> Text,
+        next_steps -> Text,
+        risks -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    pledges (id) {
+        id -> Uuid,
+        strategy_id -> Uuid,
+        organisation_id -> Uuid,
+        commitment_id -> Uuid,
+        commitment_kind -> Text,
+        text -> Text,
+        rag -> Text,
+        updated_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    pledge_versions (id) {
+        id -> Int8,
+        pledge_id -> Uuid,
+        version -> Int4,
+        text -> Text,
+        rag -> Text,
+        changed_by -> Nullable<Uuid>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(actions -> strategies (strategy_id));
+diesel::joinable!(actions -> organisations (lead_organisation_id));
+diesel::joinable!(action_supporters -> actions (action_id));
+diesel::joinable!(action_supporters -> organisations (organisation_id));
+diesel::joinable!(action_statements -> actions (action_id));
+diesel::joinable!(action_statements -> statements (statement_id));
+diesel::joinable!(milestones -> actions (action_id));
+diesel::joinable!(milestone_reschedules -> milestones (milestone_id));
+diesel::joinable!(progress_updates -> actions (action_id));
+diesel::joinable!(progress_updates -> users (author_id));
+diesel::joinable!(pledges -> strategies (strategy_id));
+diesel::joinable!(pledges -> organisations (organisation_id));
+diesel::joinable!(pledges -> statements (commitment_id));
+diesel::joinable!(pledge_versions -> pledges (pledge_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    actions,
+    action_supporters,
+    action_statements,
+    milestones,
+    milestone_reschedules,
+    progress_updates,
+    pledges,
+    pledge_versions,
     organisations,
     users,
-    refresh_tokens,
     strategies,
-    strategy_partners,
     statements,
+    strategy_partners,
+    refresh_tokens,
     audit_events,
 );

@@ -143,3 +143,27 @@ pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
         .execute(conn)
         .await
 }
+
+/// A statement as an action or pledge names it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = statements, check_for_backend(diesel::pg::Pg))]
+pub struct StatementRef {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub kind: StatementKind,
+    #[schema(example = 1)]
+    pub number: i32,
+    #[schema(example = "Is safe and feels safe")]
+    pub title: String,
+    #[serde(skip)]
+    pub strategy_id: Uuid,
+}
+
+/// The statements with these ids, whatever their kind or strategy.
+pub async fn refs(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<Vec<StatementRef>> {
+    statements::table
+        .filter(statements::id.eq_any(ids))
+        .select(StatementRef::as_select())
+        .load(conn)
+        .await
+}

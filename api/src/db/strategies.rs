@@ -180,11 +180,7 @@ pub async fn partners(
         .select((strategy_partners::strategy_id, OrganisationRef::as_select()))
         .load(conn)
         .await?;
-    let mut by_strategy: HashMap<Uuid, Vec<OrganisationRef>> = HashMap::new();
-    for (strategy_id, org) in rows {
-        by_strategy.entry(strategy_id).or_default().push(org);
-    }
-    Ok(by_strategy)
+    Ok(super::group(rows))
 }
 
 /// Replaces a strategy's partners with exactly `organisation_ids`.

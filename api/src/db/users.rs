@@ -177,3 +177,28 @@ pub async fn set_password_hash(conn: &mut Conn, email: &str, hash: &str) -> Quer
         .execute(conn)
         .await
 }
+
+/// A user as other resources name them.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct UserRef {
+    pub id: Uuid,
+    #[schema(example = "Board Member, Police")]
+    pub name: String,
+}
+
+/// The named references of the given users, keyed by id.
+pub async fn refs(
+    conn: &mut Conn,
+    ids: &[Uuid],
+) -> QueryResult<std::collections::HashMap<Uuid, UserRef>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<UserRef> = users::table
+        .filter(users::id.eq_any(ids))
+        .select(UserRef::as_select())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}

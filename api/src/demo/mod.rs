@@ -3,7 +3,10 @@
 //! organisations and one account for each role and partner.
 //!
 //! Everything is created through the same operations the API uses, as the
-//! demo administrator, so it is validated and audited like any other change.
+//! demo administrator, chair and members, so it is validated and audited like
+//! any other change.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use secrecy::SecretString;
@@ -19,6 +22,8 @@ use crate::services::organisations::{self, CreateOrganisation};
 use crate::services::statements::{self, CreateStatement};
 use crate::services::strategies::{self, CreateStrategy};
 use crate::services::users::{self, CreateUser};
+
+mod delivery;
 
 const PLAN: &str = include_str!("strategy_2022_25.json");
 
@@ -172,9 +177,10 @@ pub async fn load(pool: &Pool, password: &SecretString) -> Result<bool, AppError
         },
     )
     .await?;
-    for (kind, items) in [
-        (StatementKind::Ambition, plan.ambitions),
-        (StatementKind::Commitment, plan.commitments),
+    let mut numbered = [HashMap::new(), HashMap::new()];
+    for (index, kind, items) in [
+        (0, StatementKind::Ambition, plan.ambitions),
+        (1, StatementKind::Commitment, plan.commitments),
     ] {
         for item in items {
             let description = Some(item.description).filter(|d| !d.is_empty());
@@ -183,24 +189,47 @@ pub async fn load(pool: &Pool, password: &SecretString) -> Result<bool, AppError
                 title: item.title,
                 description,
             };
-            statements::create(pool, &ctx, strategy.id, kind, input).await?;
+            let created = statements::create(pool, &ctx, strategy.id, kind, input).await?;
+            numbered[index].insert(created.number, created.id);
         }
     }
+    let [ambitions, commitments] = numbered;
 
+    let mut chair = None;
+    let mut members = HashMap::new();
     for account in accounts.iter().skip(1) {
-        users::create(
+        let organisation_id = account.organisation.as_deref().and_then(organisation_id);
+        let user = users::create(
             pool,
             &ctx,
             CreateUser {
                 email: account.email.clone(),
                 name: account.name.clone(),
                 role: account.role,
-                organisation_id: account.organisation.as_deref().and_then(organisation_id),
+                organisation_id,
                 password: password.clone(),
             },
         )
         .await?;
+        let user_ctx = delivery::ctx(user.id, account.role, organisation_id);
+        match account.role {
+            Role::Chair => chair = Some(user_ctx),
+            Role::Member => {
+                let slug = account.email.trim_end_matches("@example.org").to_owned();
+                let org = organisation_id.expect("members belong to an organisation");
+                members.insert(slug, (user_ctx, org));
+            }
+            _ => {}
+        }
     }
+    let cast = delivery::Cast {
+        strategy_id: strategy.id,
+        chair: chair.expect("the demo has a chair"),
+        members,
+        ambitions,
+        commitments,
+    };
+    delivery::load(pool, &cast).await?;
     Ok(true)
 }
 

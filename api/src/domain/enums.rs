@@ -128,3 +128,31 @@ text_enum! {
         Commitment => "commitment",
     }
 }
+
+text_enum! {
+    /// The board's BRAG scale.
+    pub enum Rag {
+        /// Off track: needs the board's help.
+        Red => "red",
+        /// At risk: recoverable by the owner.
+        Amber => "amber",
+        /// On track.
+        Green => "green",
+        /// Complete.
+        Blue => "blue",
+        /// No rating given yet.
+        NotRated => "not_rated",
+    }
+}
+
+text_enum! {
+    /// What a progress update is.
+    pub enum UpdateKind {
+        /// A report that rates the action (from its lead organisation).
+        Update => "update",
+        /// A report without a rating (from the lead or a supporting organisation).
+        Note => "note",
+        /// The chair's challenge to the action's owners.
+        Challenge => "challenge",
+    }
+}

@@ -3,8 +3,10 @@
 
 #[macro_use]
 pub mod enums;
+pub mod delivery;
 pub mod permissions;
+pub mod rag;
 pub mod validation;
 
-pub use enums::{OrganisationKind, Role, StatementKind, StrategyStatus};
+pub use enums::{OrganisationKind, Rag, Role, StatementKind, StrategyStatus, UpdateKind};
 pub use permissions::Actor;

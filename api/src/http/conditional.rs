@@ -38,11 +38,28 @@ pub fn expected_version(req: &HttpRequest) -> Result<i32, AppError> {
 /// The version a write is based on, read from `If-Match`. Extraction never
 /// fails: the operation asks for the version after it has authorised the
 /// caller, so a caller without permission learns that first.
-pub struct Precondition(Result<i32, AppError>);
+pub struct Precondition(Option<Result<i32, AppError>>);
 
 impl Precondition {
+    /// A precondition on `version`, for callers inside the service.
+    pub fn assume(version: i32) -> Self {
+        Precondition(Some(Ok(version)))
+    }
+
+    /// No precondition, for callers inside the service.
+    pub fn none() -> Self {
+        Precondition(None)
+    }
+
+    /// The version named; 428 when the header is missing.
     pub fn version(self) -> Result<i32, AppError> {
-        self.0
+        self.0.unwrap_or(Err(AppError::PreconditionRequired))
+    }
+
+    /// The version named, if the client sent one (for writes where it is
+    /// optional).
+    pub fn optional(self) -> Result<Option<i32>, AppError> {
+        self.0.transpose()
     }
 }
 
@@ -51,7 +68,8 @@ impl FromRequest for Precondition {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Precondition(expected_version(req))))
+        let present = req.headers().contains_key(header::IF_MATCH);
+        ready(Ok(Precondition(present.then(|| expected_version(req)))))
     }
 }
 

@@ -54,6 +54,15 @@ impl PageParams {
 }
 
 impl<K> PageRequest<K> {
+    /// The first `limit` items, for internal callers.
+    pub fn first(limit: i64) -> Self {
+        PageRequest {
+            limit,
+            after: None,
+            updated_since: None,
+        }
+    }
+
     /// Rows to fetch: one more than the page, to learn whether another follows.
     pub fn fetch(&self) -> i64 {
         self.limit + 1

@@ -1,6 +1,6 @@
 //! `/api/v1/auth/*` and `/api/v1/me`
 
-use actix_web::web::{Data, Json};
+use actix_web::web::{Data, Json, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -11,6 +11,7 @@ use crate::services::Ctx;
 use crate::services::auth::{
     self as service, ChangePassword, LoginRequest, RefreshRequest, TokenResponse,
 };
+use crate::services::portfolio::{self, Portfolio, PortfolioQuery};
 use crate::services::users::UserView;
 use crate::state::AppState;
 
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(refresh)
         .service(logout)
         .service(get_me)
+        .service(get_portfolio)
         .service(change_password);
 }
 
@@ -100,4 +102,22 @@ async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     service::change_password(&state, &ctx, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Your organisation's work in one call: the actions it leads or supports,
+/// each with its latest update and milestones, and its pledges.
+#[utoipa::path(
+    tag = "auth",
+    params(PortfolioQuery),
+    responses((status = 200, description = "The caller's organisation's actions and pledges", body = Portfolio), ReadErrors),
+    security(("bearer" = [])),
+)]
+#[get("/me/portfolio")]
+async fn get_portfolio(
+    state: Data<AppState>,
+    ctx: Ctx,
+    query: Query<PortfolioQuery>,
+) -> Result<HttpResponse, AppError> {
+    let portfolio = portfolio::mine(&state.pool, &ctx, query.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(portfolio))
 }

@@ -1,11 +1,16 @@
 //! HTTP routes: one module per resource. Handlers only extract, call a
 //! service operation, and shape the response.
 
+mod actions;
 mod ambitions;
+mod audit;
 mod auth;
 mod commitments;
 pub mod health;
+mod milestones;
 mod organisations;
+mod pledges;
+mod rag;
 mod strategies;
 mod users;
 
@@ -18,5 +23,10 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(users::configure)
         .configure(strategies::configure)
         .configure(ambitions::configure)
-        .configure(commitments::configure);
+        .configure(commitments::configure)
+        .configure(actions::configure)
+        .configure(milestones::configure)
+        .configure(pledges::configure)
+        .configure(audit::configure)
+        .configure(rag::configure);
 }

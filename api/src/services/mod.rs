@@ -1,8 +1,14 @@
 //! Domain operations. Each one authorises the caller first, validates its
 //! input, then writes the change and its audit event in one transaction.
 
+pub mod actions;
+pub mod audit_log;
 pub mod auth;
+pub mod milestones;
 pub mod organisations;
+pub mod pledges;
+pub mod portfolio;
+pub mod progress;
 pub mod statements;
 pub mod strategies;
 pub mod users;

@@ -8,12 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
-use crate::db::Conn;
 use crate::db::Pool;
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::strategies::{
     self as store, NewStrategy, Strategy, StrategyChanges, StrategyFilter,
 };
+use crate::db::{Conn, actions};
 use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, StrategyStatus, permissions};
 use crate::error::AppError;
@@ -297,6 +297,17 @@ pub async fn update(
             store::update(conn, id, &changes).await?
         };
         if let Some(ids) = &input.partner_ids {
+            let in_use = actions::organisations_in_use(conn, id).await?;
+            let dropped: Vec<Uuid> = in_use.into_iter().filter(|org| !ids.contains(org)).collect();
+            if !dropped.is_empty() {
+                let names = organisations::refs(conn, &dropped).await?;
+                let mut names: Vec<String> = names.into_values().map(|o| o.name).collect();
+                names.sort();
+                return Err(AppError::Conflict(format!(
+                    "these organisations lead, support or pledge in this strategy and must stay partners: {}",
+                    names.join("; ")
+                )));
+            }
             store::set_partners(conn, id, ids).await?;
         }
         let after = view(conn, row, &ctx.actor).await?;

@@ -1,0 +1,290 @@
+//! Actions of the delivery plan, with their supporting organisations and
+//! the ambitions and commitments they serve.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::organisations::OrganisationRef;
+use super::schema::{
+    action_statements, action_supporters, actions, milestones, organisations, pledges, statements,
+};
+use super::statements::StatementRef;
+use super::{Conn, group, like_pattern};
+use crate::domain::Rag;
+use crate::http::pagination::PageRequest;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = actions, check_for_backend(diesel::pg::Pg))]
+pub struct Action {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub reference: String,
+    pub title: String,
+    pub description: String,
+    pub lead_organisation_id: Uuid,
+    pub start_date: Option<NaiveDate>,
+    pub target_date: Option<NaiveDate>,
+    pub rag: Rag,
+    pub rag_since: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = actions)]
+pub struct NewAction {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub reference: String,
+    pub title: String,
+    pub description: String,
+    pub lead_organisation_id: Uuid,
+    pub start_date: Option<NaiveDate>,
+    pub target_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = actions)]
+pub struct ActionChanges {
+    pub reference: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub lead_organisation_id: Option<Uuid>,
+    pub start_date: Option<Option<NaiveDate>>,
+    pub target_date: Option<Option<NaiveDate>>,
+    pub rag: Option<Rag>,
+    pub rag_since: Option<Option<DateTime<Utc>>>,
+}
+
+#[derive(Debug, Default)]
+pub struct ActionFilter {
+    pub strategy_id: Option<Uuid>,
+    pub statement_id: Vec<Uuid>,
+    /// Led or supported by this organisation.
+    pub organisation_id: Option<Uuid>,
+    pub lead_organisation_id: Option<Uuid>,
+    pub rags: Vec<Rag>,
+    /// Past target and not complete, or with a milestone past due, on this day.
+    pub overdue_on: Option<NaiveDate>,
+    pub q: Option<String>,
+}
+
+/// Lists are ordered by strategy, then reference (unique within it).
+pub type ActionKey = (Uuid, String);
+
+pub async fn list(
+    conn: &mut Conn,
+    filter: &ActionFilter,
+    page: &PageRequest<ActionKey>,
+) -> QueryResult<Vec<Action>> {
+    let mut query = actions::table
+        .select(Action::as_select())
+        .order((actions::strategy_id, actions::reference))
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(strategy_id) = filter.strategy_id {
+        query = query.filter(actions::strategy_id.eq(strategy_id));
+    }
+    for statement_id in &filter.statement_id {
+        query = query.filter(
+            actions::id.eq_any(
+                action_statements::table
+                    .filter(action_statements::statement_id.eq(*statement_id))
+                    .select(action_statements::action_id),
+            ),
+        );
+    }
+    if let Some(org) = filter.organisation_id {
+        query = query.filter(
+            actions::lead_organisation_id.eq(org).or(actions::id.eq_any(
+                action_supporters::table
+                    .filter(action_supporters::organisation_id.eq(org))
+                    .select(action_supporters::action_id),
+            )),
+        );
+    }
+    if let Some(org) = filter.lead_organisation_id {
+        query = query.filter(actions::lead_organisation_id.eq(org));
+    }
+    if !filter.rags.is_empty() {
+        query = query.filter(actions::rag.eq_any(filter.rags.clone()));
+    }
+    if let Some(today) = filter.overdue_on {
+        let late_milestone = diesel::dsl::exists(
+            milestones::table
+                .filter(milestones::action_id.eq(actions::id))
+                .filter(milestones::completed_on.is_null())
+                .filter(milestones::due_date.lt(today)),
+        );
+        query = query.filter(
+            actions::target_date
+                .lt(today)
+                .and(actions::rag.ne(Rag::Blue))
+                .or(late_milestone.nullable()),
+        );
+    }
+    if let Some(q) = &filter.q {
+        let pattern = like_pattern(q);
+        query = query.filter(
+            actions::title
+                .ilike(pattern.clone())
+                .or(actions::reference.ilike(pattern.clone()))
+                .or(actions::description.ilike(pattern)),
+        );
+    }
+    if let Some(since) = page.updated_since {
+        query = query.filter(actions::updated_at.ge(since));
+    }
+    if let Some((strategy_id, reference)) = &page.after {
+        query = query.filter(
+            actions::strategy_id.gt(strategy_id).or(actions::strategy_id
+                .eq(strategy_id)
+                .and(actions::reference.gt(reference))),
+        );
+    }
+    query.load(conn).await
+}
+
+pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Action> {
+    actions::table
+        .find(id)
+        .select(Action::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Action> {
+    actions::table
+        .find(id)
+        .select(Action::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+pub async fn insert(conn: &mut Conn, new: &NewAction) -> QueryResult<Action> {
+    diesel::insert_into(actions::table)
+        .values(new)
+        .returning(Action::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Applies changes and moves the version on (even when only links changed).
+pub async fn update(conn: &mut Conn, id: Uuid, changes: &ActionChanges) -> QueryResult<Action> {
+    diesel::update(actions::table.find(id))
+        .set((
+            changes,
+            actions::version.eq(actions::version + 1),
+            actions::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Action::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(actions::table.find(id)).execute(conn).await
+}
+
+/// The supporting organisations of each action, by name.
+pub async fn supporters(
+    conn: &mut Conn,
+    action_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Vec<OrganisationRef>>> {
+    let rows: Vec<(Uuid, OrganisationRef)> = action_supporters::table
+        .inner_join(organisations::table)
+        .filter(action_supporters::action_id.eq_any(action_ids))
+        .order(organisations::name)
+        .select((action_supporters::action_id, OrganisationRef::as_select()))
+        .load(conn)
+        .await?;
+    Ok(group(rows))
+}
+
+pub async fn set_supporters(
+    conn: &mut Conn,
+    action_id: Uuid,
+    organisation_ids: &[Uuid],
+) -> QueryResult<()> {
+    diesel::delete(action_supporters::table.filter(action_supporters::action_id.eq(action_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = organisation_ids
+        .iter()
+        .map(|org| {
+            (
+                action_supporters::action_id.eq(action_id),
+                action_supporters::organisation_id.eq(*org),
+            )
+        })
+        .collect();
+    diesel::insert_into(action_supporters::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The ambitions and commitments each action serves, by number.
+pub async fn links(
+    conn: &mut Conn,
+    action_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Vec<StatementRef>>> {
+    let rows: Vec<(Uuid, StatementRef)> = action_statements::table
+        .inner_join(statements::table)
+        .filter(action_statements::action_id.eq_any(action_ids))
+        .order((statements::kind, statements::number))
+        .select((action_statements::action_id, StatementRef::as_select()))
+        .load(conn)
+        .await?;
+    Ok(group(rows))
+}
+
+pub async fn set_links(
+    conn: &mut Conn,
+    action_id: Uuid,
+    statement_ids: &[Uuid],
+) -> QueryResult<()> {
+    diesel::delete(action_statements::table.filter(action_statements::action_id.eq(action_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = statement_ids
+        .iter()
+        .map(|id| {
+            (
+                action_statements::action_id.eq(action_id),
+                action_statements::statement_id.eq(*id),
+            )
+        })
+        .collect();
+    diesel::insert_into(action_statements::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Organisations that lead, support or pledge within a strategy, which must
+/// therefore stay its partners.
+pub async fn organisations_in_use(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    let leads = actions::table
+        .filter(actions::strategy_id.eq(strategy_id))
+        .select(actions::lead_organisation_id);
+    let supporters = action_supporters::table
+        .inner_join(actions::table)
+        .filter(actions::strategy_id.eq(strategy_id))
+        .select(action_supporters::organisation_id);
+    let pledgers = pledges::table
+        .filter(pledges::strategy_id.eq(strategy_id))
+        .select(pledges::organisation_id);
+    leads.union(supporters).union(pledgers).load(conn).await
+}

@@ -1,0 +1,164 @@
+//! Milestones of actions, with the history of their due dates.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::schema::{milestone_reschedules, milestones};
+use super::{Conn, group};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = milestones, check_for_backend(diesel::pg::Pg))]
+pub struct Milestone {
+    pub id: Uuid,
+    pub action_id: Uuid,
+    pub title: String,
+    pub baseline_due: NaiveDate,
+    pub due_date: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
+    pub note: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = milestones)]
+pub struct NewMilestone {
+    pub id: Uuid,
+    pub action_id: Uuid,
+    pub title: String,
+    pub baseline_due: NaiveDate,
+    pub due_date: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = milestones)]
+pub struct MilestoneChanges {
+    pub title: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub completed_on: Option<Option<NaiveDate>>,
+    pub note: Option<String>,
+}
+
+impl MilestoneChanges {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.due_date.is_none()
+            && self.completed_on.is_none()
+            && self.note.is_none()
+    }
+}
+
+/// One move of a due date.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = milestone_reschedules, check_for_backend(diesel::pg::Pg))]
+pub struct Reschedule {
+    #[serde(skip)]
+    pub milestone_id: Uuid,
+    pub from_date: NaiveDate,
+    pub to_date: NaiveDate,
+    pub reason: String,
+    pub changed_by: Option<Uuid>,
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = milestone_reschedules)]
+pub struct NewReschedule {
+    pub milestone_id: Uuid,
+    pub from_date: NaiveDate,
+    pub to_date: NaiveDate,
+    pub reason: String,
+    pub changed_by: Option<Uuid>,
+}
+
+/// Milestones of each of the given actions, by due date.
+pub async fn for_actions(
+    conn: &mut Conn,
+    action_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Vec<Milestone>>> {
+    let rows: Vec<Milestone> = milestones::table
+        .filter(milestones::action_id.eq_any(action_ids))
+        .order((milestones::action_id, milestones::due_date, milestones::id))
+        .select(Milestone::as_select())
+        .load(conn)
+        .await?;
+    Ok(group(rows.into_iter().map(|m| (m.action_id, m)).collect()))
+}
+
+/// The due-date history of each of the given milestones, oldest first.
+pub async fn reschedules(
+    conn: &mut Conn,
+    milestone_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Vec<Reschedule>>> {
+    let rows: Vec<Reschedule> = milestone_reschedules::table
+        .filter(milestone_reschedules::milestone_id.eq_any(milestone_ids))
+        .order(milestone_reschedules::id)
+        .select(Reschedule::as_select())
+        .load(conn)
+        .await?;
+    Ok(group(
+        rows.into_iter().map(|r| (r.milestone_id, r)).collect(),
+    ))
+}
+
+pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Milestone> {
+    milestones::table
+        .find(id)
+        .select(Milestone::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Milestone> {
+    milestones::table
+        .find(id)
+        .select(Milestone::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+pub async fn insert(conn: &mut Conn, new: &NewMilestone) -> QueryResult<Milestone> {
+    diesel::insert_into(milestones::table)
+        .values(new)
+        .returning(Milestone::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update(
+    conn: &mut Conn,
+    id: Uuid,
+    changes: &MilestoneChanges,
+) -> QueryResult<Milestone> {
+    diesel::update(milestones::table.find(id))
+        .set((
+            changes,
+            milestones::version.eq(milestones::version + 1),
+            milestones::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Milestone::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert_reschedule(conn: &mut Conn, new: &NewReschedule) -> QueryResult<usize> {
+    diesel::insert_into(milestone_reschedules::table)
+        .values(new)
+        .execute(conn)
+        .await
+}
+
+pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(milestones::table.find(id))
+        .execute(conn)
+        .await
+}

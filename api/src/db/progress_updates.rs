@@ -1,0 +1,115 @@
+//! Progress updates: the append-only history of reports on actions.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::Conn;
+use super::schema::progress_updates;
+use crate::domain::{Rag, UpdateKind};
+use crate::http::pagination::PageRequest;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize)]
+#[diesel(table_name = progress_updates, check_for_backend(diesel::pg::Pg))]
+pub struct ProgressUpdate {
+    pub id: Uuid,
+    pub action_id: Uuid,
+    pub author_id: Uuid,
+    pub organisation_id: Option<Uuid>,
+    pub kind: UpdateKind,
+    pub rag: Option<Rag>,
+    pub commentary: String,
+    pub progress: String,
+    pub impact: String,
+    pub next_steps: String,
+    pub risks: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Newest first: by time, then id.
+pub type UpdateKey = (DateTime<Utc>, Uuid);
+
+pub async fn list(
+    conn: &mut Conn,
+    action_id: Uuid,
+    kind: Option<UpdateKind>,
+    page: &PageRequest<UpdateKey>,
+) -> QueryResult<Vec<ProgressUpdate>> {
+    let mut query = progress_updates::table
+        .filter(progress_updates::action_id.eq(action_id))
+        .select(ProgressUpdate::as_select())
+        .order((
+            progress_updates::created_at.desc(),
+            progress_updates::id.desc(),
+        ))
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(progress_updates::kind.eq(kind));
+    }
+    if let Some(since) = page.updated_since {
+        query = query.filter(progress_updates::created_at.ge(since));
+    }
+    if let Some((at, id)) = &page.after {
+        query = query.filter(
+            progress_updates::created_at
+                .lt(at)
+                .or(progress_updates::created_at
+                    .eq(at)
+                    .and(progress_updates::id.lt(id))),
+        );
+    }
+    query.load(conn).await
+}
+
+pub async fn insert(conn: &mut Conn, update: &ProgressUpdate) -> QueryResult<usize> {
+    diesel::insert_into(progress_updates::table)
+        .values(update)
+        .execute(conn)
+        .await
+}
+
+/// The newest update of any kind on each of the given actions.
+pub async fn latest(
+    conn: &mut Conn,
+    action_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, ProgressUpdate>> {
+    let rows: Vec<ProgressUpdate> = progress_updates::table
+        .filter(progress_updates::action_id.eq_any(action_ids))
+        .distinct_on(progress_updates::action_id)
+        .order((
+            progress_updates::action_id,
+            progress_updates::created_at.desc(),
+            progress_updates::id.desc(),
+        ))
+        .select(ProgressUpdate::as_select())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|u| (u.action_id, u)).collect())
+}
+
+/// When each action was last reported on by its owners (updates and notes;
+/// the chair's challenges do not count).
+pub async fn last_reported(
+    conn: &mut Conn,
+    action_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, DateTime<Utc>>> {
+    let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = progress_updates::table
+        .filter(progress_updates::action_id.eq_any(action_ids))
+        .filter(progress_updates::kind.ne(UpdateKind::Challenge))
+        .group_by(progress_updates::action_id)
+        .select((
+            progress_updates::action_id,
+            diesel::dsl::max(progress_updates::created_at),
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| at.map(|at| (id, at)))
+        .collect())
+}

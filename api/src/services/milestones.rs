@@ -1,0 +1,342 @@
+//! Milestones: dated steps of an action. The first agreed due date is kept
+//! as the baseline; moving the due date needs a reason, which is recorded.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::actions::today;
+use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate};
+use crate::db::actions;
+use crate::db::milestones::{
+    self as store, Milestone, MilestoneChanges, NewMilestone, NewReschedule,
+};
+use crate::db::users::{self, UserRef};
+use crate::db::{Conn, Pool};
+use crate::domain::delivery::{milestone_overdue, reschedule};
+use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
+use crate::domain::{Actor, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+
+const ENTITY: &str = "milestone";
+const FORBIDDEN: &str = "only the action's lead organisation can change its milestones";
+
+/// A dated step of an action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilestoneView {
+    pub id: Uuid,
+    pub action_id: Uuid,
+    pub title: String,
+    /// The due date first agreed.
+    pub baseline_due: NaiveDate,
+    /// The current due date.
+    pub due_date: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
+    pub note: String,
+    /// Past due and not completed.
+    pub overdue: bool,
+    /// Days between the baseline and the current due date.
+    pub slipped_days: i64,
+    /// Each move of the due date, oldest first.
+    pub reschedules: Vec<RescheduleView>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[schema(example = json!(["update", "delete"]))]
+    pub allowed_actions: Vec<&'static str>,
+}
+
+/// One move of a milestone's due date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RescheduleView {
+    pub from_date: NaiveDate,
+    pub to_date: NaiveDate,
+    pub reason: String,
+    pub changed_by: Option<UserRef>,
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMilestone {
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    pub title: String,
+    /// Becomes the baseline due date too.
+    #[garde(skip)]
+    pub due_date: NaiveDate,
+    #[garde(skip)]
+    pub completed_on: Option<NaiveDate>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub note: Option<String>,
+}
+
+/// Fields to change; absent fields stay as they are. A new `due_date` needs
+/// a `due_date_reason`.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMilestone {
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    pub title: Option<String>,
+    #[garde(skip)]
+    pub due_date: Option<NaiveDate>,
+    /// Why the due date moves (required when it does).
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub due_date_reason: Option<String>,
+    /// `null` reopens the milestone.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    #[garde(skip)]
+    pub completed_on: Option<Option<NaiveDate>>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub note: Option<String>,
+}
+
+fn allowed_actions(actor: &Actor, lead: Uuid) -> Vec<&'static str> {
+    if permissions::can_edit_action(actor, lead) {
+        vec!["update", "delete"]
+    } else {
+        vec![]
+    }
+}
+
+/// Builds views for milestones, grouped by action, with their reschedules
+/// and who made them, in a fixed number of queries.
+pub(crate) async fn views(
+    conn: &mut Conn,
+    rows: Vec<Milestone>,
+    lead_of: &HashMap<Uuid, Uuid>,
+    actor: &Actor,
+) -> Result<HashMap<Uuid, Vec<MilestoneView>>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut moves = store::reschedules(conn, &ids).await?;
+    let user_ids: Vec<Uuid> = moves
+        .values()
+        .flatten()
+        .filter_map(|r| r.changed_by)
+        .collect();
+    let names = users::refs(conn, &user_ids).await?;
+    let today = today();
+    let mut by_action: HashMap<Uuid, Vec<MilestoneView>> = HashMap::new();
+    for m in rows {
+        let reschedules = moves
+            .remove(&m.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| RescheduleView {
+                from_date: r.from_date,
+                to_date: r.to_date,
+                reason: r.reason,
+                changed_by: r.changed_by.and_then(|id| names.get(&id).cloned()),
+                changed_at: r.changed_at,
+            })
+            .collect();
+        let lead = lead_of.get(&m.action_id).copied().unwrap_or_default();
+        by_action
+            .entry(m.action_id)
+            .or_default()
+            .push(MilestoneView {
+                overdue: milestone_overdue(m.due_date, m.completed_on, today),
+                slipped_days: (m.due_date - m.baseline_due).num_days(),
+                reschedules,
+                allowed_actions: allowed_actions(actor, lead),
+                id: m.id,
+                action_id: m.action_id,
+                title: m.title,
+                baseline_due: m.baseline_due,
+                due_date: m.due_date,
+                completed_on: m.completed_on,
+                note: m.note,
+                version: m.version,
+                created_at: m.created_at,
+                updated_at: m.updated_at,
+            });
+    }
+    Ok(by_action)
+}
+
+async fn view(
+    conn: &mut Conn,
+    row: Milestone,
+    lead: Uuid,
+    actor: &Actor,
+) -> Result<MilestoneView, AppError> {
+    let action_id = row.action_id;
+    let lead_of = HashMap::from([(action_id, lead)]);
+    let mut views = views(conn, vec![row], &lead_of, actor).await?;
+    Ok(views
+        .remove(&action_id)
+        .and_then(|mut v| v.pop())
+        .expect("one view"))
+}
+
+fn check_dates(dates: &[(&str, Option<NaiveDate>)]) -> Result<(), AppError> {
+    let errors: Vec<FieldError> = dates
+        .iter()
+        .filter(|(_, d)| d.is_some_and(|d| !(1900..=2200).contains(&d.year())))
+        .map(|(field, _)| FieldError::new(*field, "must be a year between 1900 and 2200"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+pub async fn list(pool: &Pool, ctx: &Ctx, action_id: Uuid) -> Result<Vec<MilestoneView>, AppError> {
+    let mut conn = pool.get().await?;
+    let action = actions::find(&mut conn, action_id)
+        .await
+        .map_err(missing("action"))?;
+    let rows = store::for_actions(&mut conn, &[action_id])
+        .await?
+        .remove(&action_id)
+        .unwrap_or_default();
+    let lead_of = HashMap::from([(action_id, action.lead_organisation_id)]);
+    Ok(views(&mut conn, rows, &lead_of, &ctx.actor)
+        .await?
+        .remove(&action_id)
+        .unwrap_or_default())
+}
+
+pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    let action = actions::find(&mut conn, row.action_id).await?;
+    view(&mut conn, row, action.lead_organisation_id, &ctx.actor).await
+}
+
+pub async fn create(
+    pool: &Pool,
+    ctx: &Ctx,
+    action_id: Uuid,
+    input: CreateMilestone,
+) -> Result<MilestoneView, AppError> {
+    let mut conn = pool.get().await?;
+    let action = actions::find(&mut conn, action_id)
+        .await
+        .map_err(missing("action"))?;
+    authorize(
+        permissions::can_edit_action(&ctx.actor, action.lead_organisation_id),
+        FORBIDDEN,
+    )?;
+    validate(&input)?;
+    check_dates(&[
+        ("due_date", Some(input.due_date)),
+        ("completed_on", input.completed_on),
+    ])?;
+    let new = NewMilestone {
+        id: Uuid::now_v7(),
+        action_id,
+        title: trimmed(&input.title),
+        baseline_due: input.due_date,
+        due_date: input.due_date,
+        completed_on: input.completed_on,
+        note: input.note.as_deref().map(trimmed).unwrap_or_default(),
+    };
+    let row = conn
+        .transaction(async |conn| {
+            let row = store::insert(conn, &new).await?;
+            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            Ok::<_, AppError>(row)
+        })
+        .await?;
+    view(&mut conn, row, action.lead_organisation_id, &ctx.actor).await
+}
+
+pub async fn update(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    input: UpdateMilestone,
+) -> Result<MilestoneView, AppError> {
+    let mut conn = pool.get().await?;
+    let (row, lead) = conn
+        .transaction(async |conn| {
+            let before = store::find_for_update(conn, id)
+                .await
+                .map_err(missing(ENTITY))?;
+            let lead = actions::find(conn, before.action_id)
+                .await?
+                .lead_organisation_id;
+            authorize(permissions::can_edit_action(&ctx.actor, lead), FORBIDDEN)?;
+            let expected_version = precondition.version()?;
+            validate(&input)?;
+            check_dates(&[
+                ("due_date", input.due_date),
+                ("completed_on", input.completed_on.flatten()),
+            ])?;
+            check_version(expected_version, before.version)?;
+            let moved = reschedule(
+                before.due_date,
+                input.due_date,
+                input.due_date_reason.as_deref(),
+            )
+            .map_err(|e| AppError::Validation(vec![e]))?;
+            let changes = MilestoneChanges {
+                title: input.title.as_deref().map(trimmed),
+                due_date: moved.as_ref().map(|m| m.to),
+                completed_on: input.completed_on,
+                note: input.note.as_deref().map(trimmed),
+            };
+            if changes.is_empty() {
+                return Ok((before, lead));
+            }
+            let after = store::update(conn, id, &changes).await?;
+            if let Some(moved) = moved {
+                store::insert_reschedule(
+                    conn,
+                    &NewReschedule {
+                        milestone_id: id,
+                        from_date: moved.from,
+                        to_date: moved.to,
+                        reason: moved.reason,
+                        changed_by: ctx.actor.user_id(),
+                    },
+                )
+                .await?;
+            }
+            audit(
+                conn,
+                ctx,
+                ENTITY,
+                id,
+                Change::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok::<_, AppError>((after, lead))
+        })
+        .await?;
+    view(&mut conn, row, lead, &ctx.actor).await
+}
+
+pub async fn delete(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+) -> Result<(), AppError> {
+    let mut conn = pool.get().await?;
+    conn.transaction(async |conn| {
+        let before = store::find_for_update(conn, id)
+            .await
+            .map_err(missing(ENTITY))?;
+        let lead = actions::find(conn, before.action_id)
+            .await?
+            .lead_organisation_id;
+        authorize(permissions::can_edit_action(&ctx.actor, lead), FORBIDDEN)?;
+        check_version(precondition.version()?, before.version)?;
+        store::delete(conn, id).await?;
+        audit(conn, ctx, ENTITY, id, Change::Delete, Some(&before), None).await?;
+        Ok::<_, AppError>(())
+    })
+    .await
+}

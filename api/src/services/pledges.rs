@@ -1,0 +1,288 @@
+//! Pledges: how each partner organisation meets each commitment of a
+//! strategy, with a RAG and every earlier version kept.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::actions::parse_rags;
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use crate::db::organisations::{self, OrganisationRef};
+use crate::db::pledges::{self as store, NewPledge, Pledge, PledgeFilter};
+use crate::db::statements::{self, StatementRef};
+use crate::db::users::{self, UserRef};
+use crate::db::{Conn, Pool, strategies};
+use crate::domain::validation::{TEXT_MAX, not_blank, printable};
+use crate::domain::{Actor, Rag, StatementKind, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+use crate::http::pagination::{Page, PageParams};
+
+const ENTITY: &str = "pledge";
+
+/// An organisation's pledge against one commitment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PledgeView {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub organisation: OrganisationRef,
+    pub commitment: StatementRef,
+    /// How the organisation meets the commitment.
+    pub text: String,
+    pub rag: Rag,
+    pub updated_by: Option<UserRef>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[schema(example = json!(["update"]))]
+    pub allowed_actions: Vec<&'static str>,
+    /// Every version, newest first (when reading one pledge).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<PledgeVersionView>>,
+}
+
+/// One version of a pledge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PledgeVersionView {
+    pub version: i32,
+    pub text: String,
+    pub rag: Rag,
+    pub changed_by: Option<UserRef>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// The pledge's new text and rating.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WritePledge {
+    #[garde(length(chars, min = 1, max = TEXT_MAX), custom(not_blank), custom(printable))]
+    pub text: String,
+    /// Defaults to `not_rated`.
+    #[garde(skip)]
+    pub rag: Option<Rag>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PledgeQuery {
+    pub strategy_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub commitment_id: Option<Uuid>,
+    /// Only these ratings, comma-separated (`red,amber`).
+    pub rag: Option<String>,
+}
+
+/// Builds views, naming organisations, commitments and authors with one
+/// query each.
+pub(crate) async fn views(
+    conn: &mut Conn,
+    rows: Vec<Pledge>,
+    actor: &Actor,
+) -> Result<Vec<PledgeView>, AppError> {
+    let org_ids: Vec<Uuid> = rows.iter().map(|p| p.organisation_id).collect();
+    let commitment_ids: Vec<Uuid> = rows.iter().map(|p| p.commitment_id).collect();
+    let user_ids: Vec<Uuid> = rows.iter().filter_map(|p| p.updated_by).collect();
+    let orgs = organisations::refs(conn, &org_ids).await?;
+    let commitments: HashMap<Uuid, StatementRef> = statements::refs(conn, &commitment_ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let names = users::refs(conn, &user_ids).await?;
+    rows.into_iter()
+        .map(|p| {
+            let organisation = orgs.get(&p.organisation_id).cloned();
+            let commitment = commitments.get(&p.commitment_id).cloned();
+            let (Some(organisation), Some(commitment)) = (organisation, commitment) else {
+                return Err(AppError::internal("pledge refers to a missing row"));
+            };
+            Ok(PledgeView {
+                allowed_actions: if permissions::can_write_pledge(actor, p.organisation_id) {
+                    vec!["update"]
+                } else {
+                    vec![]
+                },
+                updated_by: p.updated_by.and_then(|id| names.get(&id).cloned()),
+                organisation,
+                commitment,
+                id: p.id,
+                strategy_id: p.strategy_id,
+                text: p.text,
+                rag: p.rag,
+                version: p.version,
+                created_at: p.created_at,
+                updated_at: p.updated_at,
+                history: None,
+            })
+        })
+        .collect()
+}
+
+async fn view_with_history(
+    conn: &mut Conn,
+    row: Pledge,
+    actor: &Actor,
+) -> Result<PledgeView, AppError> {
+    let versions = store::history(conn, row.id).await?;
+    let user_ids: Vec<Uuid> = versions.iter().filter_map(|v| v.changed_by).collect();
+    let names = users::refs(conn, &user_ids).await?;
+    let mut view = views(conn, vec![row], actor).await?.remove(0);
+    view.history = Some(
+        versions
+            .into_iter()
+            .map(|v| PledgeVersionView {
+                version: v.version,
+                rag: v.rag.parse().unwrap_or(Rag::NotRated),
+                text: v.text,
+                changed_by: v.changed_by.and_then(|id| names.get(&id).cloned()),
+                changed_at: v.changed_at,
+            })
+            .collect(),
+    );
+    Ok(view)
+}
+
+pub async fn list(
+    pool: &Pool,
+    ctx: &Ctx,
+    query: PledgeQuery,
+    page: &PageParams,
+) -> Result<Page<PledgeView>, AppError> {
+    let page = page.request()?;
+    let filter = PledgeFilter {
+        strategy_id: query.strategy_id,
+        organisation_id: query.organisation_id,
+        commitment_id: query.commitment_id,
+        rags: parse_rags(query.rag.as_deref())?,
+    };
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, &page).await?;
+    let next = page.page(rows, |p| p.id, |p| p);
+    Ok(Page {
+        items: views(&mut conn, next.items, &ctx.actor).await?,
+        next_cursor: next.next_cursor,
+    })
+}
+
+pub async fn get(
+    pool: &Pool,
+    ctx: &Ctx,
+    organisation_id: Uuid,
+    commitment_id: Uuid,
+) -> Result<PledgeView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, organisation_id, commitment_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound("this organisation has no pledge against this commitment".into())
+        })?;
+    view_with_history(&mut conn, row, &ctx.actor).await
+}
+
+/// Creates or replaces a pledge. Replacing needs the version read
+/// (If-Match); creating needs none. Returns whether it was created.
+pub async fn write(
+    pool: &Pool,
+    ctx: &Ctx,
+    organisation_id: Uuid,
+    commitment_id: Uuid,
+    precondition: Precondition,
+    input: WritePledge,
+) -> Result<(PledgeView, bool), AppError> {
+    write_at(
+        pool,
+        ctx,
+        organisation_id,
+        commitment_id,
+        precondition,
+        input,
+        Utc::now(),
+    )
+    .await
+}
+
+/// As `write`, recording the change as of `at` (used for the demo history).
+pub async fn write_at(
+    pool: &Pool,
+    ctx: &Ctx,
+    organisation_id: Uuid,
+    commitment_id: Uuid,
+    precondition: Precondition,
+    input: WritePledge,
+    at: DateTime<Utc>,
+) -> Result<(PledgeView, bool), AppError> {
+    authorize(
+        permissions::can_write_pledge(&ctx.actor, organisation_id),
+        "only members of the organisation can write its pledges",
+    )?;
+    validate(&input)?;
+    let text = trimmed(&input.text);
+    let rag = input.rag.unwrap_or(Rag::NotRated);
+    let mut conn = pool.get().await?;
+    let (row, created) = conn
+        .transaction(async |conn| {
+            let commitment = statements::find(conn, commitment_id, StatementKind::Commitment)
+                .await
+                .map_err(missing("commitment"))?;
+            let partners = strategies::partners(conn, &[commitment.strategy_id])
+                .await?
+                .remove(&commitment.strategy_id)
+                .unwrap_or_default();
+            if !partners.iter().any(|o| o.id == organisation_id) {
+                organisations::find(conn, organisation_id)
+                    .await
+                    .map_err(missing("organisation"))?;
+                return Err(AppError::Conflict(
+                    "this organisation is not a partner of the commitment's strategy".into(),
+                ));
+            }
+            let (row, created, before) =
+                match store::find_for_update(conn, organisation_id, commitment_id).await? {
+                    Some(before) => {
+                        check_version(precondition.version()?, before.version)?;
+                        let after =
+                            store::update(conn, before.id, &text, rag, ctx.actor.user_id()).await?;
+                        (after, false, Some(before))
+                    }
+                    None => {
+                        let new = NewPledge {
+                            id: Uuid::now_v7(),
+                            strategy_id: commitment.strategy_id,
+                            organisation_id,
+                            commitment_id,
+                            text: text.clone(),
+                            rag,
+                            updated_by: ctx.actor.user_id(),
+                        };
+                        (store::insert(conn, &new).await?, true, None)
+                    }
+                };
+            store::record_version(conn, &row, at).await?;
+            let change = if created {
+                Change::Create
+            } else {
+                Change::Update
+            };
+            audit(
+                conn,
+                ctx,
+                ENTITY,
+                row.id,
+                change,
+                before.as_ref(),
+                Some(&row),
+            )
+            .await?;
+            Ok::<_, AppError>((row, created))
+        })
+        .await?;
+    Ok((
+        view_with_history(&mut conn, row, &ctx.actor).await?,
+        created,
+    ))
+}

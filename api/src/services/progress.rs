@@ -1,0 +1,249 @@
+//! Progress updates: reports on an action, append-only. A rated update sets
+//! the action's current RAG in the same transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use crate::db::actions::{self, ActionChanges};
+use crate::db::organisations::{self, OrganisationRef};
+use crate::db::progress_updates::{self as store, ProgressUpdate};
+use crate::db::users::{self, UserRef};
+use crate::db::{Conn, Pool};
+use crate::domain::delivery::{UpdateRefusal, UpdateText, classify_update};
+use crate::domain::validation::{TEXT_MAX, printable};
+use crate::domain::{Actor, Rag, UpdateKind, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+use crate::http::pagination::{Page, PageParams};
+
+/// A report on an action, with its author and their organisation by name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UpdateView {
+    pub id: Uuid,
+    pub action_id: Uuid,
+    pub kind: UpdateKind,
+    /// The rating this update gave the action; absent for notes and challenges.
+    pub rag: Option<Rag>,
+    /// What is wrong and what is being done (required for red and amber).
+    pub commentary: String,
+    /// What was done.
+    pub progress: String,
+    pub impact: String,
+    pub next_steps: String,
+    pub risks: String,
+    pub author: UserRef,
+    /// The author's organisation when they wrote it.
+    pub organisation: Option<OrganisationRef>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new progress update. With a `rag` it rates the action (lead
+/// organisation only); without, it is a note (lead or supporting
+/// organisations) or, from the chair, a challenge.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUpdate {
+    #[garde(skip)]
+    pub rag: Option<Rag>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub commentary: Option<String>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub progress: Option<String>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub impact: Option<String>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub next_steps: Option<String>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub risks: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UpdateQuery {
+    /// Only updates of this kind.
+    pub kind: Option<UpdateKind>,
+}
+
+/// Builds views for updates, naming authors and organisations with one
+/// query each.
+pub(crate) async fn views(
+    conn: &mut Conn,
+    rows: Vec<ProgressUpdate>,
+) -> Result<Vec<UpdateView>, AppError> {
+    let author_ids: Vec<Uuid> = rows.iter().map(|u| u.author_id).collect();
+    let org_ids: Vec<Uuid> = rows.iter().filter_map(|u| u.organisation_id).collect();
+    let authors = users::refs(conn, &author_ids).await?;
+    let orgs = organisations::refs(conn, &org_ids).await?;
+    Ok(rows.into_iter().map(|u| view(u, &authors, &orgs)).collect())
+}
+
+fn view(
+    u: ProgressUpdate,
+    authors: &HashMap<Uuid, UserRef>,
+    orgs: &HashMap<Uuid, OrganisationRef>,
+) -> UpdateView {
+    let author = authors.get(&u.author_id).cloned().unwrap_or(UserRef {
+        id: u.author_id,
+        name: String::new(),
+    });
+    UpdateView {
+        id: u.id,
+        action_id: u.action_id,
+        kind: u.kind,
+        rag: u.rag,
+        commentary: u.commentary,
+        progress: u.progress,
+        impact: u.impact,
+        next_steps: u.next_steps,
+        risks: u.risks,
+        author,
+        organisation: u.organisation_id.and_then(|id| orgs.get(&id).cloned()),
+        created_at: u.created_at,
+    }
+}
+
+pub async fn list(
+    pool: &Pool,
+    ctx: &Ctx,
+    action_id: Uuid,
+    query: UpdateQuery,
+    page: &PageParams,
+) -> Result<Page<UpdateView>, AppError> {
+    authorize(permissions::can_read(&ctx.actor), "not allowed")?;
+    let page = page.request()?;
+    let mut conn = pool.get().await?;
+    actions::find(&mut conn, action_id)
+        .await
+        .map_err(missing("action"))?;
+    let rows = store::list(&mut conn, action_id, query.kind, &page).await?;
+    let next = page.page(rows, |u| (u.created_at, u.id), |u| u);
+    Ok(Page {
+        items: views(&mut conn, next.items).await?,
+        next_cursor: next.next_cursor,
+    })
+}
+
+/// Posts an update now. If the client sent If-Match, it must name the
+/// action's current version.
+pub async fn post(
+    pool: &Pool,
+    ctx: &Ctx,
+    action_id: Uuid,
+    precondition: Precondition,
+    input: CreateUpdate,
+) -> Result<UpdateView, AppError> {
+    post_at(pool, ctx, action_id, precondition, input, Utc::now()).await
+}
+
+/// Posts an update as of `at` (the demo data's history is posted this way).
+pub async fn post_at(
+    pool: &Pool,
+    ctx: &Ctx,
+    action_id: Uuid,
+    precondition: Precondition,
+    input: CreateUpdate,
+    at: DateTime<Utc>,
+) -> Result<UpdateView, AppError> {
+    let Actor::User {
+        id: author_id,
+        organisation_id,
+        ..
+    } = ctx.actor
+    else {
+        return Err(AppError::Forbidden("system tokens are read-only".into()));
+    };
+    let text = |field: &Option<String>| field.as_deref().map(trimmed).unwrap_or_default();
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            // Locking the action orders concurrent reports on it, so its
+            // current RAG is always that of its newest rated update.
+            let action = actions::find_for_update(conn, action_id)
+                .await
+                .map_err(missing("action"))?;
+            let supporting: Vec<Uuid> = actions::supporters(conn, &[action_id])
+                .await?
+                .remove(&action_id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|o| o.id)
+                .collect();
+            let update = ProgressUpdate {
+                id: Uuid::now_v7(),
+                action_id,
+                author_id,
+                organisation_id,
+                kind: UpdateKind::Note,
+                rag: input.rag,
+                commentary: text(&input.commentary),
+                progress: text(&input.progress),
+                impact: text(&input.impact),
+                next_steps: text(&input.next_steps),
+                risks: text(&input.risks),
+                created_at: at,
+            };
+            let words = UpdateText {
+                commentary: &update.commentary,
+                progress: &update.progress,
+                impact: &update.impact,
+                next_steps: &update.next_steps,
+                risks: &update.risks,
+            };
+            let kind = classify_update(
+                &ctx.actor,
+                action.lead_organisation_id,
+                &supporting,
+                input.rag,
+                &words,
+            )
+            .map_err(|refusal| match refusal {
+                UpdateRefusal::Forbidden(message) => AppError::Forbidden(message.into()),
+                UpdateRefusal::Invalid(errors) => AppError::Validation(errors),
+            })?;
+            let expected_version = precondition.optional()?;
+            validate(&input)?;
+            if let Some(expected) = expected_version {
+                check_version(expected, action.version)?;
+            }
+            let update = ProgressUpdate { kind, ..update };
+            store::insert(conn, &update).await?;
+            audit(
+                conn,
+                ctx,
+                "progress_update",
+                update.id,
+                Change::Create,
+                None,
+                Some(&update),
+            )
+            .await?;
+            if let Some(rag) = update.rag {
+                let changes = ActionChanges {
+                    rag: Some(rag),
+                    rag_since: (rag != action.rag).then_some(Some(at)),
+                    ..Default::default()
+                };
+                let after = actions::update(conn, action_id, &changes).await?;
+                audit(
+                    conn,
+                    ctx,
+                    "action",
+                    action_id,
+                    Change::Update,
+                    Some(&action),
+                    Some(&after),
+                )
+                .await?;
+            }
+            Ok::<_, AppError>(update)
+        })
+        .await?;
+    Ok(views(&mut conn, vec![row]).await?.remove(0))
+}

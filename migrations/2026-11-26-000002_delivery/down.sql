@@ -1,0 +1,10 @@
+DROP INDEX audit_events_id_entity_idx;
+DROP TABLE pledge_versions;
+DROP TABLE pledges;
+DROP TABLE progress_updates;
+DROP FUNCTION progress_updates_append_only();
+DROP TABLE milestone_reschedules;
+DROP TABLE milestones;
+DROP TABLE action_statements;
+DROP TABLE action_supporters;
+DROP TABLE actions;
