@@ -342,6 +342,54 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The demo action with this reference.
+    pub async fn action(&self, token: &str, reference: &str) -> Value {
+        let found = self
+            .read(token, &format!("/api/v1/actions?q={reference}&limit=500"))
+            .await;
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["reference"] == reference)
+            .unwrap_or_else(|| panic!("no action {reference}"))
+            .clone()
+    }
+
+    /// The current ETag of a resource.
+    pub async fn etag(&self, token: &str, path: &str) -> String {
+        let response = self
+            .get(path)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response
+            .headers()
+            .get("etag")
+            .expect("an ETag")
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The id of the demo organisation whose name contains `name`.
+    pub async fn organisation_id(&self, token: &str, name: &str) -> String {
+        let found = self
+            .read(
+                token,
+                &format!("/api/v1/organisations?q={}", name.replace(' ', "%20")),
+            )
+            .await;
+        found["items"][0]["id"]
+            .as_str()
+            .expect("organisation")
+            .to_owned()
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.server.stop(false));
