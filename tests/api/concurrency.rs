@@ -57,12 +57,12 @@ async fn twenty_concurrent_writers_lose_nothing() {
             let (mut posted, mut patched, mut refused) = (0, 0, 0);
             for attempt in 0..ATTEMPTS {
                 let etag = app.etag(police, path).await;
-                let status = if (n + attempt) % 2 == 0 {
+                let status = if (n + attempt).is_multiple_of(2) {
                     app.post(&format!("{path}/updates"))
                         .bearer_auth(police)
                         .insert_header(("If-Match", etag))
                         .send_json(&json!({
-                            "rag": if n % 3 == 0 { "amber" } else { "green" },
+                            "rag": if n.is_multiple_of(3) { "amber" } else { "green" },
                             "commentary": format!("writer {n} attempt {attempt}"),
                         }))
                         .await

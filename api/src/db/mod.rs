@@ -115,6 +115,15 @@ async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> QueryResul
     Ok(found.exists)
 }
 
+/// The database server's current time (not the transaction's start time).
+pub async fn clock(conn: &mut Conn) -> QueryResult<chrono::DateTime<chrono::Utc>> {
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::Timestamptz>(
+        "clock_timestamp()",
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// Whether the database answers a trivial query.
 pub async fn ping(pool: &Pool) -> bool {
     let Ok(mut conn) = pool.get().await else {

@@ -231,7 +231,15 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
             next_steps: text(&u.next_steps),
             risks: text(&u.risks),
         };
-        progress::post_at(pool, ctx, action.id, Precondition::none(), input, at(u.on)).await?;
+        progress::post_at(
+            pool,
+            ctx,
+            action.id,
+            Precondition::none(),
+            input,
+            Some(at(u.on)),
+        )
+        .await?;
     }
     Ok(())
 }

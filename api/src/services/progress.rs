@@ -15,7 +15,7 @@ use crate::db::actions::{self, ActionChanges};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::progress_updates::{self as store, ProgressUpdate};
 use crate::db::users::{self, UserRef};
-use crate::db::{Conn, Pool};
+use crate::db::{self, Conn, Pool};
 use crate::domain::delivery::{UpdateRefusal, UpdateText, classify_update};
 use crate::domain::validation::{TEXT_MAX, printable};
 use crate::domain::{Actor, Rag, UpdateKind, permissions};
@@ -139,17 +139,19 @@ pub async fn post(
     precondition: Precondition,
     input: CreateUpdate,
 ) -> Result<UpdateView, AppError> {
-    post_at(pool, ctx, action_id, precondition, input, Utc::now()).await
+    post_at(pool, ctx, action_id, precondition, input, None).await
 }
 
-/// Posts an update as of `at` (the demo data's history is posted this way).
+/// Posts an update as of `at`, or as of the moment it takes its place in
+/// the action's history when `at` is `None`. (The demo data's history is
+/// posted with past dates.)
 pub async fn post_at(
     pool: &Pool,
     ctx: &Ctx,
     action_id: Uuid,
     precondition: Precondition,
     input: CreateUpdate,
-    at: DateTime<Utc>,
+    at: Option<DateTime<Utc>>,
 ) -> Result<UpdateView, AppError> {
     let Actor::User {
         id: author_id,
@@ -168,6 +170,12 @@ pub async fn post_at(
             let action = actions::find_for_update(conn, action_id)
                 .await
                 .map_err(missing("action"))?;
+            // Stamped after the lock, from the database's clock, so that
+            // history order is commit order whichever instance wrote it.
+            let at = match at {
+                Some(at) => at,
+                None => db::clock(conn).await?,
+            };
             let supporting: Vec<Uuid> = actions::supporters(conn, &[action_id])
                 .await?
                 .remove(&action_id)
