@@ -226,6 +226,7 @@ async fn serve(
             settings.access_token_ttl_secs,
         ),
         refresh_ttl_secs: settings.refresh_token_ttl_secs,
+        stale_days: settings.stale_days,
     });
     let origins = settings.cors_allowed_origins.clone();
     let mut server =

@@ -66,6 +66,11 @@ pub struct Settings {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
+    /// Days without a report after which the dashboard lists an action as
+    /// stale (each request may override it with `stale_days`).
+    #[arg(long, env = "STALE_DAYS", default_value_t = 60)]
+    pub stale_days: i64,
+
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod report;
 pub mod routes;
 pub mod server;
 pub mod services;

@@ -31,6 +31,7 @@ use crate::error::Problem;
         (name = "progress updates", description = "Reports on actions (append-only)"),
         (name = "milestones", description = "Dated steps of actions"),
         (name = "pledges", description = "Organisations' pledges against commitments"),
+        (name = "review", description = "Reporting periods, the chair's dashboard, trend and board reports"),
         (name = "audit", description = "Who changed what, and when"),
         (name = "health", description = "Probes for orchestrators"),
     )

@@ -8,4 +8,6 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Lifetime of a refresh token, in seconds.
     pub refresh_ttl_secs: i64,
+    /// The dashboard's default for stale actions, in days.
+    pub stale_days: i64,
 }

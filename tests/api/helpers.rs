@@ -231,6 +231,7 @@ impl TestApp {
             pool: pool.clone(),
             jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
             refresh_ttl_secs: 3600,
+            stale_days: 60,
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();

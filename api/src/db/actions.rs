@@ -47,6 +47,8 @@ pub struct NewAction {
     pub lead_organisation_id: Uuid,
     pub start_date: Option<NaiveDate>,
     pub target_date: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Default, Clone, AsChangeset)]

@@ -36,6 +36,8 @@ pub struct NewMilestone {
     pub due_date: NaiveDate,
     pub completed_on: Option<NaiveDate>,
     pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -77,6 +79,7 @@ pub struct NewReschedule {
     pub to_date: NaiveDate,
     pub reason: String,
     pub changed_by: Option<Uuid>,
+    pub changed_at: DateTime<Utc>,
 }
 
 /// Milestones of each of the given actions, by due date.

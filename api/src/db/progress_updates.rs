@@ -28,6 +28,8 @@ pub struct ProgressUpdate {
     pub next_steps: String,
     pub risks: String,
     pub created_at: DateTime<Utc>,
+    /// The reporting period the update reports on.
+    pub period_id: Option<Uuid>,
 }
 
 /// Newest first: by time, then id.

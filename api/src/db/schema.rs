@@ -170,6 +170,7 @@ diesel::table! {
         next_steps -> Text,
         risks -> Text,
         created_at -> Timestamptz,
+        period_id -> Nullable<Uuid>,
     }
 }
 
@@ -201,6 +202,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reporting_periods (id) {
+        id -> Uuid,
+        strategy_id -> Uuid,
+        name -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    period_action_snapshots (period_id, action_id) {
+        period_id -> Uuid,
+        action_id -> Uuid,
+        rag -> Text,
+        state -> Jsonb,
+    }
+}
+
+diesel::table! {
+    period_pledge_snapshots (period_id, organisation_id, commitment_id) {
+        period_id -> Uuid,
+        organisation_id -> Uuid,
+        commitment_id -> Uuid,
+        rag -> Text,
+        state -> Jsonb,
+    }
+}
+
+diesel::joinable!(reporting_periods -> strategies (strategy_id));
+diesel::joinable!(period_action_snapshots -> reporting_periods (period_id));
+diesel::joinable!(period_pledge_snapshots -> reporting_periods (period_id));
+diesel::joinable!(progress_updates -> reporting_periods (period_id));
 diesel::joinable!(actions -> strategies (strategy_id));
 diesel::joinable!(actions -> organisations (lead_organisation_id));
 diesel::joinable!(action_supporters -> actions (action_id));
@@ -225,6 +264,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     progress_updates,
     pledges,
     pledge_versions,
+    reporting_periods,
+    period_action_snapshots,
+    period_pledge_snapshots,
     organisations,
     users,
     strategies,

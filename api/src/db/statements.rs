@@ -167,3 +167,13 @@ pub async fn refs(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<Vec<StatementRef
         .load(conn)
         .await
 }
+
+/// A strategy's ambitions and commitments, by kind and number.
+pub async fn for_strategy(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<StatementRef>> {
+    statements::table
+        .filter(statements::strategy_id.eq(strategy_id))
+        .order((statements::kind, statements::number))
+        .select(StatementRef::as_select())
+        .load(conn)
+        .await
+}

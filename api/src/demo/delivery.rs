@@ -16,6 +16,7 @@ use crate::http::conditional::Precondition;
 use crate::services::Ctx;
 use crate::services::actions::{self, CreateAction};
 use crate::services::milestones::{self, CreateMilestone, UpdateMilestone};
+use crate::services::periods::{self, CreatePeriod};
 use crate::services::pledges::{self, WritePledge};
 use crate::services::progress::{self, CreateUpdate};
 
@@ -23,8 +24,16 @@ const PLAN: &str = include_str!("delivery_plan.json");
 
 #[derive(Deserialize)]
 struct Plan {
+    periods: Vec<PlanPeriod>,
     actions: Vec<PlanAction>,
     pledges: Vec<PlanPledge>,
+}
+
+#[derive(Deserialize)]
+struct PlanPeriod {
+    name: String,
+    start: NaiveDate,
+    end: NaiveDate,
 }
 
 #[derive(Deserialize)]
@@ -119,8 +128,21 @@ fn text(s: &str) -> Option<String> {
     Some(s.to_owned()).filter(|s| !s.trim().is_empty())
 }
 
+/// Days after a quarter ends that the board meets and closes it.
+const BOARD_MEETS_AFTER_DAYS: i64 = 14;
+
 pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
     let plan: Plan = serde_json::from_str(PLAN).expect("the embedded delivery plan is valid");
+    let mut quarters = Vec::new();
+    for period in &plan.periods {
+        let input = CreatePeriod {
+            name: period.name.clone(),
+            starts_on: period.start,
+            ends_on: period.end,
+        };
+        let created = periods::create(pool, &cast.chair, cast.strategy_id, input).await?;
+        quarters.push((created.id, period.end));
+    }
     for item in plan.actions {
         load_action(pool, cast, item).await?;
     }
@@ -146,6 +168,16 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
             pledges::write_at(pool, ctx, *org, commitment, precondition, input, on).await?;
         }
     }
+    // The board closes each quarter at its meeting a fortnight later; every
+    // report posted by then counts.
+    let today = Utc::now().date_naive();
+    for (id, end) in quarters {
+        let meeting = end + chrono::Duration::days(BOARD_MEETS_AFTER_DAYS);
+        if meeting < today {
+            let closed_at = meeting.and_hms_opt(17, 0, 0).expect("valid time").and_utc();
+            periods::close_at(pool, &cast.chair, id, Precondition::none(), Some(closed_at)).await?;
+        }
+    }
     Ok(())
 }
 
@@ -166,7 +198,7 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
         .iter()
         .map(|n| Cast::statement(&cast.commitments, *n))
         .collect::<Result<Vec<_>, _>>()?;
-    let action = actions::create(
+    let action = actions::create_at(
         pool,
         &cast.chair,
         CreateAction {
@@ -181,6 +213,7 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
             start_date: Some(item.start_date),
             target_date: Some(item.target_date),
         },
+        at(item.start_date),
     )
     .await?;
     let lead_ctx = &cast.member(&item.lead)?.0;
@@ -202,7 +235,8 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
         )
         .await?;
         if let Some(moved) = m.moved_to {
-            milestones::update(
+            // Moved when the original date arrived.
+            milestones::update_at(
                 pool,
                 lead_ctx,
                 created.id,
@@ -213,6 +247,7 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
                     completed_on: m.completed_on.map(Some),
                     ..Default::default()
                 },
+                at(m.due),
             )
             .await?;
         }

@@ -6,6 +6,7 @@ pub mod enums;
 pub mod delivery;
 pub mod permissions;
 pub mod rag;
+pub mod review;
 pub mod validation;
 
 pub use enums::{OrganisationKind, Rag, Role, StatementKind, StrategyStatus, UpdateKind};

@@ -11,6 +11,7 @@ mod milestones;
 mod organisations;
 mod pledges;
 mod rag;
+mod review;
 mod strategies;
 mod users;
 
@@ -28,5 +29,6 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(milestones::configure)
         .configure(pledges::configure)
         .configure(audit::configure)
-        .configure(rag::configure);
+        .configure(rag::configure)
+        .configure(review::configure);
 }

@@ -528,6 +528,16 @@ fn check_dates(start: Option<NaiveDate>, target: Option<NaiveDate>) -> Result<()
 }
 
 pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateAction) -> Result<ActionView, AppError> {
+    create_at(pool, ctx, input, Utc::now()).await
+}
+
+/// Creates an action as of `at` (the demo data's history is created this way).
+pub async fn create_at(
+    pool: &Pool,
+    ctx: &Ctx,
+    input: CreateAction,
+    at: DateTime<Utc>,
+) -> Result<ActionView, AppError> {
     authorize(
         permissions::can_manage_actions(&ctx.actor),
         "only administrators and the chair can create actions",
@@ -568,6 +578,8 @@ pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateAction) -> Result<Actio
         lead_organisation_id: input.lead_organisation_id,
         start_date: input.start_date,
         target_date: input.target_date,
+        created_at: at,
+        updated_at: at,
     };
     let row = conn
         .transaction(async |conn| {

@@ -217,6 +217,17 @@ pub async fn create(
     action_id: Uuid,
     input: CreateMilestone,
 ) -> Result<MilestoneView, AppError> {
+    create_at(pool, ctx, action_id, input, Utc::now()).await
+}
+
+/// Creates a milestone as of `at` (used for the demo history).
+pub async fn create_at(
+    pool: &Pool,
+    ctx: &Ctx,
+    action_id: Uuid,
+    input: CreateMilestone,
+    at: DateTime<Utc>,
+) -> Result<MilestoneView, AppError> {
     let mut conn = pool.get().await?;
     let action = actions::find(&mut conn, action_id)
         .await
@@ -238,6 +249,8 @@ pub async fn create(
         due_date: input.due_date,
         completed_on: input.completed_on,
         note: input.note.as_deref().map(trimmed).unwrap_or_default(),
+        created_at: at,
+        updated_at: at,
     };
     let row = conn
         .transaction(async |conn| {
@@ -255,6 +268,18 @@ pub async fn update(
     id: Uuid,
     precondition: Precondition,
     input: UpdateMilestone,
+) -> Result<MilestoneView, AppError> {
+    update_at(pool, ctx, id, precondition, input, Utc::now()).await
+}
+
+/// Changes a milestone, recording any move of its due date as of `at`.
+pub async fn update_at(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    input: UpdateMilestone,
+    at: DateTime<Utc>,
 ) -> Result<MilestoneView, AppError> {
     let mut conn = pool.get().await?;
     let (row, lead) = conn
@@ -298,6 +323,7 @@ pub async fn update(
                         to_date: moved.to,
                         reason: moved.reason,
                         changed_by: ctx.actor.user_id(),
+                        changed_at: at,
                     },
                 )
                 .await?;

@@ -15,7 +15,7 @@ use crate::db::actions::{self, ActionChanges};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::progress_updates::{self as store, ProgressUpdate};
 use crate::db::users::{self, UserRef};
-use crate::db::{self, Conn, Pool};
+use crate::db::{self, Conn, Pool, periods};
 use crate::domain::delivery::{UpdateRefusal, UpdateText, classify_update};
 use crate::domain::validation::{TEXT_MAX, printable};
 use crate::domain::{Actor, Rag, UpdateKind, permissions};
@@ -183,7 +183,9 @@ pub async fn post_at(
                 .into_iter()
                 .map(|o| o.id)
                 .collect();
+            let period = periods::current(conn, action.strategy_id, at.date_naive()).await?;
             let update = ProgressUpdate {
+                period_id: period.map(|p| p.id),
                 id: Uuid::now_v7(),
                 action_id,
                 author_id,

@@ -1,0 +1,252 @@
+//! Reporting periods and the snapshots taken when they close.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::Conn;
+use super::schema::{period_action_snapshots, period_pledge_snapshots, reporting_periods};
+use crate::domain::Rag;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = reporting_periods, check_for_backend(diesel::pg::Pg))]
+pub struct Period {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<Uuid>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = reporting_periods)]
+pub struct NewPeriod {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = reporting_periods)]
+pub struct PeriodChanges {
+    pub name: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl PeriodChanges {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.starts_on.is_none() && self.ends_on.is_none()
+    }
+}
+
+/// A strategy's periods, earliest first.
+pub async fn for_strategy(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<Period>> {
+    reporting_periods::table
+        .filter(reporting_periods::strategy_id.eq(strategy_id))
+        .order((reporting_periods::starts_on, reporting_periods::id))
+        .select(Period::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Period> {
+    reporting_periods::table
+        .find(id)
+        .select(Period::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Period> {
+    reporting_periods::table
+        .find(id)
+        .select(Period::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+/// The open period an update made on `date` reports on: the one containing
+/// the date or, when none does, the latest open one already started.
+pub async fn current(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    date: NaiveDate,
+) -> QueryResult<Option<Period>> {
+    reporting_periods::table
+        .filter(reporting_periods::strategy_id.eq(strategy_id))
+        .filter(reporting_periods::closed_at.is_null())
+        .filter(reporting_periods::starts_on.le(date))
+        .order((
+            reporting_periods::ends_on.ge(date).desc(),
+            reporting_periods::starts_on.desc(),
+        ))
+        .select(Period::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert(conn: &mut Conn, new: &NewPeriod) -> QueryResult<Period> {
+    diesel::insert_into(reporting_periods::table)
+        .values(new)
+        .returning(Period::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update(conn: &mut Conn, id: Uuid, changes: &PeriodChanges) -> QueryResult<Period> {
+    diesel::update(reporting_periods::table.find(id))
+        .set((
+            changes,
+            reporting_periods::version.eq(reporting_periods::version + 1),
+            reporting_periods::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Period::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn close(
+    conn: &mut Conn,
+    id: Uuid,
+    at: DateTime<Utc>,
+    by: Option<Uuid>,
+) -> QueryResult<Period> {
+    diesel::update(reporting_periods::table.find(id))
+        .set((
+            reporting_periods::closed_at.eq(at),
+            reporting_periods::closed_by.eq(by),
+            reporting_periods::version.eq(reporting_periods::version + 1),
+            reporting_periods::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Period::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Stores each action's state at close.
+pub async fn insert_action_snapshots(
+    conn: &mut Conn,
+    period_id: Uuid,
+    rows: &[(Uuid, Rag, serde_json::Value)],
+) -> QueryResult<usize> {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(action_id, rag, state)| {
+            (
+                period_action_snapshots::period_id.eq(period_id),
+                period_action_snapshots::action_id.eq(*action_id),
+                period_action_snapshots::rag.eq(rag.as_str()),
+                period_action_snapshots::state.eq(state),
+            )
+        })
+        .collect();
+    let mut inserted = 0;
+    // PostgreSQL accepts at most 65,535 bind parameters per statement.
+    for chunk in values.chunks(10_000) {
+        inserted += diesel::insert_into(period_action_snapshots::table)
+            .values(chunk)
+            .execute(conn)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+/// Stores each pledge's state at close.
+pub async fn insert_pledge_snapshots(
+    conn: &mut Conn,
+    period_id: Uuid,
+    rows: &[(Uuid, Uuid, Rag, serde_json::Value)],
+) -> QueryResult<usize> {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(organisation_id, commitment_id, rag, state)| {
+            (
+                period_pledge_snapshots::period_id.eq(period_id),
+                period_pledge_snapshots::organisation_id.eq(*organisation_id),
+                period_pledge_snapshots::commitment_id.eq(*commitment_id),
+                period_pledge_snapshots::rag.eq(rag.as_str()),
+                period_pledge_snapshots::state.eq(state),
+            )
+        })
+        .collect();
+    let mut inserted = 0;
+    for chunk in values.chunks(10_000) {
+        inserted += diesel::insert_into(period_pledge_snapshots::table)
+            .values(chunk)
+            .execute(conn)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+/// The action states stored when a period closed.
+pub async fn action_snapshots(
+    conn: &mut Conn,
+    period_id: Uuid,
+) -> QueryResult<Vec<serde_json::Value>> {
+    period_action_snapshots::table
+        .filter(period_action_snapshots::period_id.eq(period_id))
+        .select(period_action_snapshots::state)
+        .load(conn)
+        .await
+}
+
+/// The pledge states stored when a period closed.
+pub async fn pledge_snapshots(
+    conn: &mut Conn,
+    period_id: Uuid,
+) -> QueryResult<Vec<serde_json::Value>> {
+    period_pledge_snapshots::table
+        .filter(period_pledge_snapshots::period_id.eq(period_id))
+        .select(period_pledge_snapshots::state)
+        .load(conn)
+        .await
+}
+
+/// Each action's rating in each closed period of a strategy, by period.
+pub async fn ratings(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<(Uuid, Uuid, String)>> {
+    period_action_snapshots::table
+        .inner_join(reporting_periods::table)
+        .filter(reporting_periods::strategy_id.eq(strategy_id))
+        .filter(reporting_periods::closed_at.is_not_null())
+        .order((
+            reporting_periods::starts_on,
+            period_action_snapshots::action_id,
+        ))
+        .select((
+            period_action_snapshots::period_id,
+            period_action_snapshots::action_id,
+            period_action_snapshots::rag,
+        ))
+        .load(conn)
+        .await
+}
+
+/// The period of a strategy containing `date`, open or closed.
+pub async fn containing(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    date: NaiveDate,
+) -> QueryResult<Option<Period>> {
+    reporting_periods::table
+        .filter(reporting_periods::strategy_id.eq(strategy_id))
+        .filter(reporting_periods::starts_on.le(date))
+        .filter(reporting_periods::ends_on.ge(date))
+        .order(reporting_periods::starts_on.desc())
+        .select(Period::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

@@ -1,0 +1,160 @@
+//! The report as Markdown, for pasting into committee papers.
+
+use std::fmt::Write;
+
+use super::plain::PlainReport;
+use super::{direction_label, rag_label};
+use crate::services::review::{Report, Source};
+
+/// Escapes text so Markdown shows it as written (and renders no HTML).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn moment(report: &Report) -> String {
+    let when = report.as_at.format("%-d %B %Y").to_string();
+    match (&report.source, &report.period) {
+        (Source::Snapshot, Some(p)) => format!("{} (closed {when})", escape(&p.name)),
+        (_, Some(p)) => format!("as at {when} (period {})", escape(&p.name)),
+        _ => format!("as at {when}"),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}\n", escape(&report.strategy.name));
+    let _ = writeln!(md, "Progress report, {}.\n", moment(report));
+    let s = &report.summary;
+    let _ = writeln!(md, "## Summary\n");
+    let _ = writeln!(md, "| Red | Amber | Green | Blue | Not rated | Total |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    let _ = writeln!(
+        md,
+        "| {} | {} | {} | {} | {} | {} |\n",
+        s.red, s.amber, s.green, s.blue, s.not_rated, s.total
+    );
+    let _ = writeln!(md, "## Exceptions\n");
+    if report.exceptions.is_empty() {
+        let _ = writeln!(md, "No action is rated red or amber.\n");
+    }
+    for e in &report.exceptions {
+        let _ = writeln!(
+            md,
+            "- **{} {}** ({}; {}, {}): {}",
+            escape(&e.action.reference),
+            escape(&e.action.title),
+            rag_label(e.rag),
+            escape(&e.action.lead.name),
+            direction_label(e.direction).to_lowercase(),
+            escape(&e.commentary)
+        );
+    }
+    let _ = writeln!(md);
+    for section in &report.ambitions {
+        let _ = writeln!(
+            md,
+            "## Ambition {}: {}\n",
+            section.ambition.number,
+            escape(&section.ambition.title)
+        );
+        let _ = writeln!(
+            md,
+            "| Ref | Action | Lead | RAG | Direction | Latest commentary | Milestones done / due |"
+        );
+        let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+        for a in &section.actions {
+            let commentary = if a.commentary.trim().is_empty() {
+                &a.progress
+            } else {
+                &a.commentary
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} / {} |",
+                escape(&a.reference),
+                escape(&a.title),
+                escape(&a.lead.name),
+                rag_label(a.rag),
+                direction_label(a.direction),
+                escape(commentary),
+                a.milestones_done,
+                a.milestones_due
+            );
+        }
+        let _ = writeln!(md);
+    }
+    let _ = writeln!(md, "## Pledges\n");
+    let _ = writeln!(
+        md,
+        "{} gaps in the organisation and commitment matrix.\n",
+        report.pledges.gaps
+    );
+    for p in &report.pledge_texts {
+        let _ = writeln!(
+            md,
+            "- **{}**, commitment {} ({}): {}",
+            escape(&p.organisation.name),
+            p.commitment,
+            rag_label(p.rag),
+            escape(&p.text)
+        );
+    }
+    md
+}
+
+pub fn render_plain(report: &PlainReport) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}\n", escape(&report.title));
+    let _ = writeln!(
+        md,
+        "How we are doing, {}.\n",
+        report.as_at.format("%-d %B %Y")
+    );
+    for ambition in &report.ambitions {
+        let _ = writeln!(md, "## {}\n", escape(&ambition.ambition));
+        for p in &ambition.promises {
+            let _ = writeln!(
+                md,
+                "**What we said we would do:** {}\n",
+                escape(&p.what_we_said_we_would_do)
+            );
+            let _ = writeln!(md, "**How it is going:** {}\n", escape(&p.how_it_is_going));
+            let _ = writeln!(
+                md,
+                "**What happens next:** {}\n",
+                escape(&p.what_happens_next)
+            );
+            let _ = writeln!(md, "**Who is leading this:** {}\n", escape(&p.who));
+            let _ = writeln!(md, "---\n");
+        }
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_shown_as_written() {
+        assert_eq!(
+            escape("<script>a|b</script>"),
+            "&lt;script&gt;a\\|b&lt;/script&gt;"
+        );
+        assert_eq!(escape("line\nbreak"), "line break");
+    }
+}

@@ -1,0 +1,82 @@
+//! The report in plain language for children and young people: per
+//! ambition, what we said we would do, how it is going and what happens
+//! next, without codes or jargon.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::Rag;
+use crate::services::review::Report;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlainReport {
+    pub title: String,
+    pub as_at: DateTime<Utc>,
+    pub ambitions: Vec<PlainAmbition>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlainAmbition {
+    /// The ambition, e.g. "Is safe and feels safe".
+    pub ambition: String,
+    pub promises: Vec<PlainPromise>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlainPromise {
+    pub what_we_said_we_would_do: String,
+    pub how_it_is_going: String,
+    pub what_happens_next: String,
+    /// Who is leading this.
+    pub who: String,
+}
+
+/// How a rating reads to a young person.
+pub fn how_it_is_going(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Blue => "Done.",
+        Rag::Green => "Going well.",
+        Rag::Amber => "There are some problems, and the people responsible are sorting them out.",
+        Rag::Red => "This is not going well. The board is working with partners to put it right.",
+        Rag::NotRated => "The people responsible have not yet said how well this is going.",
+    }
+}
+
+pub fn plain(report: &Report) -> PlainReport {
+    PlainReport {
+        title: report.strategy.name.clone(),
+        as_at: report.as_at,
+        ambitions: report
+            .ambitions
+            .iter()
+            .map(|section| PlainAmbition {
+                ambition: section.ambition.title.clone(),
+                promises: section
+                    .actions
+                    .iter()
+                    .map(|a| {
+                        let mut going = how_it_is_going(a.rag).to_owned();
+                        if !a.progress.trim().is_empty() {
+                            going.push(' ');
+                            going.push_str(a.progress.trim());
+                        }
+                        let next = if a.rag == Rag::Blue {
+                            "Nothing more: this is finished.".to_owned()
+                        } else if a.next_steps.trim().is_empty() {
+                            "We will tell you at the next update.".to_owned()
+                        } else {
+                            a.next_steps.trim().to_owned()
+                        };
+                        PlainPromise {
+                            what_we_said_we_would_do: a.description.clone(),
+                            how_it_is_going: going,
+                            what_happens_next: next,
+                            who: a.lead.name.clone(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,293 @@
+//! The chair's review: reporting periods, the dashboard, the trend and the
+//! board report.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::http::conditional::Precondition;
+use crate::http::docs::{CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::{respond_created, respond_updated, respond_versioned};
+use crate::report::{self, plain::PlainReport};
+use crate::services::Ctx;
+use crate::services::periods::{self, CreatePeriod, PeriodView, UpdatePeriod};
+use crate::services::review::{self, Dashboard, DashboardQuery, MomentQuery, Report, Trend};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_periods)
+        .service(create_period)
+        .service(get_period)
+        .service(update_period)
+        .service(close_period)
+        .service(get_dashboard)
+        .service(get_trend)
+        .service(get_report);
+}
+
+/// A strategy's reporting periods, earliest first.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Strategy id")),
+    responses((status = 200, description = "The periods", body = Vec<PeriodView>), ListErrors),
+    security(("bearer" = [])),
+)]
+#[get("/strategies/{id}/periods")]
+async fn list_periods(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(periods::list(&state.pool, &ctx, *id).await?))
+}
+
+/// Add a reporting period to a strategy (administrators and the chair).
+/// Periods of a strategy do not overlap.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Strategy id")),
+    request_body = CreatePeriod,
+    responses((status = 201, description = "Created", body = PeriodView), CreateErrors),
+    security(("bearer" = [])),
+)]
+#[post("/strategies/{id}/periods")]
+async fn create_period(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+    body: Json<CreatePeriod>,
+) -> Result<HttpResponse, AppError> {
+    let period = periods::create(&state.pool, &ctx, *id, body.into_inner()).await?;
+    Ok(respond_created(
+        format!("/api/v1/periods/{}", period.id),
+        period.version,
+        &period,
+    ))
+}
+
+/// Read a reporting period.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Period id")),
+    responses(
+        (status = 200, description = "The period", body = PeriodView),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        ReadErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/periods/{id}")]
+async fn get_period(
+    state: Data<AppState>,
+    ctx: Ctx,
+    req: HttpRequest,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let period = periods::get(&state.pool, &ctx, *id).await?;
+    Ok(respond_versioned(&req, period.version, &period))
+}
+
+/// Rename an open period or change its dates (administrators and the chair;
+/// needs If-Match).
+#[utoipa::path(
+    tag = "review",
+    params(
+        ("id" = Uuid, Path, description = "Period id"),
+        ("If-Match" = String, Header, description = "The ETag of the version you read"),
+    ),
+    request_body = UpdatePeriod,
+    responses((status = 200, description = "Updated", body = PeriodView), UpdateErrors),
+    security(("bearer" = [])),
+)]
+#[patch("/periods/{id}")]
+async fn update_period(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+    precondition: Precondition,
+    body: Json<UpdatePeriod>,
+) -> Result<HttpResponse, AppError> {
+    let period = periods::update(&state.pool, &ctx, *id, precondition, body.into_inner()).await?;
+    Ok(respond_updated(period.version, &period))
+}
+
+/// Close a period (administrators and the chair): every action's and
+/// pledge's state is kept, so the period's reports never change. If-Match
+/// is optional.
+#[utoipa::path(
+    tag = "review",
+    params(
+        ("id" = Uuid, Path, description = "Period id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the version you read"),
+    ),
+    responses((status = 200, description = "Closed", body = PeriodView), UpdateErrors),
+    security(("bearer" = [])),
+)]
+#[post("/periods/{id}/close")]
+async fn close_period(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+    precondition: Precondition,
+) -> Result<HttpResponse, AppError> {
+    let period = periods::close(&state.pool, &ctx, *id, precondition).await?;
+    Ok(respond_updated(period.version, &period))
+}
+
+/// The chair's dashboard: RAG counts by ambition, commitment and lead
+/// organisation; red and amber exceptions with their commentary; overdue
+/// milestones and actions; stale actions; who has not reported this period;
+/// the pledge matrix. Now, as at a past day, or for a period.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Strategy id"), MomentQuery, DashboardQuery),
+    responses((status = 200, description = "The dashboard", body = Dashboard), ListErrors),
+    security(("bearer" = [])),
+)]
+#[get("/strategies/{id}/dashboard")]
+async fn get_dashboard(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+    moment: Query<MomentQuery>,
+    query: Query<DashboardQuery>,
+) -> Result<HttpResponse, AppError> {
+    let dashboard =
+        review::dashboard(&state.pool, &ctx, *id, &moment, &query, state.stale_days).await?;
+    Ok(HttpResponse::Ok().json(dashboard))
+}
+
+/// The RAG distribution in each closed period, and each action's ratings,
+/// direction of travel and red streak.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Strategy id")),
+    responses((status = 200, description = "The trend", body = Trend), ReadErrors),
+    security(("bearer" = [])),
+)]
+#[get("/strategies/{id}/trend")]
+async fn get_trend(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(review::trend(&state.pool, &ctx, *id).await?))
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Format {
+    #[default]
+    Json,
+    Csv,
+    Md,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Audience {
+    /// The board and committee: everything, with references.
+    #[default]
+    Board,
+    /// The children in care council: plain language, no codes.
+    YoungPeople,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ReportQuery {
+    /// `json` (default), `csv` (one row per action, opens in Excel), `md`
+    /// or `html` (one printable page).
+    format: Option<Format>,
+    /// `board` (default) or `young_people`.
+    audience: Option<Audience>,
+}
+
+/// The board report: per ambition, each action with its RAG, direction of
+/// travel, latest commentary and milestones; summary counts; exceptions
+/// first; pledges. Now, as at a past day, or for a period; for the board or,
+/// in plain language, for children and young people.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Strategy id"), MomentQuery, ReportQuery),
+    responses(
+        (status = 200, description = "The report", content(
+            (Report = "application/json"),
+            (PlainReport = "application/json"),
+            (String = "text/csv"),
+            (String = "text/markdown"),
+            (String = "text/html"),
+        )),
+        ListErrors,
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/strategies/{id}/report")]
+async fn get_report(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+    moment: Query<MomentQuery>,
+    query: Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let full = review::report(&state.pool, &ctx, *id, &moment).await?;
+    let format = query.format.unwrap_or_default();
+    let audience = query.audience.unwrap_or_default();
+    let day = full.as_at.date_naive();
+    let (content_type, extension, body) = match (audience, format) {
+        (Audience::Board, Format::Json) => return Ok(HttpResponse::Ok().json(full)),
+        (Audience::YoungPeople, Format::Json) => {
+            return Ok(HttpResponse::Ok().json(report::plain::plain(&full)));
+        }
+        (Audience::Board, Format::Csv) => {
+            ("text/csv; charset=utf-8", "csv", report::csv::render(&full))
+        }
+        (Audience::YoungPeople, Format::Csv) => (
+            "text/csv; charset=utf-8",
+            "csv",
+            report::csv::render_plain(&report::plain::plain(&full)),
+        ),
+        (Audience::Board, Format::Md) => (
+            "text/markdown; charset=utf-8",
+            "md",
+            report::markdown::render(&full).into_bytes(),
+        ),
+        (Audience::YoungPeople, Format::Md) => (
+            "text/markdown; charset=utf-8",
+            "md",
+            report::markdown::render_plain(&report::plain::plain(&full)).into_bytes(),
+        ),
+        (Audience::Board, Format::Html) => (
+            "text/html; charset=utf-8",
+            "html",
+            report::html::render(&full).into_bytes(),
+        ),
+        (Audience::YoungPeople, Format::Html) => (
+            "text/html; charset=utf-8",
+            "html",
+            report::html::render_plain(&report::plain::plain(&full)).into_bytes(),
+        ),
+    };
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CONTENT_TYPE, content_type));
+    if matches!(format, Format::Csv) {
+        response.insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"report-{day}.{extension}\""),
+        ));
+    }
+    if matches!(format, Format::Html) {
+        // The page is self-contained: nothing may load or run.
+        response.insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        ));
+    }
+    Ok(response.body(body))
+}

@@ -1,0 +1,354 @@
+//! Reporting periods: named spans of a strategy (a quarter, the run-up to a
+//! board meeting). Closing one snapshots every action and pledge, so the
+//! period's reports stay exactly as they were whatever changes later.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
+use crate::db::users::{self, UserRef};
+use crate::db::{self, Conn, Pool, review, strategies};
+use crate::domain::review::ActionState;
+use crate::domain::validation::{FieldError, NAME_MAX, not_blank, printable};
+use crate::domain::{Actor, permissions};
+use crate::error::AppError;
+use crate::http::conditional::{Precondition, check_version};
+
+const ENTITY: &str = "reporting_period";
+const FORBIDDEN: &str = "only administrators and the chair can manage reporting periods";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodStatus {
+    Open,
+    Closed,
+}
+
+/// A reporting period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodView {
+    pub id: Uuid,
+    pub strategy_id: Uuid,
+    #[schema(example = "2024-25 Q2")]
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: PeriodStatus,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<UserRef>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[schema(example = json!(["update", "close"]))]
+    pub allowed_actions: Vec<&'static str>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePeriod {
+    #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
+    #[schema(example = "2024-25 Q2")]
+    pub name: String,
+    #[garde(skip)]
+    pub starts_on: NaiveDate,
+    #[garde(skip)]
+    pub ends_on: NaiveDate,
+}
+
+/// Fields to change while the period is open.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePeriod {
+    #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
+    pub name: Option<String>,
+    #[garde(skip)]
+    pub starts_on: Option<NaiveDate>,
+    #[garde(skip)]
+    pub ends_on: Option<NaiveDate>,
+}
+
+async fn views(
+    conn: &mut Conn,
+    rows: Vec<Period>,
+    actor: &Actor,
+) -> Result<Vec<PeriodView>, AppError> {
+    let closers: Vec<Uuid> = rows.iter().filter_map(|p| p.closed_by).collect();
+    let names = users::refs(conn, &closers).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let open = p.closed_at.is_none();
+            PeriodView {
+                allowed_actions: if open && permissions::can_close_period(actor) {
+                    vec!["update", "close"]
+                } else {
+                    vec![]
+                },
+                status: if open {
+                    PeriodStatus::Open
+                } else {
+                    PeriodStatus::Closed
+                },
+                closed_by: p.closed_by.and_then(|id| names.get(&id).cloned()),
+                id: p.id,
+                strategy_id: p.strategy_id,
+                name: p.name,
+                starts_on: p.starts_on,
+                ends_on: p.ends_on,
+                closed_at: p.closed_at,
+                version: p.version,
+                created_at: p.created_at,
+                updated_at: p.updated_at,
+            }
+        })
+        .collect())
+}
+
+async fn view(conn: &mut Conn, row: Period, actor: &Actor) -> Result<PeriodView, AppError> {
+    Ok(views(conn, vec![row], actor).await?.remove(0))
+}
+
+/// Dates in a plausible range, ending after they start, not overlapping the
+/// strategy's other periods.
+async fn check_span(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    except: Option<Uuid>,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    for (field, date) in [("starts_on", starts_on), ("ends_on", ends_on)] {
+        if !(1900..=2200).contains(&date.year()) {
+            errors.push(FieldError::new(
+                field,
+                "must be a year between 1900 and 2200",
+            ));
+        }
+    }
+    if ends_on < starts_on {
+        errors.push(FieldError::new("ends_on", "must not be before starts_on"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let clash = store::for_strategy(conn, strategy_id)
+        .await?
+        .into_iter()
+        .filter(|p| Some(p.id) != except)
+        .find(|p| p.starts_on <= ends_on && starts_on <= p.ends_on);
+    match clash {
+        Some(p) => Err(AppError::Conflict(format!(
+            "the period overlaps {} ({} to {})",
+            p.name, p.starts_on, p.ends_on
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub async fn list(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<PeriodView>, AppError> {
+    let mut conn = pool.get().await?;
+    strategies::find(&mut conn, strategy_id)
+        .await
+        .map_err(missing("strategy"))?;
+    let rows = store::for_strategy(&mut conn, strategy_id).await?;
+    views(&mut conn, rows, &ctx.actor).await
+}
+
+pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<PeriodView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id)
+        .await
+        .map_err(missing("reporting period"))?;
+    view(&mut conn, row, &ctx.actor).await
+}
+
+pub async fn create(
+    pool: &Pool,
+    ctx: &Ctx,
+    strategy_id: Uuid,
+    input: CreatePeriod,
+) -> Result<PeriodView, AppError> {
+    authorize(permissions::can_close_period(&ctx.actor), FORBIDDEN)?;
+    validate(&input)?;
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            // Locking the strategy serialises overlap checks within it.
+            strategies::find_for_update(conn, strategy_id)
+                .await
+                .map_err(missing("strategy"))?;
+            check_span(conn, strategy_id, None, input.starts_on, input.ends_on).await?;
+            let new = NewPeriod {
+                id: Uuid::now_v7(),
+                strategy_id,
+                name: trimmed(&input.name),
+                starts_on: input.starts_on,
+                ends_on: input.ends_on,
+            };
+            let row = store::insert(conn, &new).await?;
+            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            Ok::<_, AppError>(row)
+        })
+        .await?;
+    view(&mut conn, row, &ctx.actor).await
+}
+
+pub async fn update(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    input: UpdatePeriod,
+) -> Result<PeriodView, AppError> {
+    authorize(permissions::can_close_period(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.version()?;
+    validate(&input)?;
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            let before = store::find(conn, id)
+                .await
+                .map_err(missing("reporting period"))?;
+            strategies::find_for_update(conn, before.strategy_id).await?;
+            let before = store::find_for_update(conn, id).await?;
+            check_version(expected_version, before.version)?;
+            if before.closed_at.is_some() {
+                return Err(AppError::Conflict(
+                    "a closed period cannot be changed".into(),
+                ));
+            }
+            let changes = PeriodChanges {
+                name: input.name.as_deref().map(trimmed),
+                starts_on: input.starts_on,
+                ends_on: input.ends_on,
+            };
+            if changes.is_empty() {
+                return Ok(before);
+            }
+            check_span(
+                conn,
+                before.strategy_id,
+                Some(id),
+                changes.starts_on.unwrap_or(before.starts_on),
+                changes.ends_on.unwrap_or(before.ends_on),
+            )
+            .await?;
+            let after = store::update(conn, id, &changes).await?;
+            audit(
+                conn,
+                ctx,
+                ENTITY,
+                id,
+                Change::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok::<_, AppError>(after)
+        })
+        .await?;
+    view(&mut conn, row, &ctx.actor).await
+}
+
+/// Every action of a strategy at `at` (now when `None`), with its newest
+/// report and its milestones: what a closed period keeps, and what a report
+/// shows.
+pub(crate) async fn full_states(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> Result<Vec<ActionState>, AppError> {
+    let moment = match at {
+        Some(at) => at,
+        None => db::clock(conn).await?,
+    };
+    let mut states = review::action_states(conn, strategy_id, at).await?;
+    let ids: Vec<Uuid> = states.iter().map(|a| a.id).collect();
+    let mut latest = review::latest_reports(conn, &ids, moment).await?;
+    let mut milestones =
+        review::milestones(conn, strategy_id, moment, moment.date_naive(), false).await?;
+    for state in &mut states {
+        state.latest = latest.remove(&state.id);
+        state.milestones = milestones.remove(&state.id).unwrap_or_default();
+    }
+    Ok(states)
+}
+
+/// Closes a period now: snapshots every action and pledge of its strategy.
+pub async fn close(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+) -> Result<PeriodView, AppError> {
+    close_at(pool, ctx, id, precondition, None).await
+}
+
+/// Closes a period as of `at` (now when `None`; the demo closes its past
+/// quarters as of the board meeting after each).
+pub async fn close_at(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    at: Option<DateTime<Utc>>,
+) -> Result<PeriodView, AppError> {
+    authorize(permissions::can_close_period(&ctx.actor), FORBIDDEN)?;
+    let expected_version = precondition.optional()?;
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            let before = store::find_for_update(conn, id)
+                .await
+                .map_err(missing("reporting period"))?;
+            if let Some(expected) = expected_version {
+                check_version(expected, before.version)?;
+            }
+            if before.closed_at.is_some() {
+                return Err(AppError::Conflict("this period is already closed".into()));
+            }
+            let moment = match at {
+                Some(at) => at,
+                None => db::clock(conn).await?,
+            };
+            let states = full_states(conn, before.strategy_id, at).await?;
+            let action_rows: Vec<_> = states
+                .iter()
+                .map(|s| (s.id, s.rag, serde_json::to_value(s).unwrap_or_default()))
+                .collect();
+            store::insert_action_snapshots(conn, id, &action_rows).await?;
+            let pledges = review::pledge_states(conn, before.strategy_id, moment).await?;
+            let pledge_rows: Vec<_> = pledges
+                .iter()
+                .map(|p| {
+                    (
+                        p.organisation_id,
+                        p.commitment_id,
+                        p.rag,
+                        serde_json::to_value(p).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            store::insert_pledge_snapshots(conn, id, &pledge_rows).await?;
+            let after = store::close(conn, id, moment, ctx.actor.user_id()).await?;
+            audit(
+                conn,
+                ctx,
+                ENTITY,
+                id,
+                Change::Update,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok::<_, AppError>(after)
+        })
+        .await?;
+    view(&mut conn, row, &ctx.actor).await
+}
