@@ -11,5 +11,6 @@ mod migrations;
 mod openapi;
 mod organisations;
 mod permissions;
+mod review;
 mod strategies;
 mod users;

@@ -65,6 +65,9 @@ enum Capability {
     ListUsers,
     CreateUser,
     ReadAuditLog,
+    ClosePeriod,
+    ReadDashboard,
+    ReadReport,
 }
 
 use Capability::*;
@@ -103,6 +106,11 @@ const TABLE: &[(Capability, [bool; 5])] = &[
     (ListUsers, [true, false, false, false, false]),
     (CreateUser, [true, false, false, false, false]),
     (ReadAuditLog, [true, true, false, false, false]),
+    // close a reporting period: admin, chair
+    (ClosePeriod, [true, true, false, false, false]),
+    // reports: everyone
+    (ReadDashboard, [true, true, true, true, true]),
+    (ReadReport, [true, true, true, true, true]),
 ];
 
 /// Ids the requests refer to, from the demo data.
@@ -375,6 +383,37 @@ async fn attempt(
             .await
         }
         ReadAuditLog => get("/api/v1/audit".into()).await,
+        ClosePeriod => {
+            let starts_on = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()
+                + chrono::Duration::days(7 * n as i64);
+            let mut created = app
+                .post(&format!("/api/v1/strategies/{}/periods", f.strategy))
+                .bearer_auth(admin)
+                .send_json(&json!({
+                    "name": format!("Period {n}"),
+                    "starts_on": starts_on,
+                    "ends_on": starts_on + chrono::Duration::days(6),
+                }))
+                .await
+                .unwrap();
+            assert_eq!(created.status(), StatusCode::CREATED);
+            let period: Value = created.json().await.unwrap();
+            let path = format!("/api/v1/periods/{}/close", period["id"].as_str().unwrap());
+            app.post(&path)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+        ReadDashboard => get(format!("/api/v1/strategies/{}/dashboard", f.strategy)).await,
+        ReadReport => {
+            get(format!(
+                "/api/v1/strategies/{}/report?format=html",
+                f.strategy
+            ))
+            .await
+        }
     }
 }
 

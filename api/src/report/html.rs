@@ -23,18 +23,24 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "
+const BASE_STYLE: &str = "
 body { font-family: Arial, Helvetica, sans-serif; margin: 2em; color: #111; line-height: 1.4; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 2px solid #333; }
 table { border-collapse: collapse; width: 100%; margin: 0.8em 0; font-size: 0.92em; }
 th, td { border: 1px solid #999; padding: 0.35em 0.5em; text-align: left; vertical-align: top; }
 th { background: #eee; }
+@media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
+";
+
+const RAG_STYLE: &str = "
 .rag { display: inline-block; min-width: 5.5em; padding: 0.1em 0.4em; border: 1px solid #333; font-weight: bold; text-align: center; }
 .red { background: #d4351c; color: #fff; } .amber { background: #f47738; color: #000; }
 .green { background: #00703c; color: #fff; } .blue { background: #1d70b8; color: #fff; }
 .not_rated { background: #fff; color: #000; border-style: dashed; }
+";
+
+const PLAIN_STYLE: &str = "
 .promise { border-left: 4px solid #1d70b8; padding-left: 1em; margin: 1em 0; }
-@media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
 ";
 
 fn badge(rag: Rag) -> String {
@@ -45,9 +51,9 @@ fn badge(rag: Rag) -> String {
     )
 }
 
-fn page(title: &str, body: &str) -> String {
+fn page(title: &str, style: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{BASE_STYLE}{style}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(title)
     )
 }
@@ -161,7 +167,7 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(body, "</table>");
     let _ = writeln!(body, "<p>{} gaps in the matrix.</p>", report.pledges.gaps);
-    page(&report.strategy.name, &body)
+    page(&report.strategy.name, RAG_STYLE, &body)
 }
 
 pub fn render_plain(report: &PlainReport) -> String {
@@ -188,7 +194,7 @@ pub fn render_plain(report: &PlainReport) -> String {
             );
         }
     }
-    page(&report.title, &body)
+    page(&report.title, PLAIN_STYLE, &body)
 }
 
 #[cfg(test)]
