@@ -45,11 +45,33 @@ pub enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
-    /// Load data into an empty database (created if missing).
+    /// Load data (into a database created if missing).
     Seed {
-        /// The 2022-2025 strategy with its board and demo accounts.
-        #[arg(long, required = true)]
+        /// The 2022-2025 strategy with its board and demo accounts (into an
+        /// empty database).
+        #[arg(
+            long,
+            required_unless_present = "synthetic",
+            conflicts_with = "synthetic"
+        )]
         demo: bool,
+        /// Large synthetic strategies for benchmarks, added to what is there.
+        /// Its accounts are member<N>@synthetic.example and
+        /// chair@synthetic.example.
+        #[arg(long)]
+        synthetic: bool,
+        #[arg(long, default_value_t = 1, requires = "synthetic")]
+        strategies: u32,
+        #[arg(long, default_value_t = 100, requires = "synthetic")]
+        actions_per_strategy: u32,
+        #[arg(long, default_value_t = 20, requires = "synthetic")]
+        updates_per_action: u32,
+        #[arg(long, default_value_t = 12, requires = "synthetic")]
+        organisations: u32,
+        /// Quarterly periods to create and close in each strategy.
+        #[arg(long, default_value_t = 4, requires = "synthetic")]
+        closed_periods: u32,
+        /// Password of the demo (or synthetic) accounts; random when unset.
         #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
         demo_password: Option<String>,
     },
@@ -95,6 +117,38 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
         Command::Migrate => {
             let applied = db::migrate(&settings.database_url).await?;
             println!("applied {} migration(s)", applied.len());
+            Ok(())
+        }
+        Command::Seed {
+            synthetic: true,
+            strategies,
+            actions_per_strategy,
+            updates_per_action,
+            organisations,
+            closed_periods,
+            demo_password,
+            ..
+        } => {
+            let password = demo_password_or_random(demo_password)?;
+            db::create_database_if_missing(&settings.database_url).await?;
+            db::migrate(&settings.database_url).await?;
+            let pool = pool(&settings)?;
+            let size = demo::synthetic::Size {
+                strategies,
+                actions_per_strategy,
+                updates_per_action,
+                organisations: organisations.max(1),
+                closed_periods,
+            };
+            let started = std::time::Instant::now();
+            demo::synthetic::load(&pool, size, &password)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!(
+                "loaded {strategies} synthetic strateg{} of {actions_per_strategy} actions with {updates_per_action} updates each in {:.1} s\npassword of member<N>@synthetic.example and chair@synthetic.example: {password}",
+                if strategies == 1 { "y" } else { "ies" },
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Seed { demo_password, .. } => {

@@ -106,7 +106,10 @@ async fn the_dashboard_counts_equal_counts_computed_with_sql() {
                a.created_at) <= now() - interval '60 days'"
         ))
         .await;
-    assert_eq!(d["stale_actions"].as_array().unwrap().len() as i64, stale);
+    assert_eq!(d["stale_actions"]["total"].as_i64().unwrap(), stale);
+    let few = dashboard(&app, &chair, &strategy, "stale_days=60&limit=2").await;
+    assert_eq!(few["stale_actions"]["items"].as_array().unwrap().len(), 2);
+    assert_eq!(few["stale_actions"]["total"], d["stale_actions"]["total"]);
 
     let partners = app
         .count(&format!(

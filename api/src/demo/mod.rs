@@ -24,6 +24,7 @@ use crate::services::strategies::{self, CreateStrategy};
 use crate::services::users::{self, CreateUser};
 
 mod delivery;
+pub mod synthetic;
 
 const PLAN: &str = include_str!("strategy_2022_25.json");
 

@@ -248,6 +248,23 @@ pub struct PledgeMatrix {
     pub gaps: u32,
 }
 
+/// The first items of a long list, with how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Listed<T> {
+    /// How many there are in all.
+    pub total: u32,
+    /// The first of them, most urgent first.
+    pub items: Vec<T>,
+}
+
+impl<T> Listed<T> {
+    pub fn first(mut items: Vec<T>, limit: usize) -> Self {
+        let total = items.len() as u32;
+        items.truncate(limit);
+        Listed { total, items }
+    }
+}
+
 /// Everything the dashboard is computed from.
 pub struct ReviewInput<'a> {
     pub actions: &'a [ActionState],
@@ -263,6 +280,8 @@ pub struct ReviewInput<'a> {
     pub reported: Option<&'a HashSet<Uuid>>,
     pub now: DateTime<Utc>,
     pub stale_days: i64,
+    /// Most items listed in each of the dashboard's lists.
+    pub list_limit: usize,
 }
 
 impl ReviewInput<'_> {
@@ -309,12 +328,26 @@ pub fn counts_by_lead(actions: &[ActionState]) -> Vec<OrganisationCounts> {
         .collect()
 }
 
-/// Red actions first, then amber; within each, the longest-held first.
-pub fn exceptions(input: &ReviewInput<'_>) -> Vec<Exception> {
-    let mut found: Vec<Exception> = input
-        .actions
+/// The order exceptions are listed in: red before amber; within each, the
+/// longest-held first.
+fn exception_key(a: &ActionState) -> (bool, Option<DateTime<Utc>>, &str) {
+    (a.rag != Rag::Red, a.rag_since, &a.reference)
+}
+
+/// The red and amber actions, in the order they are listed.
+pub fn exception_order(actions: &[ActionState]) -> Vec<&ActionState> {
+    let mut found: Vec<&ActionState> = actions
         .iter()
         .filter(|a| matches!(a.rag, Rag::Red | Rag::Amber))
+        .collect();
+    found.sort_by(|x, y| exception_key(x).cmp(&exception_key(y)));
+    found
+}
+
+/// Red actions first, then amber; within each, the longest-held first.
+pub fn exceptions(input: &ReviewInput<'_>) -> Vec<Exception> {
+    exception_order(input.actions)
+        .into_iter()
         .map(|a| {
             let ratings = input
                 .period_ratings
@@ -339,15 +372,7 @@ pub fn exceptions(input: &ReviewInput<'_>) -> Vec<Exception> {
                 red_periods_in_a_row: red_streak(ratings),
             }
         })
-        .collect();
-    found.sort_by(|x, y| {
-        (x.rag != Rag::Red, x.rag_since, &x.action.reference).cmp(&(
-            y.rag != Rag::Red,
-            y.rag_since,
-            &y.action.reference,
-        ))
-    });
-    found
+        .collect()
 }
 
 /// Milestones past due and not completed, most overdue first.
@@ -478,10 +503,10 @@ pub struct Review {
     pub by_ambition: Vec<StatementCounts>,
     pub by_commitment: Vec<StatementCounts>,
     pub by_lead_organisation: Vec<OrganisationCounts>,
-    pub exceptions: Vec<Exception>,
-    pub overdue_milestones: Vec<OverdueMilestone>,
-    pub overdue_actions: Vec<OverdueAction>,
-    pub stale_actions: Vec<StaleAction>,
+    pub exceptions: Listed<Exception>,
+    pub overdue_milestones: Listed<OverdueMilestone>,
+    pub overdue_actions: Listed<OverdueAction>,
+    pub stale_actions: Listed<StaleAction>,
     /// Lead organisations without a report in the current period; absent
     /// when no period is current.
     pub not_reported: Option<Vec<MissingReport>>,
@@ -490,15 +515,19 @@ pub struct Review {
 
 pub fn review(input: &ReviewInput<'_>) -> Review {
     let today = input.today();
+    let limit = input.list_limit;
     Review {
         totals: RagCounts::of(input.actions.iter().map(|a| &a.rag)),
         by_ambition: counts_by_statement(input.actions, input.ambitions),
         by_commitment: counts_by_statement(input.actions, input.commitments),
         by_lead_organisation: counts_by_lead(input.actions),
-        exceptions: exceptions(input),
-        overdue_milestones: overdue_milestones(input.actions, today),
-        overdue_actions: overdue_actions(input.actions, today),
-        stale_actions: stale_actions(input.actions, input.now, input.stale_days),
+        exceptions: Listed::first(exceptions(input), limit),
+        overdue_milestones: Listed::first(overdue_milestones(input.actions, today), limit),
+        overdue_actions: Listed::first(overdue_actions(input.actions, today), limit),
+        stale_actions: Listed::first(
+            stale_actions(input.actions, input.now, input.stale_days),
+            limit,
+        ),
         not_reported: input
             .reported
             .map(|reported| missing_reports(input.actions, reported)),
@@ -619,6 +648,7 @@ mod tests {
             reported: None,
             now: time("2024-04-01"),
             stale_days: 60,
+            list_limit: 50,
         };
         let found = exceptions(&input);
         assert_eq!(found.len(), 2);
@@ -629,6 +659,13 @@ mod tests {
         assert_eq!(found[0].direction, Direction::Same);
         assert_eq!(found[1].rag, Rag::Amber);
         assert_eq!(found[1].direction, Direction::Unknown);
+    }
+
+    #[test]
+    fn long_lists_keep_their_total() {
+        let listed = Listed::first(vec![1, 2, 3, 4], 2);
+        assert_eq!(listed.total, 4);
+        assert_eq!(listed.items, vec![1, 2]);
     }
 
     #[test]

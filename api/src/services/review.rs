@@ -196,14 +196,22 @@ struct Loaded {
     reported: Option<HashSet<Uuid>>,
 }
 
-/// Loads the state at a moment. With `full`, every action carries its
-/// newest report and all its milestones (for reports); without, only
-/// exceptions carry their report and only overdue milestones are loaded.
+/// How much of the state a review needs.
+#[derive(Clone, Copy)]
+enum Depth {
+    /// Every action with its newest report and all its milestones.
+    Full,
+    /// The newest report of the first `n` exceptions only, and overdue
+    /// milestones only.
+    Exceptions(usize),
+}
+
+/// Loads the state at a moment.
 async fn load(
     conn: &mut Conn,
     strategy_id: Uuid,
     moment: &Moment,
-    full: bool,
+    depth: Depth,
 ) -> Result<Loaded, AppError> {
     let (mut actions, pledges) = match (&moment.source, &moment.period) {
         (Source::Snapshot, Some(period)) => (
@@ -212,13 +220,11 @@ async fn load(
         ),
         _ => {
             let past = (moment.source == Source::History).then_some(moment.at);
-            let actions = if full {
-                full_states(conn, strategy_id, past).await?
-            } else {
+            let actions = if let Depth::Exceptions(n) = depth {
                 let mut actions = review::action_states(conn, strategy_id, past).await?;
-                let exceptions: Vec<Uuid> = actions
-                    .iter()
-                    .filter(|a| matches!(a.rag, Rag::Red | Rag::Amber))
+                let exceptions: Vec<Uuid> = rules::exception_order(&actions)
+                    .into_iter()
+                    .take(n)
                     .map(|a| a.id)
                     .collect();
                 let mut latest = review::latest_reports(conn, &exceptions, moment.at).await?;
@@ -229,6 +235,8 @@ async fn load(
                     action.milestones = overdue.remove(&action.id).unwrap_or_default();
                 }
                 actions
+            } else {
+                full_states(conn, strategy_id, past).await?
             };
             (
                 actions,
@@ -237,7 +245,14 @@ async fn load(
         }
     };
     actions.sort_by(|x, y| x.reference.cmp(&y.reference));
-    let ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
+    let ids: Vec<Uuid> = match depth {
+        Depth::Full => actions.iter().map(|a| a.id).collect(),
+        Depth::Exceptions(n) => rules::exception_order(&actions)
+            .into_iter()
+            .take(n)
+            .map(|a| a.id)
+            .collect(),
+    };
     let period_ratings = review::period_ratings(conn, strategy_id, &ids, moment.at).await?;
     let reported = match &moment.period {
         Some(period) => Some(review::reported_in(conn, strategy_id, period.id, moment.at).await?),
@@ -273,6 +288,10 @@ pub struct DashboardQuery {
     /// configuration).
     #[param(minimum = 1, maximum = 3650)]
     pub stale_days: Option<i64>,
+    /// Most items in each list (exceptions, overdue, stale); each list also
+    /// gives its total. 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    pub limit: Option<usize>,
 }
 
 pub async fn dashboard(
@@ -289,10 +308,16 @@ pub async fn dashboard(
             "stale_days must be between 1 and 3650".into(),
         ));
     }
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::BadRequest(
+            "limit must be between 1 and 500".into(),
+        ));
+    }
     let mut conn = pool.get().await?;
     let frame = frame(&mut conn, strategy_id).await?;
     let moment = resolve(&mut conn, strategy_id, moment).await?;
-    let loaded = load(&mut conn, strategy_id, &moment, false).await?;
+    let loaded = load(&mut conn, strategy_id, &moment, Depth::Exceptions(limit)).await?;
     let input = ReviewInput {
         actions: &loaded.actions,
         ambitions: &frame.ambitions,
@@ -303,6 +328,7 @@ pub async fn dashboard(
         reported: loaded.reported.as_ref(),
         now: moment.at,
         stale_days,
+        list_limit: limit,
     };
     Ok(Dashboard {
         strategy: Named {
@@ -468,7 +494,7 @@ pub async fn report(
     let mut conn = pool.get().await?;
     let frame = frame(&mut conn, strategy_id).await?;
     let moment = resolve(&mut conn, strategy_id, moment).await?;
-    let loaded = load(&mut conn, strategy_id, &moment, true).await?;
+    let loaded = load(&mut conn, strategy_id, &moment, Depth::Full).await?;
     let input = ReviewInput {
         actions: &loaded.actions,
         ambitions: &frame.ambitions,
@@ -479,6 +505,7 @@ pub async fn report(
         reported: None,
         now: moment.at,
         stale_days: i64::MAX,
+        list_limit: usize::MAX,
     };
     let exceptions = rules::exceptions(&input);
     let number_of: HashMap<Uuid, i32> = frame.ambitions.iter().map(|a| (a.id, a.number)).collect();

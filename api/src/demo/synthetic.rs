@@ -1,0 +1,196 @@
+//! Large synthetic data sets for benchmarks: any number of strategies, each
+//! with a given number of actions and updates per action, written with
+//! set-based SQL so that millions of rows take seconds, not hours. The rows
+//! obey the same invariants as the service's own writes (an action's RAG is
+//! that of its newest rated update; red and amber carry commentary), but
+//! bypass the audit trail: they are a fixture, not a history.
+
+use chrono::{Duration, NaiveDate};
+use diesel::sql_types::{Integer, Text, Uuid as SqlUuid};
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+use crate::auth::password;
+use crate::db::{self, Pool};
+use crate::domain::{Actor, Role};
+use crate::error::AppError;
+use crate::http::conditional::Precondition;
+use crate::services::Ctx;
+use crate::services::periods::{self, CreatePeriod};
+
+/// How much to create.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub strategies: u32,
+    pub actions_per_strategy: u32,
+    pub updates_per_action: u32,
+    pub organisations: u32,
+    /// Quarterly periods to create and close per strategy.
+    pub closed_periods: u32,
+}
+
+const ORGANISATIONS: &str = "
+INSERT INTO organisations (id, name, short_name, kind)
+SELECT gen_random_uuid(), 'Synthetic Organisation ' || lpad(i::text, 3, '0'), 'Org ' || i, 'other'
+  FROM generate_series(1, $1) i
+ON CONFLICT DO NOTHING";
+
+const USERS: &str = "
+INSERT INTO users (id, email, name, role, organisation_id, password_hash)
+SELECT gen_random_uuid(), 'member' || substr(o.name, 24) || '@synthetic.example',
+       'Synthetic Member ' || substr(o.name, 24), 'member', o.id, $1
+  FROM organisations o
+ WHERE o.name LIKE 'Synthetic Organisation %'
+ON CONFLICT DO NOTHING";
+
+const CHAIR: &str = "
+INSERT INTO users (id, email, name, role, password_hash)
+VALUES (gen_random_uuid(), 'chair@synthetic.example', 'Synthetic Chair', 'chair', $1)
+ON CONFLICT DO NOTHING";
+
+/// Run once per strategy, in order; $1 is the strategy, $2 the number of
+/// actions, $3 the updates per action.
+const STRATEGY_STEPS: &[&str] = &[
+    "INSERT INTO strategy_partners (strategy_id, organisation_id)
+     SELECT $1, id FROM organisations WHERE name LIKE 'Synthetic Organisation %'",
+    "INSERT INTO statements (id, strategy_id, kind, number, title)
+     SELECT gen_random_uuid(), $1, 'ambition', n, 'Synthetic ambition ' || n FROM generate_series(1, 6) n
+     UNION ALL
+     SELECT gen_random_uuid(), $1, 'commitment', n, 'Synthetic commitment ' || n FROM generate_series(1, 4) n",
+    "WITH orgs AS (SELECT array_agg(id ORDER BY name) AS ids FROM organisations WHERE name LIKE 'Synthetic Organisation %')
+     INSERT INTO actions (id, strategy_id, reference, title, description, lead_organisation_id,
+                          start_date, target_date, created_at, updated_at)
+     SELECT gen_random_uuid(), $1, 'S' || lpad(i::text, 6, '0'), 'Synthetic action ' || i,
+            'We will deliver synthetic action ' || i, orgs.ids[1 + i % cardinality(orgs.ids)],
+            DATE '2023-04-01', DATE '2023-04-01' + (180 + i % 900),
+            TIMESTAMPTZ '2023-04-01 09:00Z', TIMESTAMPTZ '2023-04-01 09:00Z'
+       FROM generate_series(1, $2) i, orgs",
+    "WITH orgs AS (SELECT array_agg(id ORDER BY name) AS ids FROM organisations WHERE name LIKE 'Synthetic Organisation %')
+     INSERT INTO action_supporters (action_id, organisation_id)
+     SELECT a.id, orgs.ids[1 + (substr(a.reference, 2)::int + 1) % cardinality(orgs.ids)]
+       FROM actions a, orgs WHERE a.strategy_id = $1
+     ON CONFLICT DO NOTHING",
+    "INSERT INTO action_statements (action_id, statement_id)
+     SELECT a.id, s.id FROM actions a
+       JOIN statements s ON s.strategy_id = a.strategy_id
+        AND ((s.kind = 'ambition' AND s.number = 1 + substr(a.reference, 2)::int % 6)
+          OR (s.kind = 'commitment' AND s.number = 1 + substr(a.reference, 2)::int % 4))
+      WHERE a.strategy_id = $1",
+    "INSERT INTO milestones (id, action_id, title, baseline_due, due_date, completed_on, created_at, updated_at)
+     SELECT gen_random_uuid(), a.id, 'Synthetic milestone ' || m,
+            DATE '2023-06-30' + m * 200 + substr(a.reference, 2)::int % 60,
+            DATE '2023-06-30' + m * 200 + substr(a.reference, 2)::int % 60,
+            CASE WHEN random() < 0.7 THEN DATE '2023-06-25' + m * 200 END,
+            a.created_at, a.created_at
+       FROM actions a CROSS JOIN generate_series(1, 3) m
+      WHERE a.strategy_id = $1",
+    "INSERT INTO progress_updates (id, action_id, author_id, organisation_id, kind, rag,
+                                   commentary, progress, next_steps, created_at)
+     SELECT gen_random_uuid(), a.id, u.id, a.lead_organisation_id,
+            CASE WHEN j % 5 = 0 THEN 'note' ELSE 'update' END,
+            CASE WHEN j % 5 = 0 THEN NULL
+                 ELSE (ARRAY['red', 'amber', 'amber', 'green', 'green', 'green', 'green', 'green', 'green', 'blue'])
+                      [1 + floor(random() * 10)::int] END,
+            'Synthetic commentary ' || j || ': what is wrong and what is being done.',
+            'Synthetic progress ' || j, 'Synthetic next steps ' || j,
+            TIMESTAMPTZ '2023-04-10 09:00Z' + (j - 1) * interval '36 days' + random() * interval '30 days'
+       FROM actions a
+       JOIN users u ON u.organisation_id = a.lead_organisation_id AND u.email LIKE '%@synthetic.example'
+      CROSS JOIN generate_series(1, $3) j
+      WHERE a.strategy_id = $1",
+    "UPDATE actions a SET rag = r.rag, rag_since = r.created_at
+       FROM (SELECT DISTINCT ON (p.action_id) p.action_id, p.rag, p.created_at
+               FROM progress_updates p JOIN actions x ON x.id = p.action_id
+              WHERE x.strategy_id = $1 AND p.kind = 'update'
+              ORDER BY p.action_id, p.created_at DESC, p.id DESC) r
+      WHERE a.id = r.action_id",
+    "WITH p AS (
+        INSERT INTO pledges (id, strategy_id, organisation_id, commitment_id, text, rag, created_at, updated_at)
+        SELECT gen_random_uuid(), $1, sp.organisation_id, s.id, 'Synthetic pledge',
+               (ARRAY['red', 'amber', 'green', 'green', 'blue'])[1 + floor(random() * 5)::int],
+               TIMESTAMPTZ '2023-05-01 09:00Z', TIMESTAMPTZ '2023-05-01 09:00Z'
+          FROM strategy_partners sp
+          JOIN statements s ON s.strategy_id = sp.strategy_id AND s.kind = 'commitment'
+         WHERE sp.strategy_id = $1 AND random() < 0.75
+        RETURNING id, text, rag, created_at)
+     INSERT INTO pledge_versions (pledge_id, version, text, rag, changed_at)
+     SELECT id, 1, text, rag, created_at FROM p",
+];
+
+/// Creates the data set; returns the password of the synthetic accounts.
+pub async fn load(pool: &Pool, size: Size, password_text: &str) -> Result<(), AppError> {
+    let hash = password::hash(SecretString::from(password_text.to_owned())).await?;
+    let mut conn = pool.get().await?;
+    conn.transaction(async |conn| {
+        diesel::sql_query("SELECT setseed(0.42)")
+            .execute(conn)
+            .await?;
+        diesel::sql_query(ORGANISATIONS)
+            .bind::<Integer, _>(size.organisations as i32)
+            .execute(conn)
+            .await?;
+        diesel::sql_query(USERS)
+            .bind::<Text, _>(&hash)
+            .execute(conn)
+            .await?;
+        diesel::sql_query(CHAIR)
+            .bind::<Text, _>(&hash)
+            .execute(conn)
+            .await?;
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    let existing = db::strategies::count(&mut conn).await?;
+    let chair = db::users::find_by_email(&mut conn, "chair@synthetic.example")
+        .await?
+        .ok_or_else(|| AppError::internal("synthetic chair missing"))?;
+    for n in 0..size.strategies {
+        let strategy_id = Uuid::now_v7();
+        conn.transaction(async |conn| {
+            diesel::sql_query(
+                "INSERT INTO strategies (id, title, vision, period_start, period_end, status)
+                 VALUES ($1, $2, 'A synthetic strategy for benchmarks', DATE '2023-04-01', DATE '2026-03-31', 'active')",
+            )
+            .bind::<SqlUuid, _>(strategy_id)
+            .bind::<Text, _>(format!("Synthetic strategy {}", existing + i64::from(n) + 1))
+            .execute(conn)
+            .await?;
+            for step in STRATEGY_STEPS {
+                diesel::sql_query(*step)
+                    .bind::<SqlUuid, _>(strategy_id)
+                    .bind::<Integer, _>(size.actions_per_strategy as i32)
+                    .bind::<Integer, _>(size.updates_per_action as i32)
+                    .execute(conn)
+                    .await?;
+            }
+            Ok::<_, AppError>(())
+        })
+        .await?;
+        let ctx = Ctx {
+            actor: Actor::User {
+                id: chair.id,
+                role: Role::Chair,
+                organisation_id: None,
+            },
+            request_id: Some("synthetic-data".into()),
+        };
+        let first = NaiveDate::from_ymd_opt(2023, 4, 1).expect("date");
+        for q in 0..size.closed_periods {
+            let starts_on = first + Duration::days(91 * i64::from(q));
+            let input = CreatePeriod {
+                name: format!("Quarter {}", q + 1),
+                starts_on,
+                ends_on: starts_on + Duration::days(90),
+            };
+            let period = periods::create(pool, &ctx, strategy_id, input).await?;
+            let closed_at = (starts_on + Duration::days(104))
+                .and_hms_opt(17, 0, 0)
+                .expect("time")
+                .and_utc();
+            periods::close_at(pool, &ctx, period.id, Precondition::none(), Some(closed_at)).await?;
+        }
+    }
+    diesel::sql_query("ANALYZE").execute(&mut conn).await?;
+    Ok(())
+}
