@@ -15,6 +15,9 @@ CREATE TABLE actions (
     -- When the current rating was first given, so a report can say how long
     -- an action has held it.
     rag_since             timestamptz,
+    -- The newest update or note from the action's owners (the chair's
+    -- challenges do not count), kept here so reviews need not scan history.
+    last_reported_at      timestamptz,
     version               integer NOT NULL DEFAULT 1,
     created_at            timestamptz NOT NULL DEFAULT now(),
     updated_at            timestamptz NOT NULL DEFAULT now(),

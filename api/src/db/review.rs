@@ -44,23 +44,32 @@ struct StateRow {
 }
 
 const LIVE_STATES: &str = "
+WITH links AS (
+    SELECT x.action_id, array_agg(x.statement_id) AS statement_ids
+      FROM action_statements x
+      JOIN actions a ON a.id = x.action_id
+     WHERE a.strategy_id = $1
+     GROUP BY x.action_id)
 SELECT a.id, a.reference, a.title, a.description,
        a.lead_organisation_id AS lead_id, o.name AS lead_name,
-       ARRAY(SELECT x.statement_id FROM action_statements x WHERE x.action_id = a.id) AS statement_ids,
-       a.target_date, a.rag, a.rag_since, a.created_at,
-       (SELECT p.created_at FROM progress_updates p
-         WHERE p.action_id = a.id AND p.kind <> 'challenge'
-         ORDER BY p.created_at DESC, p.id DESC LIMIT 1) AS last_reported_at
+       coalesce(l.statement_ids, '{}') AS statement_ids,
+       a.target_date, a.rag, a.rag_since, a.created_at, a.last_reported_at
   FROM actions a
   JOIN organisations o ON o.id = a.lead_organisation_id
- WHERE a.strategy_id = $1
- ORDER BY a.reference";
+  LEFT JOIN links l ON l.action_id = a.id
+ WHERE a.strategy_id = $1";
 
 /// Ratings as they stood at $2, from the history of rated updates.
 const PAST_STATES: &str = "
+WITH links AS (
+    SELECT x.action_id, array_agg(x.statement_id) AS statement_ids
+      FROM action_statements x
+      JOIN actions a ON a.id = x.action_id
+     WHERE a.strategy_id = $1
+     GROUP BY x.action_id)
 SELECT a.id, a.reference, a.title, a.description,
        a.lead_organisation_id AS lead_id, o.name AS lead_name,
-       ARRAY(SELECT x.statement_id FROM action_statements x WHERE x.action_id = a.id) AS statement_ids,
+       coalesce(l.statement_ids, '{}') AS statement_ids,
        a.target_date, coalesce(r.rag, 'not_rated') AS rag, a.created_at,
        (SELECT min(p.created_at) FROM progress_updates p
          WHERE p.action_id = a.id AND p.kind = 'update' AND p.created_at <= $2
@@ -73,15 +82,15 @@ SELECT a.id, a.reference, a.title, a.description,
          ORDER BY p.created_at DESC, p.id DESC LIMIT 1) AS last_reported_at
   FROM actions a
   JOIN organisations o ON o.id = a.lead_organisation_id
+  LEFT JOIN links l ON l.action_id = a.id
   LEFT JOIN LATERAL (
         SELECT p.rag FROM progress_updates p
          WHERE p.action_id = a.id AND p.kind = 'update' AND p.created_at <= $2
          ORDER BY p.created_at DESC, p.id DESC LIMIT 1) r ON true
- WHERE a.strategy_id = $1 AND a.created_at <= $2
- ORDER BY a.reference";
+ WHERE a.strategy_id = $1 AND a.created_at <= $2";
 
 /// Every action of a strategy as it is now (`at` = `None`) or was at `at`,
-/// by reference, without reports or milestones.
+/// in no particular order, without reports or milestones.
 pub async fn action_states(
     conn: &mut Conn,
     strategy_id: Uuid,
@@ -205,17 +214,67 @@ struct MilestoneRow {
     completed_on: Option<NaiveDate>,
 }
 
-/// The milestones of a strategy's actions as they stood at `at` (their due
-/// date after the moves made by then, completed only if done by `today`),
-/// keyed by action; with `only_overdue`, just those past due and open.
+/// The milestones of a strategy's actions now (`at` = `None`) or as they
+/// stood at `at` (their due date after the moves made by then, completed
+/// only if done by `today`), keyed by action; with `only_overdue`, just
+/// those past due and open.
 pub async fn milestones(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    at: Option<DateTime<Utc>>,
+    today: NaiveDate,
+    only_overdue: bool,
+) -> QueryResult<HashMap<Uuid, Vec<MilestoneState>>> {
+    let rows: Vec<MilestoneRow> = match at {
+        None => live_milestones(conn, strategy_id, today, only_overdue).await?,
+        Some(at) => past_milestones(conn, strategy_id, at, today, only_overdue).await?,
+    };
+    Ok(group(
+        rows.into_iter()
+            .map(|m| {
+                (
+                    m.action_id,
+                    MilestoneState {
+                        id: m.id,
+                        title: m.title,
+                        baseline_due: m.baseline_due,
+                        due_date: m.due_date,
+                        completed_on: m.completed_on,
+                    },
+                )
+            })
+            .collect(),
+    ))
+}
+
+async fn live_milestones(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    today: NaiveDate,
+    only_overdue: bool,
+) -> QueryResult<Vec<MilestoneRow>> {
+    diesel::sql_query(
+        "SELECT m.id, m.action_id, m.title, m.baseline_due, m.due_date, m.completed_on
+           FROM milestones m
+           JOIN actions a ON a.id = m.action_id
+          WHERE a.strategy_id = $1 AND (NOT $3 OR (m.completed_on IS NULL AND m.due_date < $2))
+          ORDER BY m.action_id, m.due_date, m.id",
+    )
+    .bind::<SqlUuid, _>(strategy_id)
+    .bind::<Date, _>(today)
+    .bind::<Bool, _>(only_overdue)
+    .load(conn)
+    .await
+}
+
+async fn past_milestones(
     conn: &mut Conn,
     strategy_id: Uuid,
     at: DateTime<Utc>,
     today: NaiveDate,
     only_overdue: bool,
-) -> QueryResult<HashMap<Uuid, Vec<MilestoneState>>> {
-    let rows: Vec<MilestoneRow> = diesel::sql_query(
+) -> QueryResult<Vec<MilestoneRow>> {
+    diesel::sql_query(
         "SELECT * FROM (
             SELECT m.id, m.action_id, m.title, m.baseline_due,
                    coalesce((SELECT r.to_date FROM milestone_reschedules r
@@ -233,23 +292,7 @@ pub async fn milestones(
     .bind::<Date, _>(today)
     .bind::<Bool, _>(only_overdue)
     .load(conn)
-    .await?;
-    Ok(group(
-        rows.into_iter()
-            .map(|m| {
-                (
-                    m.action_id,
-                    MilestoneState {
-                        id: m.id,
-                        title: m.title,
-                        baseline_due: m.baseline_due,
-                        due_date: m.due_date,
-                        completed_on: m.completed_on,
-                    },
-                )
-            })
-            .collect(),
-    ))
+    .await
 }
 
 #[derive(QueryableByName)]

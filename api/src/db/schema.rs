@@ -109,6 +109,7 @@ diesel::table! {
         target_date -> Nullable<Date>,
         rag -> Text,
         rag_since -> Nullable<Timestamptz>,
+        last_reported_at -> Nullable<Timestamptz>,
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,

@@ -105,6 +105,12 @@ const STRATEGY_STEPS: &[&str] = &[
               WHERE x.strategy_id = $1 AND p.kind = 'update'
               ORDER BY p.action_id, p.created_at DESC, p.id DESC) r
       WHERE a.id = r.action_id",
+    "UPDATE actions a SET last_reported_at = l.at
+       FROM (SELECT p.action_id, max(p.created_at) AS at
+               FROM progress_updates p JOIN actions x ON x.id = p.action_id
+              WHERE x.strategy_id = $1 AND p.kind <> 'challenge'
+              GROUP BY p.action_id) l
+      WHERE a.id = l.action_id",
     "WITH p AS (
         INSERT INTO pledges (id, strategy_id, organisation_id, commitment_id, text, rag, created_at, updated_at)
         SELECT gen_random_uuid(), $1, sp.organisation_id, s.id, 'Synthetic pledge',

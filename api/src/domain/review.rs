@@ -257,14 +257,6 @@ pub struct Listed<T> {
     pub items: Vec<T>,
 }
 
-impl<T> Listed<T> {
-    pub fn first(mut items: Vec<T>, limit: usize) -> Self {
-        let total = items.len() as u32;
-        items.truncate(limit);
-        Listed { total, items }
-    }
-}
-
 /// Everything the dashboard is computed from.
 pub struct ReviewInput<'a> {
     pub actions: &'a [ActionState],
@@ -345,9 +337,12 @@ pub fn exception_order(actions: &[ActionState]) -> Vec<&ActionState> {
 }
 
 /// Red actions first, then amber; within each, the longest-held first.
-pub fn exceptions(input: &ReviewInput<'_>) -> Vec<Exception> {
-    exception_order(input.actions)
+pub fn exceptions(input: &ReviewInput<'_>) -> Listed<Exception> {
+    let order = exception_order(input.actions);
+    let total = order.len() as u32;
+    let items = order
         .into_iter()
+        .take(input.list_limit)
         .map(|a| {
             let ratings = input
                 .period_ratings
@@ -372,52 +367,79 @@ pub fn exceptions(input: &ReviewInput<'_>) -> Vec<Exception> {
                 red_periods_in_a_row: red_streak(ratings),
             }
         })
-        .collect()
+        .collect();
+    Listed { total, items }
+}
+
+/// Sorts candidates by `key` and builds only the first `limit` of them, so
+/// a long list costs little more than its length.
+fn top<C, K: Ord, T>(
+    mut candidates: Vec<C>,
+    key: impl Fn(&C) -> K,
+    limit: usize,
+    build: impl Fn(C) -> T,
+) -> Listed<T> {
+    let total = candidates.len() as u32;
+    candidates.sort_by_key(|c| key(c));
+    candidates.truncate(limit);
+    Listed {
+        total,
+        items: candidates.into_iter().map(build).collect(),
+    }
 }
 
 /// Milestones past due and not completed, most overdue first.
-pub fn overdue_milestones(actions: &[ActionState], today: NaiveDate) -> Vec<OverdueMilestone> {
-    let mut found: Vec<OverdueMilestone> = actions
+pub fn overdue_milestones(
+    actions: &[ActionState],
+    today: NaiveDate,
+    limit: usize,
+) -> Listed<OverdueMilestone> {
+    let found: Vec<(&ActionState, &MilestoneState)> = actions
         .iter()
         .flat_map(|a| {
             a.milestones
                 .iter()
                 .filter(move |m| milestone_overdue(m.due_date, m.completed_on, today))
-                .map(move |m| OverdueMilestone {
-                    action: a.into(),
-                    milestone_id: m.id,
-                    title: m.title.clone(),
-                    baseline_due: m.baseline_due,
-                    due_date: m.due_date,
-                    days_overdue: (today - m.due_date).num_days(),
-                })
+                .map(move |m| (a, m))
         })
         .collect();
-    found.sort_by(|x, y| {
-        (y.days_overdue, &x.action.reference).cmp(&(x.days_overdue, &y.action.reference))
-    });
-    found
+    top(
+        found,
+        |(a, m)| (m.due_date, a.reference.as_str()),
+        limit,
+        |(a, m)| OverdueMilestone {
+            action: a.into(),
+            milestone_id: m.id,
+            title: m.title.clone(),
+            baseline_due: m.baseline_due,
+            due_date: m.due_date,
+            days_overdue: (today - m.due_date).num_days(),
+        },
+    )
 }
 
 /// Actions past their target date and not complete, most overdue first.
-pub fn overdue_actions(actions: &[ActionState], today: NaiveDate) -> Vec<OverdueAction> {
-    let mut found: Vec<OverdueAction> = actions
+pub fn overdue_actions(
+    actions: &[ActionState],
+    today: NaiveDate,
+    limit: usize,
+) -> Listed<OverdueAction> {
+    let found: Vec<(&ActionState, NaiveDate)> = actions
         .iter()
         .filter(|a| action_overdue(a.target_date, a.rag, today))
-        .filter_map(|a| {
-            let target = a.target_date?;
-            Some(OverdueAction {
-                action: a.into(),
-                rag: a.rag,
-                target_date: target,
-                days_overdue: (today - target).num_days(),
-            })
-        })
+        .filter_map(|a| Some((a, a.target_date?)))
         .collect();
-    found.sort_by(|x, y| {
-        (y.days_overdue, &x.action.reference).cmp(&(x.days_overdue, &y.action.reference))
-    });
-    found
+    top(
+        found,
+        |(a, target)| (*target, a.reference.as_str()),
+        limit,
+        |(a, target)| OverdueAction {
+            action: a.into(),
+            rag: a.rag,
+            target_date: target,
+            days_overdue: (today - target).num_days(),
+        },
+    )
 }
 
 /// Actions not complete whose owners have not reported for `stale_days`
@@ -426,25 +448,25 @@ pub fn stale_actions(
     actions: &[ActionState],
     now: DateTime<Utc>,
     stale_days: i64,
-) -> Vec<StaleAction> {
-    let mut found: Vec<StaleAction> = actions
+    limit: usize,
+) -> Listed<StaleAction> {
+    let found: Vec<(&ActionState, DateTime<Utc>)> = actions
         .iter()
         .filter(|a| a.rag != Rag::Blue)
-        .filter_map(|a| {
-            let since = a.last_reported_at.unwrap_or(a.created_at);
-            let days = (now - since).num_days();
-            (days >= stale_days).then(|| StaleAction {
-                action: a.into(),
-                rag: a.rag,
-                last_reported_at: a.last_reported_at,
-                days_since_report: days,
-            })
-        })
+        .map(|a| (a, a.last_reported_at.unwrap_or(a.created_at)))
+        .filter(|(_, since)| (now - *since).num_days() >= stale_days)
         .collect();
-    found.sort_by(|x, y| {
-        (y.days_since_report, &x.action.reference).cmp(&(x.days_since_report, &y.action.reference))
-    });
-    found
+    top(
+        found,
+        |(a, since)| (*since, a.reference.as_str()),
+        limit,
+        |(a, since)| StaleAction {
+            action: a.into(),
+            rag: a.rag,
+            last_reported_at: a.last_reported_at,
+            days_since_report: (now - since).num_days(),
+        },
+    )
 }
 
 /// Lead organisations that have not reported in the current period.
@@ -521,13 +543,10 @@ pub fn review(input: &ReviewInput<'_>) -> Review {
         by_ambition: counts_by_statement(input.actions, input.ambitions),
         by_commitment: counts_by_statement(input.actions, input.commitments),
         by_lead_organisation: counts_by_lead(input.actions),
-        exceptions: Listed::first(exceptions(input), limit),
-        overdue_milestones: Listed::first(overdue_milestones(input.actions, today), limit),
-        overdue_actions: Listed::first(overdue_actions(input.actions, today), limit),
-        stale_actions: Listed::first(
-            stale_actions(input.actions, input.now, input.stale_days),
-            limit,
-        ),
+        exceptions: exceptions(input),
+        overdue_milestones: overdue_milestones(input.actions, today, limit),
+        overdue_actions: overdue_actions(input.actions, today, limit),
+        stale_actions: stale_actions(input.actions, input.now, input.stale_days, limit),
         not_reported: input
             .reported
             .map(|reported| missing_reports(input.actions, reported)),
@@ -650,7 +669,7 @@ mod tests {
             stale_days: 60,
             list_limit: 50,
         };
-        let found = exceptions(&input);
+        let found = exceptions(&input).items;
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].rag, Rag::Red);
         assert_eq!(found[0].commentary, "Custody figures rising");
@@ -663,9 +682,9 @@ mod tests {
 
     #[test]
     fn long_lists_keep_their_total() {
-        let listed = Listed::first(vec![1, 2, 3, 4], 2);
+        let listed = top(vec![4, 1, 3, 2], |n| *n, 2, |n| n * 10);
         assert_eq!(listed.total, 4);
-        assert_eq!(listed.items, vec![1, 2]);
+        assert_eq!(listed.items, vec![10, 20]);
     }
 
     #[test]
@@ -695,13 +714,13 @@ mod tests {
         let silent = action(3, Rag::Amber, lead, &[]);
         let actions = [late, done, silent];
         let today = date("2024-04-01");
-        let milestones = overdue_milestones(&actions, today);
+        let milestones = overdue_milestones(&actions, today, 50).items;
         assert_eq!(milestones.len(), 1);
         assert_eq!(milestones[0].days_overdue, 32);
-        let overdue = overdue_actions(&actions, today);
+        let overdue = overdue_actions(&actions, today, 50).items;
         assert_eq!(overdue.len(), 1);
         assert_eq!(overdue[0].days_overdue, 31);
-        let stale = stale_actions(&actions, time("2024-04-01"), 30);
+        let stale = stale_actions(&actions, time("2024-04-01"), 30, 50).items;
         assert_eq!(
             stale.len(),
             1,

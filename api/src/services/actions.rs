@@ -246,7 +246,6 @@ pub(crate) async fn views(
     let leads = organisations::refs(conn, &lead_ids).await?;
     let mut supporters = store::supporters(conn, &ids).await?;
     let mut links = store::links(conn, &ids).await?;
-    let reported = progress_updates::last_reported(conn, &ids).await?;
     let mut latest = if include.latest_update {
         let latest = progress_updates::latest(conn, &ids).await?;
         update_views(conn, latest.into_values().collect())
@@ -296,7 +295,7 @@ pub(crate) async fn views(
                 supporting_organisations: supporting,
                 ambitions,
                 commitments,
-                last_reported_at: reported.get(&a.id).copied(),
+                last_reported_at: a.last_reported_at,
                 overdue: action_overdue(a.target_date, a.rag, today),
                 latest_update: include
                     .latest_update

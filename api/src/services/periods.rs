@@ -272,7 +272,7 @@ pub(crate) async fn full_states(
     let ids: Vec<Uuid> = states.iter().map(|a| a.id).collect();
     let mut latest = review::latest_reports(conn, &ids, moment).await?;
     let mut milestones =
-        review::milestones(conn, strategy_id, moment, moment.date_naive(), false).await?;
+        review::milestones(conn, strategy_id, at, moment.date_naive(), false).await?;
     for state in &mut states {
         state.latest = latest.remove(&state.id);
         state.milestones = milestones.remove(&state.id).unwrap_or_default();

@@ -234,10 +234,14 @@ pub async fn post_at(
                 Some(&update),
             )
             .await?;
-            if let Some(rag) = update.rag {
+            if kind != UpdateKind::Challenge {
                 let changes = ActionChanges {
-                    rag: Some(rag),
-                    rag_since: (rag != action.rag).then_some(Some(at)),
+                    rag: update.rag,
+                    rag_since: update
+                        .rag
+                        .filter(|rag| *rag != action.rag)
+                        .map(|_| Some(at)),
+                    last_reported_at: Some(Some(at.max(action.last_reported_at.unwrap_or(at)))),
                     ..Default::default()
                 };
                 let after = actions::update(conn, action_id, &changes).await?;

@@ -229,7 +229,7 @@ async fn load(
                     .collect();
                 let mut latest = review::latest_reports(conn, &exceptions, moment.at).await?;
                 let mut overdue =
-                    review::milestones(conn, strategy_id, moment.at, moment.today, true).await?;
+                    review::milestones(conn, strategy_id, past, moment.today, true).await?;
                 for action in &mut actions {
                     action.latest = latest.remove(&action.id);
                     action.milestones = overdue.remove(&action.id).unwrap_or_default();
@@ -394,8 +394,9 @@ pub async fn trend(pool: &Pool, _ctx: &Ctx, strategy_id: Uuid) -> Result<Trend, 
             .entry(action_id)
             .or_insert_with(|| vec![None; closed.len()])[i] = Some(rag);
     }
-    let actions = review::action_states(&mut conn, strategy_id, None)
-        .await?
+    let mut states = review::action_states(&mut conn, strategy_id, None).await?;
+    states.sort_by(|x, y| x.reference.cmp(&y.reference));
+    let actions = states
         .into_iter()
         .map(|a| {
             let ratings = by_action
@@ -567,7 +568,7 @@ pub async fn report(
         source: moment.source,
         period: moment.period.as_ref().map(PeriodBrief::from),
         summary: RagCounts::of(loaded.actions.iter().map(|a| &a.rag)),
-        exceptions,
+        exceptions: exceptions.items,
         ambitions: sections,
         pledges: rules::pledge_matrix(&frame.partners, &frame.commitments, &loaded.pledges),
         pledge_texts,

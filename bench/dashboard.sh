@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Dashboard latency at 10,000 actions and 200,000 updates, with the cost of
+# its main SQL query measured by pgbench on the same PostgreSQL in the same
+# run for comparison.
+#
+#   bash bench/dashboard.sh            (REQUESTS=200 ACTIONS=10000 UPDATES=20 to change)
+#
+# Needs PostgreSQL on 127.0.0.1:5432 (as for the tests), curl and pgbench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REQUESTS=${REQUESTS:-200}
+ACTIONS=${ACTIONS:-10000}
+UPDATES=${UPDATES:-20}
+PORT=${PORT:-18181}
+DB=dt_bench_dashboard
+PGURL=postgres://postgres@127.0.0.1:5432
+PASSWORD=bench-password-$RANDOM$RANDOM
+
+echo "== building (release)"
+cargo build --release --quiet
+BIN=target/release/delivery-tracker
+
+echo "== seeding $ACTIONS actions x $UPDATES updates into $DB"
+psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+DATABASE_URL=$PGURL/$DB DEMO_PASSWORD=$PASSWORD $BIN seed --synthetic \
+    --actions-per-strategy "$ACTIONS" --updates-per-action "$UPDATES" | head -1
+
+DATABASE_URL=$PGURL/$DB JWT_SECRET=$(head -c 48 /dev/urandom | base64) BIND_ADDR=127.0.0.1:$PORT \
+    RUST_LOG=warn $BIN serve &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+
+TOKEN=$(curl -sf "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"chair@synthetic.example\",\"password\":\"$PASSWORD\"}" |
+    python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')
+STRATEGY=$(psql "$PGURL/$DB" -Atc "SELECT id FROM strategies LIMIT 1")
+PERIOD=$(psql "$PGURL/$DB" -Atc "SELECT id FROM reporting_periods WHERE closed_at IS NOT NULL ORDER BY starts_on DESC LIMIT 1")
+
+# Prints count, p50, p95, p99 and max of the times (seconds) on stdin, in ms.
+summary() {
+    sort -n | awk '{ t[NR] = $1 * 1000 } END {
+        printf "n=%d  p50=%.1f ms  p95=%.1f ms  p99=%.1f ms  max=%.1f ms\n",
+            NR, t[int(NR * 0.50 + 0.5)], t[int(NR * 0.95 + 0.5)], t[int(NR * 0.99 + 0.5)], t[NR] }'
+}
+
+measure() {
+    local label=$1 query=$2
+    for _ in $(seq 1 5); do
+        curl -sf -o /dev/null -H "authorization: Bearer $TOKEN" \
+            "http://127.0.0.1:$PORT/api/v1/strategies/$STRATEGY/dashboard$query"
+    done
+    printf '%-34s' "$label"
+    for _ in $(seq 1 "$REQUESTS"); do
+        curl -sf -o /dev/null -w '%{time_total}\n' -H "authorization: Bearer $TOKEN" \
+            "http://127.0.0.1:$PORT/api/v1/strategies/$STRATEGY/dashboard$query"
+    done | summary
+}
+
+echo "== dashboard over HTTP, one request at a time ($REQUESTS each)"
+measure "now (live)" ""
+measure "as at 2024-06-30 (from history)" "?as_at=2024-06-30"
+measure "closed period (from snapshot)" "?period_id=$PERIOD"
+
+echo "== the dashboard's main query alone (pgbench, one client, $REQUESTS runs)"
+cat > /tmp/dashboard-states.sql <<SQL
+SET jit = off;
+WITH links AS (
+    SELECT x.action_id, array_agg(x.statement_id) AS statement_ids
+      FROM action_statements x JOIN actions a ON a.id = x.action_id
+     WHERE a.strategy_id = '$STRATEGY' GROUP BY x.action_id)
+SELECT a.id, a.reference, a.title, a.description, a.lead_organisation_id, o.name,
+       coalesce(l.statement_ids, '{}'), a.target_date, a.rag, a.rag_since, a.created_at, a.last_reported_at
+  FROM actions a JOIN organisations o ON o.id = a.lead_organisation_id
+  LEFT JOIN links l ON l.action_id = a.id
+ WHERE a.strategy_id = '$STRATEGY';
+SQL
+pgbench -n -c 1 -t "$REQUESTS" -f /tmp/dashboard-states.sql "$PGURL/$DB" 2>/dev/null | grep -E "latency average"
