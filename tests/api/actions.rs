@@ -275,7 +275,12 @@ async fn supporters_post_notes_and_the_chair_challenges_without_changing_the_rat
 
     let after = app.read(&police, &format!("/api/v1/actions/{id}")).await;
     assert_eq!(after["rag"], action["rag"]);
-    assert_eq!(after["version"], action["version"]);
+    assert_eq!(
+        after["version"],
+        action["version"].as_i64().unwrap() + 1,
+        "the supporter's note marks the action reported; the challenge does not"
+    );
+    assert_eq!(after["last_reported_at"], note["created_at"]);
 
     let history = app
         .read(&police, &format!("/api/v1/actions/{id}/updates?limit=2"))
