@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::plain::PlainReport;
 use super::{direction_label, rag_label};
 use crate::domain::Rag;
-use crate::services::review::{Report, Source};
+use crate::services::review::Report;
 
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -58,19 +58,14 @@ fn page(title: &str, style: &str, body: &str) -> String {
     )
 }
 
-fn moment(report: &Report) -> String {
-    let when = report.as_at.format("%-d %B %Y").to_string();
-    match (&report.source, &report.period) {
-        (Source::Snapshot, Some(p)) => format!("{} (closed {when})", escape(&p.name)),
-        (_, Some(p)) => format!("as at {when} (period {})", escape(&p.name)),
-        _ => format!("as at {when}"),
-    }
-}
-
 pub fn render(report: &Report) -> String {
     let mut body = String::new();
     let _ = writeln!(body, "<h1>{}</h1>", escape(&report.strategy.name));
-    let _ = writeln!(body, "<p>Progress report, {}.</p>", moment(report));
+    let _ = writeln!(
+        body,
+        "<p>Progress report, {}.</p>",
+        super::moment(report, escape)
+    );
     let s = &report.summary;
     let _ = writeln!(body, "<h2>Summary</h2>");
     let _ = writeln!(

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::plain::PlainReport;
 use super::{direction_label, rag_label};
-use crate::services::review::{Report, Source};
+use crate::services::review::Report;
 
 /// Escapes text so Markdown shows it as written (and renders no HTML).
 pub fn escape(text: &str) -> String {
@@ -25,19 +25,10 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn moment(report: &Report) -> String {
-    let when = report.as_at.format("%-d %B %Y").to_string();
-    match (&report.source, &report.period) {
-        (Source::Snapshot, Some(p)) => format!("{} (closed {when})", escape(&p.name)),
-        (_, Some(p)) => format!("as at {when} (period {})", escape(&p.name)),
-        _ => format!("as at {when}"),
-    }
-}
-
 pub fn render(report: &Report) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# {}\n", escape(&report.strategy.name));
-    let _ = writeln!(md, "Progress report, {}.\n", moment(report));
+    let _ = writeln!(md, "Progress report, {}.\n", super::moment(report, escape));
     let s = &report.summary;
     let _ = writeln!(md, "## Summary\n");
     let _ = writeln!(md, "| Red | Amber | Green | Blue | Not rated | Total |");
