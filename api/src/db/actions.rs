@@ -217,24 +217,7 @@ pub async fn set_supporters(
     action_id: Uuid,
     organisation_ids: &[Uuid],
 ) -> QueryResult<()> {
-    diesel::delete(action_supporters::table.filter(action_supporters::action_id.eq(action_id)))
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = organisation_ids
-        .iter()
-        .map(|org| {
-            (
-                action_supporters::action_id.eq(action_id),
-                action_supporters::organisation_id.eq(*org),
-            )
-        })
-        .collect();
-    diesel::insert_into(action_supporters::table)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(())
+    super::replace_links(conn, &super::ACTION_SUPPORTERS, action_id, organisation_ids).await
 }
 
 /// The ambitions and commitments each action serves, by number.
@@ -257,24 +240,7 @@ pub async fn set_links(
     action_id: Uuid,
     statement_ids: &[Uuid],
 ) -> QueryResult<()> {
-    diesel::delete(action_statements::table.filter(action_statements::action_id.eq(action_id)))
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = statement_ids
-        .iter()
-        .map(|id| {
-            (
-                action_statements::action_id.eq(action_id),
-                action_statements::statement_id.eq(*id),
-            )
-        })
-        .collect();
-    diesel::insert_into(action_statements::table)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(())
+    super::replace_links(conn, &super::ACTION_STATEMENTS, action_id, statement_ids).await
 }
 
 /// Organisations that lead, support or pledge within a strategy, which must

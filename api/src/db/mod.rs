@@ -151,6 +151,56 @@ pub async fn ping(pool: &Pool) -> bool {
         .is_ok()
 }
 
+/// A table that links a row to a set of other rows by their ids.
+pub struct LinkTable {
+    table: &'static str,
+    parent: &'static str,
+    child: &'static str,
+}
+
+pub const STRATEGY_PARTNERS: LinkTable = LinkTable {
+    table: "strategy_partners",
+    parent: "strategy_id",
+    child: "organisation_id",
+};
+pub const ACTION_SUPPORTERS: LinkTable = LinkTable {
+    table: "action_supporters",
+    parent: "action_id",
+    child: "organisation_id",
+};
+pub const ACTION_STATEMENTS: LinkTable = LinkTable {
+    table: "action_statements",
+    parent: "action_id",
+    child: "statement_id",
+};
+
+/// Replaces the rows linked to `parent` with exactly `children`. The table
+/// and column names are the constants above, never request data.
+pub async fn replace_links(
+    conn: &mut Conn,
+    link: &LinkTable,
+    parent: uuid::Uuid,
+    children: &[uuid::Uuid],
+) -> QueryResult<()> {
+    let LinkTable {
+        table,
+        parent: p,
+        child: c,
+    } = link;
+    diesel::sql_query(format!("DELETE FROM {table} WHERE {p} = $1"))
+        .bind::<diesel::sql_types::Uuid, _>(parent)
+        .execute(conn)
+        .await?;
+    diesel::sql_query(format!(
+        "INSERT INTO {table} ({p}, {c}) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING"
+    ))
+    .bind::<diesel::sql_types::Uuid, _>(parent)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(children)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Groups `(key, value)` rows by key, keeping their order within a key.
 pub fn group<T>(rows: Vec<(uuid::Uuid, T)>) -> std::collections::HashMap<uuid::Uuid, Vec<T>> {
     let mut grouped: std::collections::HashMap<uuid::Uuid, Vec<T>> = Default::default();

@@ -189,24 +189,13 @@ pub async fn set_partners(
     strategy_id: Uuid,
     organisation_ids: &[Uuid],
 ) -> QueryResult<()> {
-    diesel::delete(strategy_partners::table.filter(strategy_partners::strategy_id.eq(strategy_id)))
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = organisation_ids
-        .iter()
-        .map(|org| {
-            (
-                strategy_partners::strategy_id.eq(strategy_id),
-                strategy_partners::organisation_id.eq(*org),
-            )
-        })
-        .collect();
-    diesel::insert_into(strategy_partners::table)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(())
+    super::replace_links(
+        conn,
+        &super::STRATEGY_PARTNERS,
+        strategy_id,
+        organisation_ids,
+    )
+    .await
 }
 
 pub async fn count(conn: &mut Conn) -> QueryResult<i64> {
