@@ -14,7 +14,8 @@ use crate::error::Problem;
         title = "Delivery Plan Tracker API",
         description = "A partnership board's strategy, delivery plan and progress reports.\n\n\
             Sign in with `POST /api/v1/auth/login`, then send the access token as \
-            `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents. \
+            `Authorization: Bearer <token>`. Other systems use a read-only system token the \
+            same way. Errors are RFC 9457 problem documents. \
             Writes to existing resources need `If-Match` with the ETag you read.",
         license(name = "MIT", identifier = "MIT"),
     ),
@@ -33,6 +34,8 @@ use crate::error::Problem;
         (name = "pledges", description = "Organisations' pledges against commitments"),
         (name = "review", description = "Reporting periods, the chair's dashboard, trend and board reports"),
         (name = "audit", description = "Who changed what, and when"),
+        (name = "changes", description = "Every change in commit order, for systems that mirror the data"),
+        (name = "tokens", description = "Read-only tokens for other systems (administrators)"),
         (name = "health", description = "Probes for orchestrators"),
     )
 )]
@@ -51,6 +54,18 @@ impl Modify for Security {
                     .bearer_format("JWT")
                     .description(Some(
                         "An access token from `POST /api/v1/auth/login` (valid 15 minutes by default).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "system_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("dts_…")
+                    .description(Some(
+                        "A read-only system token made by an administrator with `POST /api/v1/tokens`.",
                     ))
                     .build(),
             ),

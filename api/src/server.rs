@@ -16,6 +16,7 @@ use crate::http::extractors::{json_config, path_config, query_config};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
+use crate::telemetry::RequestSpan;
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 
@@ -61,7 +62,7 @@ pub fn app(
                 .add((header::X_FRAME_OPTIONS, "DENY"))
                 .add((header::REFERRER_POLICY, "no-referrer")),
         )
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<RequestSpan>::new())
 }
 
 /// The OpenAPI document the application serves.

@@ -320,6 +320,27 @@ impl TestApp {
             .n
     }
 
+    /// A connection of its own to this test's database.
+    pub async fn pool_connection(
+        &self,
+    ) -> diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection> {
+        self.pool.get().await.expect("connection")
+    }
+
+    /// Runs a query against this test's database and returns its rows as
+    /// JSON objects, as PostgreSQL renders them.
+    pub async fn rows(&self, sql: &str) -> Vec<Value> {
+        let mut conn = self.pool.get().await.expect("connection");
+        let text = diesel::sql_query(format!(
+            "SELECT coalesce(json_agg(t), '[]'::json)::text AS name FROM ({sql}) t"
+        ))
+        .get_result::<Name>(&mut conn)
+        .await
+        .expect("rows query")
+        .name;
+        serde_json::from_str::<Vec<Value>>(&text).expect("json rows")
+    }
+
     /// The id of the demo strategy.
     pub async fn demo_strategy(&self, token: &str) -> Value {
         let body = self.read(token, "/api/v1/strategies").await;

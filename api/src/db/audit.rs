@@ -29,9 +29,14 @@ pub async fn insert(conn: &mut Conn, event: &NewAuditEvent<'_>) -> QueryResult<u
         .await
 }
 
-/// A row's state for the audit record.
+/// A record's state for the audit trail. What the caller may do next is
+/// not part of the record, so views that carry it are recorded without it.
 pub fn snapshot<T: Serialize>(row: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(row).ok()
+    let mut value = serde_json::to_value(row).ok()?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("allowed_actions");
+    }
+    Some(value)
 }
 
 /// A recorded change.

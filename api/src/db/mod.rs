@@ -2,7 +2,9 @@
 //! module per stored entity (row types and their queries).
 
 pub mod actions;
+pub mod api_tokens;
 pub mod audit;
+pub mod changes;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;

@@ -91,7 +91,22 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> organisations (organisation_id));
+diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        name -> Text,
+        token_hash -> Bytea,
+        strategy_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(api_tokens -> strategies (strategy_id));
 diesel::joinable!(strategy_partners -> strategies (strategy_id));
 diesel::joinable!(strategy_partners -> organisations (organisation_id));
 diesel::joinable!(statements -> strategies (strategy_id));
@@ -275,4 +290,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     strategy_partners,
     refresh_tokens,
     audit_events,
+    api_tokens,
 );

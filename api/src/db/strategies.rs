@@ -62,6 +62,8 @@ impl StrategyChanges {
 
 #[derive(Debug, Default)]
 pub struct StrategyFilter {
+    /// Only this strategy (for a token limited to it).
+    pub id: Option<Uuid>,
     pub status: Option<StrategyStatus>,
     pub partner_id: Option<Uuid>,
     pub q: Option<String>,
@@ -80,6 +82,9 @@ pub async fn list(
         .order((strategies::period_start, strategies::id))
         .limit(page.fetch())
         .into_boxed();
+    if let Some(id) = filter.id {
+        query = query.filter(strategies::id.eq(id));
+    }
     if let Some(status) = filter.status {
         query = query.filter(strategies::status.eq(status));
     }

@@ -17,8 +17,12 @@ pub enum Actor {
         role: Role,
         organisation_id: Option<Uuid>,
     },
-    /// Another system holding a read-only API token.
-    System { token_id: Uuid },
+    /// Another system holding a read-only API token, limited to one
+    /// strategy when `strategy_id` is set.
+    System {
+        token_id: Uuid,
+        strategy_id: Option<Uuid>,
+    },
 }
 
 impl Actor {
@@ -45,6 +49,14 @@ impl Actor {
         }
     }
 
+    /// Who this is, for the request log: `user:<id>` or `token:<id>`.
+    pub fn label(&self) -> String {
+        match self {
+            Actor::User { id, .. } => format!("user:{id}"),
+            Actor::System { token_id, .. } => format!("token:{token_id}"),
+        }
+    }
+
     /// The user's id, when the actor is a person.
     pub fn user_id(&self) -> Option<Uuid> {
         match self {
@@ -57,6 +69,36 @@ impl Actor {
 /// Read the plan, updates, pledges and reports: everyone authenticated.
 pub fn can_read(_actor: &Actor) -> bool {
     true
+}
+
+/// Read one strategy and everything under it. A system token limited to
+/// another strategy sees nothing of this one.
+pub fn can_read_strategy(actor: &Actor, strategy_id: Uuid) -> bool {
+    match actor {
+        Actor::System {
+            strategy_id: Some(only),
+            ..
+        } => *only == strategy_id,
+        _ => can_read(actor),
+    }
+}
+
+/// The strategy an actor is limited to, if any: lists leave out the rest.
+pub fn strategy_scope(actor: &Actor) -> Option<Uuid> {
+    match actor {
+        Actor::System { strategy_id, .. } => *strategy_id,
+        Actor::User { .. } => None,
+    }
+}
+
+/// Read the change feed: it spans every strategy and names who made each
+/// change, so it is for administrators, the chair and unrestricted system
+/// tokens.
+pub fn can_read_changes(actor: &Actor) -> bool {
+    match actor {
+        Actor::System { strategy_id, .. } => strategy_id.is_none(),
+        Actor::User { .. } => actor.is(Role::Admin) || actor.is(Role::Chair),
+    }
 }
 
 /// Create or edit strategies, ambitions, commitments and organisations.
@@ -146,6 +188,7 @@ mod tests {
             Column::Viewer => user(Role::Viewer, None),
             Column::System => Actor::System {
                 token_id: Uuid::from_u128(7),
+                strategy_id: None,
             },
         }
     }
@@ -243,6 +286,35 @@ mod tests {
             can_read_audit,
             [true, true, false, false, false, false],
         );
+    }
+
+    #[test]
+    fn read_change_feed() {
+        row(
+            "read change feed",
+            can_read_changes,
+            [true, true, false, false, false, true],
+        );
+        let limited = Actor::System {
+            token_id: Uuid::from_u128(7),
+            strategy_id: Some(Uuid::from_u128(8)),
+        };
+        assert!(!can_read_changes(&limited));
+    }
+
+    #[test]
+    fn a_token_limited_to_one_strategy_reads_only_that_one() {
+        let strategy = Uuid::from_u128(8);
+        let limited = Actor::System {
+            token_id: Uuid::from_u128(7),
+            strategy_id: Some(strategy),
+        };
+        assert!(can_read_strategy(&limited, strategy));
+        assert!(!can_read_strategy(&limited, Uuid::from_u128(9)));
+        assert_eq!(strategy_scope(&limited), Some(strategy));
+        for column in COLUMNS {
+            assert!(can_read_strategy(&actor(column), strategy));
+        }
     }
 
     #[test]

@@ -1,15 +1,14 @@
 //! Authentication of requests: the bearer token becomes the caller's `Ctx`.
 
-use std::future::{Ready, ready};
-
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 
 use crate::domain::Actor;
 use crate::error::AppError;
-use crate::services::Ctx;
+use crate::services::{Ctx, tokens};
 use crate::state::AppState;
 
 fn bearer_token(req: &HttpRequest) -> Result<&str, AppError> {
@@ -31,30 +30,47 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, AppError> {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Ctx, AppError> {
+/// The prefix of system tokens; user access tokens are JWTs.
+pub const SYSTEM_TOKEN_PREFIX: &str = "dts_";
+
+async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::internal("application state missing"))?;
-    let token = bearer_token(req)?;
-    let claims = state
-        .jwt
-        .verify(token)
-        .map_err(|_| AppError::Unauthorized("the access token is invalid or has expired".into()))?;
-    Ok(Ctx {
-        actor: Actor::User {
+    let token = bearer_token(&req)?;
+    let actor = if token.starts_with(SYSTEM_TOKEN_PREFIX) {
+        let token = tokens::authenticate(&state.pool, token)
+            .await?
+            .ok_or_else(|| {
+                AppError::Unauthorized("the system token is invalid, revoked or expired".into())
+            })?;
+        Actor::System {
+            token_id: token.id,
+            strategy_id: token.strategy_id,
+        }
+    } else {
+        let claims = state.jwt.verify(token).map_err(|_| {
+            AppError::Unauthorized("the access token is invalid or has expired".into())
+        })?;
+        Actor::User {
             id: claims.sub,
             role: claims.role,
             organisation_id: claims.org,
-        },
+        }
+    };
+    // The request log names who made each request.
+    tracing::Span::current().record("actor", tracing::field::display(actor.label()));
+    Ok(Ctx {
+        actor,
         request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
     })
 }
 
 impl FromRequest for Ctx {
     type Error = AppError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        Box::pin(authenticate(req.clone()))
     }
 }

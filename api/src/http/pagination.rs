@@ -101,12 +101,12 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-fn encode_cursor<K: Serialize>(key: &K) -> String {
+pub(crate) fn encode_cursor<K: Serialize>(key: &K) -> String {
     let json = serde_json::to_vec(key).expect("cursor keys serialise");
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_cursor<K: DeserializeOwned>(cursor: &str) -> Result<K, AppError> {
+pub(crate) fn decode_cursor<K: DeserializeOwned>(cursor: &str) -> Result<K, AppError> {
     let invalid = || AppError::BadRequest("the cursor is not one this service issued".into());
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     serde_json::from_slice(&bytes).map_err(|_| invalid())

@@ -5,6 +5,7 @@ mod actions;
 mod ambitions;
 mod audit;
 mod auth;
+mod changes;
 mod commitments;
 pub mod health;
 mod milestones;
@@ -13,6 +14,7 @@ mod pledges;
 mod rag;
 mod review;
 mod strategies;
+mod tokens;
 mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -22,6 +24,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     cfg.configure(auth::configure)
         .configure(organisations::configure)
         .configure(users::configure)
+        .configure(tokens::configure)
         .configure(strategies::configure)
         .configure(ambitions::configure)
         .configure(commitments::configure)
@@ -29,6 +32,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(milestones::configure)
         .configure(pledges::configure)
         .configure(audit::configure)
+        .configure(changes::configure)
         .configure(rag::configure)
         .configure(review::configure);
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::milestones::{MilestoneView, views as milestone_views};
 use super::progress::{UpdateView, views as update_views};
-use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate};
+use super::{Change, Ctx, audit, authorize, missing, nullable, scoped, trimmed, validate, visible};
 use crate::db::actions::{self as store, Action, ActionChanges, ActionFilter, NewAction};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::statements::{self, StatementRef};
@@ -333,14 +333,14 @@ pub(crate) async fn view(
 /// The action's stored state, for the audit trail: the row with the ids of
 /// its supporters and links.
 #[derive(Debug, Serialize)]
-struct Snapshot {
+pub(crate) struct Snapshot {
     #[serde(flatten)]
     action: Action,
     supporting_organisation_ids: Vec<Uuid>,
     statement_ids: Vec<Uuid>,
 }
 
-async fn snapshot(conn: &mut Conn, action: Action) -> Result<Snapshot, AppError> {
+pub(crate) async fn snapshot(conn: &mut Conn, action: Action) -> Result<Snapshot, AppError> {
     let supporting_organisation_ids = store::supporters(conn, &[action.id])
         .await?
         .remove(&action.id)
@@ -371,7 +371,7 @@ pub async fn list(
     let page = page.request()?;
     let include = Include::parse(query.include.as_deref())?;
     let filter = ActionFilter {
-        strategy_id: query.strategy_id,
+        strategy_id: scoped(&ctx.actor, query.strategy_id)?,
         statement_id: query
             .ambition_id
             .into_iter()
@@ -400,6 +400,7 @@ pub async fn get(
 ) -> Result<ActionView, AppError> {
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    visible(&ctx.actor, row.strategy_id, ENTITY)?;
     view(&mut conn, row, &ctx.actor, include).await
 }
 

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::actions::today;
-use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate};
+use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate, visible};
 use crate::db::actions;
 use crate::db::milestones::{
     self as store, Milestone, MilestoneChanges, NewMilestone, NewReschedule,
@@ -193,6 +193,7 @@ pub async fn list(pool: &Pool, ctx: &Ctx, action_id: Uuid) -> Result<Vec<Milesto
     let action = actions::find(&mut conn, action_id)
         .await
         .map_err(missing("action"))?;
+    visible(&ctx.actor, action.strategy_id, "action")?;
     let rows = store::for_actions(&mut conn, &[action_id])
         .await?
         .remove(&action_id)
@@ -208,6 +209,7 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppE
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
     let action = actions::find(&mut conn, row.action_id).await?;
+    visible(&ctx.actor, action.strategy_id, ENTITY)?;
     view(&mut conn, row, action.lead_organisation_id, &ctx.actor).await
 }
 

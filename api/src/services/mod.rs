@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod audit_log;
 pub mod auth;
+pub mod changes;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;
@@ -13,6 +14,7 @@ pub mod progress;
 pub mod review;
 pub mod statements;
 pub mod strategies;
+pub mod tokens;
 pub mod users;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -37,6 +39,25 @@ pub fn authorize(allowed: bool, message: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden(message.to_owned()))
+    }
+}
+
+/// Lets a read of one strategy's records through, or answers 404 as if
+/// they did not exist to a system token limited to another strategy.
+pub fn visible(actor: &Actor, strategy_id: Uuid, what: &str) -> Result<(), AppError> {
+    if crate::domain::permissions::can_read_strategy(actor, strategy_id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!("no such {what}")))
+    }
+}
+
+/// The strategy a list is limited to: the one asked for, which must be
+/// visible, or else the caller's own scope.
+pub fn scoped(actor: &Actor, asked: Option<Uuid>) -> Result<Option<Uuid>, AppError> {
+    match asked {
+        Some(id) => visible(actor, id, "strategy").map(|()| Some(id)),
+        None => Ok(crate::domain::permissions::strategy_scope(actor)),
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
 use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
 use crate::db::users::{self, UserRef};
 use crate::db::{self, Conn, Pool, review, strategies};
@@ -152,6 +152,7 @@ async fn check_span(
 }
 
 pub async fn list(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<PeriodView>, AppError> {
+    visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
     strategies::find(&mut conn, strategy_id)
         .await
@@ -165,6 +166,7 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<PeriodView, AppErro
     let row = store::find(&mut conn, id)
         .await
         .map_err(missing("reporting period"))?;
+    visible(&ctx.actor, row.strategy_id, "reporting period")?;
     view(&mut conn, row, &ctx.actor).await
 }
 

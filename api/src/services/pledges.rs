@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::actions::parse_rags;
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use super::{Change, Ctx, audit, authorize, missing, scoped, trimmed, validate, visible};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::pledges::{self as store, NewPledge, Pledge, PledgeFilter};
 use crate::db::statements::{self, StatementRef};
@@ -155,7 +155,7 @@ pub async fn list(
 ) -> Result<Page<PledgeView>, AppError> {
     let page = page.request()?;
     let filter = PledgeFilter {
-        strategy_id: query.strategy_id,
+        strategy_id: scoped(&ctx.actor, query.strategy_id)?,
         organisation_id: query.organisation_id,
         commitment_id: query.commitment_id,
         rags: parse_rags(query.rag.as_deref())?,
@@ -181,6 +181,7 @@ pub async fn get(
         .ok_or_else(|| {
             AppError::NotFound("this organisation has no pledge against this commitment".into())
         })?;
+    visible(&ctx.actor, row.strategy_id, "pledge")?;
     view_with_history(&mut conn, row, &ctx.actor).await
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
 use crate::db::actions::{self, ActionChanges};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::progress_updates::{self as store, ProgressUpdate};
@@ -119,9 +119,10 @@ pub async fn list(
     authorize(permissions::can_read(&ctx.actor), "not allowed")?;
     let page = page.request()?;
     let mut conn = pool.get().await?;
-    actions::find(&mut conn, action_id)
+    let action = actions::find(&mut conn, action_id)
         .await
         .map_err(missing("action"))?;
+    visible(&ctx.actor, action.strategy_id, "action")?;
     let rows = store::list(&mut conn, action_id, query.kind, &page).await?;
     let next = page.page(rows, |u| (u.created_at, u.id), |u| u);
     Ok(Page {
@@ -245,13 +246,15 @@ pub async fn post_at(
                     ..Default::default()
                 };
                 let after = actions::update(conn, action_id, &changes).await?;
+                let before = super::actions::snapshot(conn, action).await?;
+                let after = super::actions::snapshot(conn, after).await?;
                 audit(
                     conn,
                     ctx,
                     "action",
                     action_id,
                     Change::Update,
-                    Some(&action),
+                    Some(&before),
                     Some(&after),
                 )
                 .await?;

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::periods::full_states;
-use super::{Ctx, missing};
+use super::{Ctx, missing, visible};
 use crate::db::periods::{self, Period};
 use crate::db::{self, Conn, Pool, review, statements, strategies};
 use crate::domain::review::{
@@ -296,12 +296,13 @@ pub struct DashboardQuery {
 
 pub async fn dashboard(
     pool: &Pool,
-    _ctx: &Ctx,
+    ctx: &Ctx,
     strategy_id: Uuid,
     moment: &MomentQuery,
     query: &DashboardQuery,
     default_stale_days: i64,
 ) -> Result<Dashboard, AppError> {
+    visible(&ctx.actor, strategy_id, "strategy")?;
     let stale_days = query.stale_days.unwrap_or(default_stale_days);
     if !(1..=3650).contains(&stale_days) {
         return Err(AppError::BadRequest(
@@ -371,7 +372,8 @@ pub struct Trend {
     pub actions: Vec<ActionTrend>,
 }
 
-pub async fn trend(pool: &Pool, _ctx: &Ctx, strategy_id: Uuid) -> Result<Trend, AppError> {
+pub async fn trend(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Trend, AppError> {
+    visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
     let strategy = strategies::find(&mut conn, strategy_id)
         .await
@@ -488,10 +490,11 @@ pub struct Report {
 
 pub async fn report(
     pool: &Pool,
-    _ctx: &Ctx,
+    ctx: &Ctx,
     strategy_id: Uuid,
     moment: &MomentQuery,
 ) -> Result<Report, AppError> {
+    visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
     let frame = frame(&mut conn, strategy_id).await?;
     let moment = resolve(&mut conn, strategy_id, moment).await?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
 use crate::db::Pool;
 use crate::db::statements::{self as store, NewStatement, Statement, StatementChanges};
 use crate::db::strategies;
@@ -95,6 +95,7 @@ pub async fn list(
     page: &PageParams,
 ) -> Result<Page<StatementView>, AppError> {
     let page = page.request()?;
+    visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
     strategies::find(&mut conn, strategy_id)
         .await
@@ -117,6 +118,7 @@ pub async fn get(
     let row = store::find(&mut conn, id, kind)
         .await
         .map_err(missing(kind.as_str()))?;
+    visible(&ctx.actor, row.strategy_id, kind.as_str())?;
     Ok(StatementView::new(row, &ctx.actor))
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
 use crate::db::Pool;
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::strategies::{
@@ -198,6 +198,7 @@ pub async fn list(
 ) -> Result<Page<StrategyView>, AppError> {
     let page = page.request()?;
     let filter = StrategyFilter {
+        id: permissions::strategy_scope(&ctx.actor),
         status: query.status,
         partner_id: query.partner_id,
         q: query.q,
@@ -212,6 +213,7 @@ pub async fn list(
 }
 
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<StrategyView, AppError> {
+    visible(&ctx.actor, id, ENTITY)?;
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
     view(&mut conn, row, &ctx.actor).await

@@ -1,0 +1,110 @@
+//! System tokens: read-only credentials for other systems.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::Conn;
+use super::schema::api_tokens;
+use crate::http::pagination::PageRequest;
+
+/// A token as stored; the secret itself is never kept.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub strategy_id: Option<Uuid>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct NewApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub token_hash: Vec<u8>,
+    pub strategy_id: Option<Uuid>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut Conn, new: &NewApiToken) -> QueryResult<ApiToken> {
+    diesel::insert_into(api_tokens::table)
+        .values(new)
+        .returning(ApiToken::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<ApiToken> {
+    api_tokens::table
+        .find(id)
+        .select(ApiToken::as_select())
+        .first(conn)
+        .await
+}
+
+pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<ApiToken> {
+    api_tokens::table
+        .find(id)
+        .select(ApiToken::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+/// The live token with this digest: not revoked and not expired.
+pub async fn find_live_by_hash(conn: &mut Conn, hash: &[u8]) -> QueryResult<Option<ApiToken>> {
+    api_tokens::table
+        .filter(api_tokens::token_hash.eq(hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(diesel::dsl::now))
+        .select(ApiToken::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Notes a use. Writes at most once a minute per token, so a system polling
+/// hard does not turn every read into a write.
+pub async fn touch(conn: &mut Conn, id: Uuid, at: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table.find(id).filter(
+            api_tokens::last_used_at
+                .is_null()
+                .or(api_tokens::last_used_at.lt(at - chrono::Duration::minutes(1))),
+        ),
+    )
+    .set(api_tokens::last_used_at.eq(at))
+    .execute(conn)
+    .await
+}
+
+pub async fn revoke(conn: &mut Conn, id: Uuid, at: DateTime<Utc>) -> QueryResult<ApiToken> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::revoked_at.eq(at))
+        .returning(ApiToken::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Newest first; the cursor is the last id seen (ids are time-ordered).
+pub async fn list(conn: &mut Conn, page: &PageRequest<Uuid>) -> QueryResult<Vec<ApiToken>> {
+    let mut query = api_tokens::table
+        .select(ApiToken::as_select())
+        .order(api_tokens::id.desc())
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(api_tokens::id.lt(after));
+    }
+    query.load(conn).await
+}

@@ -1,0 +1,51 @@
+//! `/api/v1/changes`: the change feed
+
+use actix_web::http::header;
+use actix_web::web::{Data, Query};
+use actix_web::{HttpRequest, HttpResponse, get};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::AppError;
+use crate::http::docs::ListErrors;
+use crate::services::Ctx;
+use crate::services::changes::{self as service, ChangePage, ChangeQuery};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_changes);
+}
+
+/// Every change to the plan, in the order the changes committed: read from
+/// the start, then poll with the `next_cursor` you were given to keep a copy
+/// of the data current without missing or repeating a change.
+/// (Administrators, the chair and system tokens not limited to one
+/// strategy. User accounts and tokens are not in the feed.)
+#[utoipa::path(
+    tag = "changes",
+    params(ChangeQuery),
+    responses((status = 200, description = "A page of changes", body = ChangePage), ListErrors),
+    security(("bearer" = []), ("system_token" = [])),
+)]
+#[get("/changes")]
+async fn list_changes(
+    state: Data<AppState>,
+    ctx: Ctx,
+    req: HttpRequest,
+    query: Query<ChangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let limit = query.limit;
+    let page = service::list(&state.pool, &ctx, query.into_inner()).await?;
+    let mut response = HttpResponse::Ok();
+    if page.more {
+        let mut pairs = vec![("since", page.next_cursor.clone())];
+        if let Some(limit) = limit {
+            pairs.push(("limit", limit.to_string()));
+        }
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        response.insert_header((
+            header::LINK,
+            format!("<{}?{}>; rel=\"next\"", req.path(), query),
+        ));
+    }
+    Ok(response.json(page))
+}
