@@ -38,6 +38,10 @@ pub enum AppError {
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("an unexpected error occurred")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// One item of a batch failed, so the whole batch did: answered as that
+    /// item's error, naming the item.
+    #[error("{path}: {error}")]
+    Item { path: String, error: Box<AppError> },
 }
 
 /// An RFC 9457 problem document.
@@ -69,6 +73,14 @@ impl AppError {
         AppError::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// Names the item of a batch that this error belongs to.
+    pub fn in_item(self, path: impl Into<String>) -> Self {
+        AppError::Item {
+            path: path.into(),
+            error: Box::new(self),
+        }
+    }
+
     pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         AppError::Internal(error.into())
     }
@@ -89,15 +101,27 @@ impl AppError {
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
+            AppError::Item { error, .. } => error.code(),
+        }
+    }
+
+    /// The invalid fields, as paths into the request body.
+    fn field_errors(&self) -> Option<Vec<FieldError>> {
+        match self {
+            AppError::Validation(errors) => Some(errors.clone()),
+            AppError::Item { path, error } => error.field_errors().map(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("{path}.{}", e.field), e.message))
+                    .collect()
+            }),
+            _ => None,
         }
     }
 
     pub fn problem(&self) -> Problem {
         let status = self.status_code();
-        let errors = match self {
-            AppError::Validation(errors) => Some(errors.clone()),
-            _ => None,
-        };
+        let errors = self.field_errors();
         Problem {
             kind: format!("/problems/{}", self.code().replace('_', "-")),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
@@ -137,10 +161,17 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Item { error, .. } => error.status_code(),
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let AppError::Item { error, .. } = self
+            && matches!(**error, AppError::Internal(_) | AppError::Unavailable(_))
+        {
+            // The failure is the service's, not the item's.
+            return error.error_response();
+        }
         match self {
             AppError::Internal(source) => {
                 tracing::error!(error = %chain(source.as_ref()), "request failed")

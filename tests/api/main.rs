@@ -5,6 +5,7 @@ mod helpers;
 mod actions;
 mod auth;
 mod bad_input;
+mod bulk;
 mod changes;
 mod concurrency;
 mod health;

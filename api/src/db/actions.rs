@@ -172,6 +172,17 @@ pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Action> {
         .await
 }
 
+/// Locks these actions for the rest of the transaction, in id order.
+pub async fn lock(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    actions::table
+        .filter(actions::id.eq_any(ids))
+        .order(actions::id)
+        .select(actions::id)
+        .for_update()
+        .load(conn)
+        .await
+}
+
 pub async fn insert(conn: &mut Conn, new: &NewAction) -> QueryResult<Action> {
     diesel::insert_into(actions::table)
         .values(new)

@@ -66,6 +66,38 @@ pub enum CreateErrors {
     Invalid(Problem),
 }
 
+/// Errors of a batch written all or nothing: any item's error, naming it.
+#[derive(IntoResponses)]
+pub enum BatchErrors {
+    /// The body is not valid JSON.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller may not write one of the items.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// An item names a resource that does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// An item conflicts with other data.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// An item names a version that is no longer current.
+    #[response(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Problem),
+    /// The body is larger than 256 KiB.
+    #[response(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Items are invalid; `errors` lists each field by its path.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 /// Errors of a partial update.
 #[derive(IntoResponses)]
 pub enum UpdateErrors {

@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::http::conditional::Precondition;
-use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{
+    BatchErrors, CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors,
+};
 use crate::http::{
     Page, PageParams, respond_created, respond_page, respond_updated, respond_versioned,
 };
@@ -18,11 +20,15 @@ use crate::services::actions::{
     self as service, ActionQuery, ActionView, CreateAction, Include, UpdateAction,
 };
 use crate::services::milestones::{self, CreateMilestone, MilestoneView};
-use crate::services::progress::{self, CreateUpdate, UpdateQuery, UpdateView};
+use crate::services::progress::{
+    self, BulkResult, BulkUpdates, CreateUpdate, UpdateQuery, UpdateView,
+};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_actions)
+    // Before `/actions/{id}`, so `updates` is not read as an id.
+    cfg.service(create_updates)
+        .service(list_actions)
         .service(create_action)
         .service(get_action)
         .service(update_action)
@@ -46,7 +52,7 @@ struct IncludeQuery {
     tag = "actions",
     params(PageParams, ActionQuery),
     responses((status = 200, description = "A page of actions, by strategy and reference", body = Page<ActionView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/actions")]
 async fn list_actions(
@@ -90,7 +96,7 @@ async fn create_action(
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/actions/{id}")]
 async fn get_action(
@@ -159,7 +165,7 @@ async fn delete_action(
     tag = "progress updates",
     params(("id" = Uuid, Path, description = "Action id"), PageParams, UpdateQuery),
     responses((status = 200, description = "A page of updates", body = Page<UpdateView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/actions/{id}/updates")]
 async fn list_updates(
@@ -211,7 +217,7 @@ async fn create_update(
     tag = "milestones",
     params(("id" = Uuid, Path, description = "Action id")),
     responses((status = 200, description = "The milestones", body = Vec<MilestoneView>), ReadErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/actions/{id}/milestones")]
 async fn list_milestones(
@@ -245,4 +251,24 @@ async fn create_milestone(
         milestone.version,
         &milestone,
     ))
+}
+
+/// Post many progress updates at once, all or nothing: each is checked as if
+/// posted alone (permissions, validation, the action's version when given),
+/// and if any is refused nothing is stored and the problem names it
+/// (`updates[3]`).
+#[utoipa::path(
+    tag = "progress updates",
+    request_body = BulkUpdates,
+    responses((status = 201, description = "All posted, in the order sent", body = BulkResult), BatchErrors),
+    security(("bearer" = [])),
+)]
+#[post("/actions/updates")]
+async fn create_updates(
+    state: Data<AppState>,
+    ctx: Ctx,
+    body: Json<BulkUpdates>,
+) -> Result<HttpResponse, AppError> {
+    let result = progress::post_many(&state.pool, &ctx, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(result))
 }

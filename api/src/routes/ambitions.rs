@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "ambitions",
     params(("id" = Uuid, Path, description = "Strategy id"), PageParams),
     responses((status = 200, description = "A page of ambitions", body = Page<StatementView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/ambitions")]
 async fn list_ambitions(
@@ -79,7 +79,7 @@ async fn create_ambition(
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/ambitions/{id}")]
 async fn get_ambition(

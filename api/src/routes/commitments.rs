@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "commitments",
     params(("id" = Uuid, Path, description = "Strategy id"), PageParams),
     responses((status = 200, description = "A page of commitments", body = Page<StatementView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/commitments")]
 async fn list_commitments(
@@ -79,7 +79,7 @@ async fn create_commitment(
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/commitments/{id}")]
 async fn get_commitment(

@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/milestones/{id}")]
 async fn get_milestone(

@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "organisations",
     params(PageParams, OrganisationQuery),
     responses((status = 200, description = "A page of organisations, by name", body = Page<OrganisationView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/organisations")]
 async fn list_organisations(
@@ -74,7 +74,7 @@ async fn create_organisation(
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/organisations/{id}")]
 async fn get_organisation(

@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "pledges",
     params(PageParams, PledgeQuery),
     responses((status = 200, description = "A page of pledges", body = Page<PledgeView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/pledges")]
 async fn list_pledges(
@@ -50,7 +50,7 @@ async fn list_pledges(
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/pledges/{organisation_id}/{commitment_id}")]
 async fn get_pledge(

@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "review",
     params(("id" = Uuid, Path, description = "Strategy id")),
     responses((status = 200, description = "The periods", body = Vec<PeriodView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/periods")]
 async fn list_periods(
@@ -79,7 +79,7 @@ async fn create_period(
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/periods/{id}")]
 async fn get_period(
@@ -147,7 +147,7 @@ async fn close_period(
     tag = "review",
     params(("id" = Uuid, Path, description = "Strategy id"), MomentQuery, DashboardQuery),
     responses((status = 200, description = "The dashboard", body = Dashboard), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/dashboard")]
 async fn get_dashboard(
@@ -168,7 +168,7 @@ async fn get_dashboard(
     tag = "review",
     params(("id" = Uuid, Path, description = "Strategy id")),
     responses((status = 200, description = "The trend", body = Trend), ReadErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/trend")]
 async fn get_trend(
@@ -226,7 +226,7 @@ struct ReportQuery {
         )),
         ListErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/report")]
 async fn get_report(

@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "strategies",
     params(PageParams, StrategyQuery),
     responses((status = 200, description = "A page of strategies, by start of period", body = Page<StrategyView>), ListErrors),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies")]
 async fn list_strategies(
@@ -74,7 +74,7 @@ async fn create_strategy(
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         ReadErrors,
     ),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}")]
 async fn get_strategy(

@@ -154,6 +154,88 @@ pub async fn post_at(
     input: CreateUpdate,
     at: Option<DateTime<Utc>>,
 ) -> Result<UpdateView, AppError> {
+    let expected_version = precondition.optional()?;
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| post_in(conn, ctx, action_id, expected_version, &input, at).await)
+        .await?;
+    Ok(views(&mut conn, vec![row]).await?.remove(0))
+}
+
+/// The most updates one bulk request may carry.
+pub const BULK_MAX: usize = 100;
+
+/// One update of a bulk request: the action, and the update as if posted
+/// to it alone.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkItem {
+    pub action_id: Uuid,
+    /// The action's version you read (its ETag without quotes): the whole
+    /// request is refused with 412 if the action changed since. Optional,
+    /// as `If-Match` is for a single update.
+    pub version: Option<i32>,
+    #[serde(flatten)]
+    pub update: CreateUpdate,
+}
+
+/// Many updates, stored all together or not at all.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkUpdates {
+    /// 1 to 100 updates, applied in this order.
+    pub updates: Vec<BulkItem>,
+}
+
+/// The updates stored, in the order sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkResult {
+    pub items: Vec<UpdateView>,
+}
+
+/// Posts many updates in one transaction. Each is checked as if posted
+/// alone; if any is refused, none is stored and the error names it.
+pub async fn post_many(pool: &Pool, ctx: &Ctx, input: BulkUpdates) -> Result<BulkResult, AppError> {
+    if input.updates.is_empty() || input.updates.len() > BULK_MAX {
+        return Err(AppError::validation(
+            "updates",
+            format!("must hold between 1 and {BULK_MAX} updates"),
+        ));
+    }
+    let mut conn = pool.get().await?;
+    let rows = conn
+        .transaction(async |conn| {
+            // Locking every action first, in one order, keeps two bulk
+            // requests over the same actions from deadlocking.
+            let mut ids: Vec<Uuid> = input.updates.iter().map(|u| u.action_id).collect();
+            ids.sort();
+            ids.dedup();
+            actions::lock(conn, &ids).await?;
+            let mut rows = Vec::with_capacity(input.updates.len());
+            for (i, item) in input.updates.iter().enumerate() {
+                let row = post_in(conn, ctx, item.action_id, item.version, &item.update, None)
+                    .await
+                    .map_err(|e| e.in_item(format!("updates[{i}]")))?;
+                rows.push(row);
+            }
+            Ok::<_, AppError>(rows)
+        })
+        .await?;
+    Ok(BulkResult {
+        items: views(&mut conn, rows).await?,
+    })
+}
+
+/// Stores one update inside the caller's transaction, under a lock on its
+/// action, and sets the action's RAG when the update carries one.
+async fn post_in(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    action_id: Uuid,
+    expected_version: Option<i32>,
+    input: &CreateUpdate,
+    at: Option<DateTime<Utc>>,
+) -> Result<ProgressUpdate, AppError> {
     let Actor::User {
         id: author_id,
         organisation_id,
@@ -163,104 +245,97 @@ pub async fn post_at(
         return Err(AppError::Forbidden("system tokens are read-only".into()));
     };
     let text = |field: &Option<String>| field.as_deref().map(trimmed).unwrap_or_default();
-    let mut conn = pool.get().await?;
-    let row = conn
-        .transaction(async |conn| {
-            // Locking the action orders concurrent reports on it, so its
-            // current RAG is always that of its newest rated update.
-            let action = actions::find_for_update(conn, action_id)
-                .await
-                .map_err(missing("action"))?;
-            // Stamped after the lock, from the database's clock, so that
-            // history order is commit order whichever instance wrote it.
-            let at = match at {
-                Some(at) => at,
-                None => db::clock(conn).await?,
-            };
-            let supporting: Vec<Uuid> = actions::supporters(conn, &[action_id])
-                .await?
-                .remove(&action_id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|o| o.id)
-                .collect();
-            let period = periods::current(conn, action.strategy_id, at.date_naive()).await?;
-            let update = ProgressUpdate {
-                period_id: period.map(|p| p.id),
-                id: Uuid::now_v7(),
-                action_id,
-                author_id,
-                organisation_id,
-                kind: UpdateKind::Note,
-                rag: input.rag,
-                commentary: text(&input.commentary),
-                progress: text(&input.progress),
-                impact: text(&input.impact),
-                next_steps: text(&input.next_steps),
-                risks: text(&input.risks),
-                created_at: at,
-            };
-            let words = UpdateText {
-                commentary: &update.commentary,
-                progress: &update.progress,
-                impact: &update.impact,
-                next_steps: &update.next_steps,
-                risks: &update.risks,
-            };
-            let kind = classify_update(
-                &ctx.actor,
-                action.lead_organisation_id,
-                &supporting,
-                input.rag,
-                &words,
-            )
-            .map_err(|refusal| match refusal {
-                UpdateRefusal::Forbidden(message) => AppError::Forbidden(message.into()),
-                UpdateRefusal::Invalid(errors) => AppError::Validation(errors),
-            })?;
-            let expected_version = precondition.optional()?;
-            validate(&input)?;
-            if let Some(expected) = expected_version {
-                check_version(expected, action.version)?;
-            }
-            let update = ProgressUpdate { kind, ..update };
-            store::insert(conn, &update).await?;
-            audit(
-                conn,
-                ctx,
-                "progress_update",
-                update.id,
-                Change::Create,
-                None,
-                Some(&update),
-            )
-            .await?;
-            if kind != UpdateKind::Challenge {
-                let changes = ActionChanges {
-                    rag: update.rag,
-                    rag_since: update
-                        .rag
-                        .filter(|rag| *rag != action.rag)
-                        .map(|_| Some(at)),
-                    last_reported_at: Some(Some(at.max(action.last_reported_at.unwrap_or(at)))),
-                    ..Default::default()
-                };
-                let after = actions::update(conn, action_id, &changes).await?;
-                let before = super::actions::snapshot(conn, action).await?;
-                let after = super::actions::snapshot(conn, after).await?;
-                audit(
-                    conn,
-                    ctx,
-                    "action",
-                    action_id,
-                    Change::Update,
-                    Some(&before),
-                    Some(&after),
-                )
-                .await?;
-            }
-            Ok::<_, AppError>(update)
-        })
+    // Locking the action orders concurrent reports on it, so its
+    // current RAG is always that of its newest rated update.
+    let action = actions::find_for_update(conn, action_id)
+        .await
+        .map_err(missing("action"))?;
+    // Stamped after the lock, from the database's clock, so that
+    // history order is commit order whichever instance wrote it.
+    let at = match at {
+        Some(at) => at,
+        None => db::clock(conn).await?,
+    };
+    let supporting: Vec<Uuid> = actions::supporters(conn, &[action_id])
+        .await?
+        .remove(&action_id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let period = periods::current(conn, action.strategy_id, at.date_naive()).await?;
+    let update = ProgressUpdate {
+        period_id: period.map(|p| p.id),
+        id: Uuid::now_v7(),
+        action_id,
+        author_id,
+        organisation_id,
+        kind: UpdateKind::Note,
+        rag: input.rag,
+        commentary: text(&input.commentary),
+        progress: text(&input.progress),
+        impact: text(&input.impact),
+        next_steps: text(&input.next_steps),
+        risks: text(&input.risks),
+        created_at: at,
+    };
+    let words = UpdateText {
+        commentary: &update.commentary,
+        progress: &update.progress,
+        impact: &update.impact,
+        next_steps: &update.next_steps,
+        risks: &update.risks,
+    };
+    let kind = classify_update(
+        &ctx.actor,
+        action.lead_organisation_id,
+        &supporting,
+        input.rag,
+        &words,
+    )
+    .map_err(|refusal| match refusal {
+        UpdateRefusal::Forbidden(message) => AppError::Forbidden(message.into()),
+        UpdateRefusal::Invalid(errors) => AppError::Validation(errors),
+    })?;
+    validate(input)?;
+    if let Some(expected) = expected_version {
+        check_version(expected, action.version)?;
+    }
+    let update = ProgressUpdate { kind, ..update };
+    store::insert(conn, &update).await?;
+    audit(
+        conn,
+        ctx,
+        "progress_update",
+        update.id,
+        Change::Create,
+        None,
+        Some(&update),
+    )
+    .await?;
+    if kind != UpdateKind::Challenge {
+        let changes = ActionChanges {
+            rag: update.rag,
+            rag_since: update
+                .rag
+                .filter(|rag| *rag != action.rag)
+                .map(|_| Some(at)),
+            last_reported_at: Some(Some(at.max(action.last_reported_at.unwrap_or(at)))),
+            ..Default::default()
+        };
+        let after = actions::update(conn, action_id, &changes).await?;
+        let before = super::actions::snapshot(conn, action).await?;
+        let after = super::actions::snapshot(conn, after).await?;
+        audit(
+            conn,
+            ctx,
+            "action",
+            action_id,
+            Change::Update,
+            Some(&before),
+            Some(&after),
+        )
         .await?;
-    Ok(views(&mut conn, vec![row]).await?.remove(0))
+    }
+    Ok(update)
 }
