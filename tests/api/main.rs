@@ -13,6 +13,7 @@ mod migrations;
 mod openapi;
 mod organisations;
 mod permissions;
+mod plan_csv;
 mod review;
 mod strategies;
 mod tokens;

@@ -172,6 +172,16 @@ pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Action> {
         .await
 }
 
+/// Every action of a strategy.
+pub async fn for_strategy(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<Action>> {
+    actions::table
+        .filter(actions::strategy_id.eq(strategy_id))
+        .order(actions::reference)
+        .select(Action::as_select())
+        .load(conn)
+        .await
+}
+
 /// Locks these actions for the rest of the transaction, in id order.
 pub async fn lock(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
     actions::table

@@ -52,3 +52,20 @@ pub fn path_config() -> web::PathConfig {
         AppError::NotFound(format!("no such resource ({error})")).into()
     })
 }
+
+/// Largest CSV body accepted, in bytes (a delivery plan of some thousands
+/// of actions).
+pub const CSV_LIMIT: usize = 1024 * 1024;
+
+/// Reads a whole non-JSON body, up to `limit` bytes.
+pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(error)) => Err(AppError::BadRequest(format!(
+            "the request body could not be read: {error}"
+        ))),
+        Err(_) => Err(AppError::PayloadTooLarge(format!(
+            "the request body is larger than {limit} bytes"
+        ))),
+    }
+}

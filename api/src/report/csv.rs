@@ -7,15 +7,15 @@ use super::plain::PlainReport;
 use super::{direction_label, rag_label};
 use crate::services::review::Report;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn finish(writer: Writer<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn finish(writer: Writer<Vec<u8>>) -> Vec<u8> {
     let body = writer.into_inner().unwrap_or_default();
     [BOM, body.as_slice()].concat()
 }
 
 /// Neutralises cells a spreadsheet would run as a formula.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_owned(),

@@ -10,6 +10,7 @@ mod commitments;
 pub mod health;
 mod milestones;
 mod organisations;
+mod plan;
 mod pledges;
 mod rag;
 mod review;
@@ -28,6 +29,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(strategies::configure)
         .configure(ambitions::configure)
         .configure(commitments::configure)
+        .configure(plan::configure)
         .configure(actions::configure)
         .configure(milestones::configure)
         .configure(pledges::configure)

@@ -502,7 +502,10 @@ async fn check_request(
     check_belongs(conn, strategy_id, &organisations, &links).await
 }
 
-fn check_dates(start: Option<NaiveDate>, target: Option<NaiveDate>) -> Result<(), AppError> {
+pub(crate) fn check_dates(
+    start: Option<NaiveDate>,
+    target: Option<NaiveDate>,
+) -> Result<(), AppError> {
     let mut errors = Vec::new();
     for (field, date) in [("start_date", start), ("target_date", target)] {
         if date.is_some_and(|d| !(1900..=2200).contains(&d.year())) {
@@ -582,25 +585,35 @@ pub async fn create_at(
         updated_at: at,
     };
     let row = conn
-        .transaction(async |conn| {
-            let row = store::insert(conn, &new).await?;
-            store::set_supporters(conn, row.id, &supporting).await?;
-            store::set_links(conn, row.id, &statement_ids).await?;
-            let after = snapshot(conn, row.clone()).await?;
-            audit(
-                conn,
-                ctx,
-                ENTITY,
-                row.id,
-                Change::Create,
-                None,
-                Some(&after),
-            )
-            .await?;
-            Ok::<_, AppError>(row)
-        })
+        .transaction(async |conn| insert(conn, ctx, &new, &supporting, &statement_ids).await)
         .await?;
     view(&mut conn, row, &ctx.actor, Include::default()).await
+}
+
+/// Stores a checked new action with its supporters and links, and audits
+/// it, inside the caller's transaction.
+pub(crate) async fn insert(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    new: &NewAction,
+    supporting: &[Uuid],
+    statement_ids: &[Uuid],
+) -> Result<Action, AppError> {
+    let row = store::insert(conn, new).await?;
+    store::set_supporters(conn, row.id, supporting).await?;
+    store::set_links(conn, row.id, statement_ids).await?;
+    let after = snapshot(conn, row.clone()).await?;
+    audit(
+        conn,
+        ctx,
+        ENTITY,
+        row.id,
+        Change::Create,
+        None,
+        Some(&after),
+    )
+    .await?;
+    Ok(row)
 }
 
 /// Removes duplicates and the lead from a list of supporters.

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;
+pub mod plan_csv;
 pub mod pledges;
 pub mod portfolio;
 pub mod progress;
