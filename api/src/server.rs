@@ -4,7 +4,7 @@ use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, web};
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
@@ -12,6 +12,7 @@ use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::AppError;
+use crate::http::etag;
 use crate::http::extractors::{json_config, path_config, query_config};
 use crate::openapi::ApiDoc;
 use crate::routes;
@@ -55,6 +56,7 @@ pub fn app(
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(AppError::NotFound("no such endpoint".into()))
         }))
+        .wrap(from_fn(etag::tag_reads))
         .wrap(cors(&cors_origins))
         .wrap(
             DefaultHeaders::new()

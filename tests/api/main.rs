@@ -6,6 +6,7 @@ mod actions;
 mod auth;
 mod bad_input;
 mod bulk;
+mod caching;
 mod changes;
 mod concurrency;
 mod health;

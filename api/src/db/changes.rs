@@ -59,3 +59,11 @@ pub async fn after(
     .load(conn)
     .await
 }
+
+/// The position of the last committed change.
+pub async fn position(conn: &mut Conn) -> QueryResult<i64> {
+    use diesel::dsl::sql;
+    diesel::select(sql::<BigInt>("(SELECT position FROM change_clock)"))
+        .get_result(conn)
+        .await
+}

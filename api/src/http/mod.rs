@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod conditional;
+pub mod etag;
 pub mod extractors;
 pub mod pagination;
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::http::conditional::Precondition;
 use crate::http::docs::{CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::etag::{data_tag, not_modified};
 use crate::http::{respond_created, respond_updated, respond_versioned};
 use crate::report::{self, plain::PlainReport};
 use crate::services::Ctx;
@@ -153,13 +154,20 @@ async fn close_period(
 async fn get_dashboard(
     state: Data<AppState>,
     ctx: Ctx,
+    req: HttpRequest,
     id: Path<Uuid>,
     moment: Query<MomentQuery>,
     query: Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let tag = data_tag(&state.pool, &req).await?;
+    if let Some(response) = not_modified(&req, &tag) {
+        return Ok(response);
+    }
     let dashboard =
         review::dashboard(&state.pool, &ctx, *id, &moment, &query, state.stale_days).await?;
-    Ok(HttpResponse::Ok().json(dashboard))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .json(dashboard))
 }
 
 /// The RAG distribution in each closed period, and each action's ratings,
@@ -174,9 +182,16 @@ async fn get_dashboard(
 async fn get_trend(
     state: Data<AppState>,
     ctx: Ctx,
+    req: HttpRequest,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(review::trend(&state.pool, &ctx, *id).await?))
+    let tag = data_tag(&state.pool, &req).await?;
+    if let Some(response) = not_modified(&req, &tag) {
+        return Ok(response);
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .json(review::trend(&state.pool, &ctx, *id).await?))
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
@@ -232,18 +247,29 @@ struct ReportQuery {
 async fn get_report(
     state: Data<AppState>,
     ctx: Ctx,
+    req: HttpRequest,
     id: Path<Uuid>,
     moment: Query<MomentQuery>,
     query: Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let tag = data_tag(&state.pool, &req).await?;
+    if let Some(response) = not_modified(&req, &tag) {
+        return Ok(response);
+    }
     let full = review::report(&state.pool, &ctx, *id, &moment).await?;
     let format = query.format.unwrap_or_default();
     let audience = query.audience.unwrap_or_default();
     let day = full.as_at.date_naive();
     let (content_type, extension, body) = match (audience, format) {
-        (Audience::Board, Format::Json) => return Ok(HttpResponse::Ok().json(full)),
+        (Audience::Board, Format::Json) => {
+            return Ok(HttpResponse::Ok()
+                .insert_header((header::ETAG, tag))
+                .json(full));
+        }
         (Audience::YoungPeople, Format::Json) => {
-            return Ok(HttpResponse::Ok().json(report::plain::plain(&full)));
+            return Ok(HttpResponse::Ok()
+                .insert_header((header::ETAG, tag))
+                .json(report::plain::plain(&full)));
         }
         (Audience::Board, Format::Csv) => {
             ("text/csv; charset=utf-8", "csv", report::csv::render(&full))
@@ -276,6 +302,7 @@ async fn get_report(
     };
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CONTENT_TYPE, content_type));
+    response.insert_header((header::ETAG, tag));
     if matches!(format, Format::Csv) {
         response.insert_header((
             header::CONTENT_DISPOSITION,
