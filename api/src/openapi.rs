@@ -19,6 +19,7 @@ use crate::error::Problem;
             Writes to existing resources need `If-Match` with the ETag you read.",
         license(name = "MIT", identifier = "MIT"),
     ),
+    servers((url = "/", description = "This server")),
     modifiers(&Security),
     components(schemas(Problem, FieldError)),
     tags(

@@ -26,6 +26,9 @@ pub enum ListErrors {
 /// Errors of a read of one resource.
 #[derive(IntoResponses)]
 pub enum ReadErrors {
+    /// A query parameter is malformed.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
     /// Not signed in, or the token is invalid or expired.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(Problem),

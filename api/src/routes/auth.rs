@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "auth",
     request_body = LoginRequest,
     responses((status = 200, description = "Signed in", body = TokenResponse), AuthErrors),
+    security(()),
 )]
 #[post("/auth/login")]
 async fn login(state: Data<AppState>, body: Json<LoginRequest>) -> Result<HttpResponse, AppError> {
@@ -44,6 +45,7 @@ async fn login(state: Data<AppState>, body: Json<LoginRequest>) -> Result<HttpRe
     tag = "auth",
     request_body = RefreshRequest,
     responses((status = 200, description = "New tokens", body = TokenResponse), AuthErrors),
+    security(()),
 )]
 #[post("/auth/refresh")]
 async fn refresh(
@@ -61,6 +63,7 @@ async fn refresh(
     tag = "auth",
     request_body = RefreshRequest,
     responses((status = 204, description = "Signed out"), AuthErrors),
+    security(()),
 )]
 #[post("/auth/logout")]
 async fn logout(

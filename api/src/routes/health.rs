@@ -21,7 +21,11 @@ pub struct Health {
 }
 
 /// Whether the process is up.
-#[utoipa::path(tag = "health", responses((status = 200, description = "The process is up", body = Health)))]
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "The process is up", body = Health)),
+    security(()),
+)]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -33,7 +37,8 @@ async fn healthz() -> HttpResponse {
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(()),
 )]
 #[get("/readyz")]
 async fn readyz(state: Data<AppState>) -> Result<HttpResponse, AppError> {

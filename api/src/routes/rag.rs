@@ -13,6 +13,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "actions",
     responses((status = 200, description = "The definitions", body = Vec<RagDefinition>)),
+    security(()),
 )]
 #[get("/rag-definitions")]
 async fn list_rag_definitions() -> HttpResponse {

@@ -214,13 +214,25 @@ enum Audience {
     YoungPeople,
 }
 
+/// The report as JSON: for the board, or in plain language for children
+/// and young people (`audience=young_people`).
+#[derive(ToSchema)]
+#[allow(dead_code, clippy::large_enum_variant)] // Only describes the response.
+#[serde(untagged)]
+enum ReportBody {
+    Board(Report),
+    YoungPeople(PlainReport),
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ReportQuery {
     /// `json` (default), `csv` (one row per action, opens in Excel), `md`
     /// or `html` (one printable page).
+    #[param(inline)]
     format: Option<Format>,
     /// `board` (default) or `young_people`.
+    #[param(inline)]
     audience: Option<Audience>,
 }
 
@@ -233,8 +245,7 @@ struct ReportQuery {
     params(("id" = Uuid, Path, description = "Strategy id"), MomentQuery, ReportQuery),
     responses(
         (status = 200, description = "The report", content(
-            (Report = "application/json"),
-            (PlainReport = "application/json"),
+            (ReportBody = "application/json"),
             (String = "text/csv"),
             (String = "text/markdown"),
             (String = "text/html"),
