@@ -7,6 +7,7 @@ use actix_web::{HttpServer, web};
 use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 
+use crate::auth::throttle::LoginThrottle;
 use crate::auth::{JwtKeys, password};
 use crate::config::Settings;
 use crate::db::{self, Pool};
@@ -281,6 +282,12 @@ async fn serve(
         ),
         refresh_ttl_secs: settings.refresh_token_ttl_secs,
         stale_days: settings.stale_days,
+        login_throttle: LoginThrottle::new(
+            settings.login_max_failures,
+            settings.login_address_max_failures,
+            std::time::Duration::from_secs(settings.login_lockout_secs),
+        ),
+        trust_forwarded: settings.trust_forwarded_for,
     });
     let origins = settings.cors_allowed_origins.clone();
     let mut server =

@@ -71,6 +71,24 @@ pub struct Settings {
     #[arg(long, env = "STALE_DAYS", default_value_t = 60)]
     pub stale_days: i64,
 
+    /// Failed sign-ins that lock an account (by email) for the lockout.
+    #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: usize,
+
+    /// Failed sign-ins from one client address that lock it for the lockout.
+    #[arg(long, env = "LOGIN_ADDRESS_MAX_FAILURES", default_value_t = 20)]
+    pub login_address_max_failures: usize,
+
+    /// How long a sign-in lockout lasts, in seconds (failures older than
+    /// this are forgotten).
+    #[arg(long, env = "LOGIN_LOCKOUT_SECS", default_value_t = 900)]
+    pub login_lockout_secs: u64,
+
+    /// Take the client address from `Forwarded` or `X-Forwarded-For`: set
+    /// only behind a reverse proxy that sets them.
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -98,6 +116,12 @@ impl Settings {
         for (name, value) in [
             ("ACCESS_TOKEN_TTL_SECS", self.access_token_ttl_secs),
             ("REFRESH_TOKEN_TTL_SECS", self.refresh_token_ttl_secs),
+            ("LOGIN_MAX_FAILURES", self.login_max_failures as i64),
+            (
+                "LOGIN_ADDRESS_MAX_FAILURES",
+                self.login_address_max_failures as i64,
+            ),
+            ("LOGIN_LOCKOUT_SECS", self.login_lockout_secs as i64),
         ] {
             if value <= 0 {
                 return Err(SettingsError::NotPositive(name));

@@ -1,6 +1,7 @@
 //! What every request handler shares.
 
 use crate::auth::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
 use crate::db::Pool;
 
 pub struct AppState {
@@ -10,4 +11,9 @@ pub struct AppState {
     pub refresh_ttl_secs: i64,
     /// The dashboard's default for stale actions, in days.
     pub stale_days: i64,
+    /// Failed sign-ins, per account and per client address.
+    pub login_throttle: LoginThrottle,
+    /// Whether the client address comes from `Forwarded`/`X-Forwarded-For`
+    /// (behind a trusted reverse proxy) rather than the connection.
+    pub trust_forwarded: bool,
 }

@@ -212,3 +212,63 @@ async fn changing_a_password_ends_sessions_and_the_old_password() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// Tries to sign in; returns the status and the Retry-After header.
+async fn attempt(app: &TestApp, email: &str, password: &str) -> (StatusCode, Option<u64>) {
+    let response = app
+        .post("/api/v1/auth/login")
+        .send_json(&serde_json::json!({ "email": email, "password": password }))
+        .await
+        .unwrap();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    (response.status(), retry)
+}
+
+#[actix_web::test]
+async fn five_failed_sign_ins_lock_the_account_for_a_while_and_are_audited() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        let (status, _) = attempt(&app, "police@example.org", "not-the-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Locked: even the right password is refused until the lock ends.
+    let (status, retry) = attempt(&app, "police@example.org", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let retry = retry.expect("Retry-After");
+    assert!((800..=900).contains(&retry), "{retry}");
+    let locks = app
+        .count("SELECT count(*) FROM audit_events e JOIN users u ON u.id = e.entity_id WHERE u.email = 'police@example.org' AND e.action = 'lock'")
+        .await;
+    assert_eq!(locks, 1);
+    // Other accounts are unaffected.
+    let (status, _) = attempt(&app, "chair@example.org", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn an_unknown_email_locks_the_same_way_so_lockouts_reveal_no_accounts() {
+    let app = TestApp::spawn().await;
+    for email in ["police@example.org", "nobody@example.org"] {
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            statuses.push(attempt(&app, email, "not-the-password").await.0);
+        }
+        assert_eq!(statuses[..5], [StatusCode::UNAUTHORIZED; 5], "{email}");
+        assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS, "{email}");
+    }
+}
+
+#[actix_web::test]
+async fn twenty_failures_from_one_address_lock_the_address() {
+    let app = TestApp::spawn().await;
+    for n in 0..20 {
+        let (status, _) = attempt(&app, &format!("guess{n}@example.org"), "password-guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, retry) = attempt(&app, "chair@example.org", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry.is_some());
+}

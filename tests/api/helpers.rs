@@ -232,6 +232,8 @@ impl TestApp {
             jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
             refresh_ttl_secs: 3600,
             stale_days: 60,
+            login_throttle: Default::default(),
+            trust_forwarded: false,
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();

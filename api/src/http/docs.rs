@@ -178,3 +178,29 @@ pub enum AuthErrors {
     #[response(status = 422, content_type = "application/problem+json")]
     Invalid(Problem),
 }
+
+/// Errors of signing in.
+#[derive(IntoResponses)]
+pub enum LoginErrors {
+    /// The body is not valid JSON.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// The email and password were not accepted (the same answer whether or
+    /// not the email has an account).
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The body is not `application/json`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Fields are missing or of the wrong type.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// Too many failed sign-ins for this email or from this address: locked
+    /// for a while.
+    #[response(
+        status = 429,
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "Seconds until sign-in may be tried again"))
+    )]
+    TooManyRequests(Problem),
+}

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
-use crate::http::docs::{AuthErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{AuthErrors, LoginErrors, ReadErrors, UpdateErrors};
 use crate::http::respond_versioned;
 use crate::services::Ctx;
 use crate::services::auth::{
@@ -28,15 +28,32 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
-    responses((status = 200, description = "Signed in", body = TokenResponse), AuthErrors),
+    responses((status = 200, description = "Signed in", body = TokenResponse), LoginErrors),
     security(()),
 )]
 #[post("/auth/login")]
-async fn login(state: Data<AppState>, body: Json<LoginRequest>) -> Result<HttpResponse, AppError> {
-    let tokens = service::login(&state, body.into_inner()).await?;
+async fn login(
+    state: Data<AppState>,
+    req: HttpRequest,
+    body: Json<LoginRequest>,
+) -> Result<HttpResponse, AppError> {
+    let client = client_address(&req, state.trust_forwarded);
+    let tokens = service::login(&state, &client, body.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(tokens))
+}
+
+/// The caller's address: the connection's peer, or behind a trusted proxy
+/// the address it forwards.
+fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
+    let info = req.connection_info();
+    let address = if trust_forwarded {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    address.unwrap_or("unknown").to_owned()
 }
 
 /// Exchange a refresh token for new tokens. Each refresh token works once;

@@ -1,5 +1,7 @@
 //! Signing in and out: passwords, access tokens, rotating refresh tokens.
 
+use std::time::Instant;
+
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use garde::Validate;
@@ -9,7 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::users::{UserView, view};
-use super::{Change, Ctx, audit, missing, validate};
+use super::{Change, Ctx, Event, audit, missing, record, validate};
 use crate::auth::{opaque, password};
 use crate::db::Conn;
 use crate::db::refresh_tokens::{self, NewRefreshToken};
@@ -99,23 +101,73 @@ async fn issue(
 }
 
 /// Signs in with email and password. An unknown email, a wrong password and
-/// a deactivated account get the same answer after the same work.
-pub async fn login(state: &AppState, input: LoginRequest) -> Result<TokenResponse, AppError> {
+/// a deactivated account get the same answer after the same work. Too many
+/// failures lock the email tried, and the client address, for a while
+/// (`auth::throttle`); a lock on an existing account is audited.
+pub async fn login(
+    state: &AppState,
+    client: &str,
+    input: LoginRequest,
+) -> Result<TokenResponse, AppError> {
     use secrecy::ExposeSecret;
     // Refuse absurd input before hashing it, so it cannot be used to burn CPU.
     if input.password.expose_secret().len() > PASSWORD_MAX * 4 || input.email.len() > 254 {
         return Err(AppError::Unauthorized(BAD_CREDENTIALS.into()));
     }
+    let email = normalise_email(&input.email);
+    let throttle = &state.login_throttle;
+    let now = Instant::now();
+    let locked = [
+        throttle.accounts.locked(&email, now),
+        throttle.addresses.locked(client, now),
+    ];
+    if let Some(wait) = locked.into_iter().flatten().max() {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
     let mut conn = state.pool.get().await?;
-    let user = users::find_by_email(&mut conn, &normalise_email(&input.email)).await?;
+    let user = users::find_by_email(&mut conn, &email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = password::verify(stored, input.password).await?;
     match user {
         Some(user) if matches && user.active => {
+            throttle.accounts.succeed(&email);
             issue(&mut conn, state, &user, Uuid::now_v7()).await
         }
-        _ => Err(AppError::Unauthorized(BAD_CREDENTIALS.into())),
+        user => {
+            let now = Instant::now();
+            if let Some(lockout) = throttle.accounts.fail(&email, now)
+                && let Some(user) = user
+            {
+                record_lockout(&mut conn, &user, lockout).await?;
+            }
+            if throttle.addresses.fail(client, now).is_some() {
+                tracing::warn!(
+                    client,
+                    "sign-in locked for a client address after repeated failures"
+                );
+            }
+            Err(AppError::Unauthorized(BAD_CREDENTIALS.into()))
+        }
     }
+}
+
+/// Audits the lock of an account after repeated failed sign-ins.
+async fn record_lockout(
+    conn: &mut Conn,
+    user: &User,
+    lockout: std::time::Duration,
+) -> Result<(), AppError> {
+    let until = Utc::now() + chrono::Duration::seconds(lockout.as_secs() as i64);
+    tracing::warn!(user_id = %user.id, %until, "sign-in locked for an account after repeated failures");
+    let event = Event {
+        entity: "user",
+        entity_id: user.id,
+        change: Change::Lock,
+    };
+    let after = serde_json::json!({ "sign_in_locked_until": until });
+    record(conn, None, Some("sign-in"), event, None, Some(&after)).await
 }
 
 /// Exchanges a refresh token for new tokens. Each refresh token works once;

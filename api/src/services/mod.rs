@@ -75,6 +75,8 @@ pub enum Change {
     Create,
     Update,
     Delete,
+    /// Sign-in locked after repeated failures.
+    Lock,
 }
 
 impl Change {
@@ -83,6 +85,7 @@ impl Change {
             Change::Create => "create",
             Change::Update => "update",
             Change::Delete => "delete",
+            Change::Lock => "lock",
         }
     }
 }
