@@ -60,7 +60,7 @@ fn build_id() -> String {
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    format!("{:x}{:x}", modified, meta.len())
+    format!("{:x}_{:x}", modified, meta.len())
 }
 
 fn template_name(template: Template) -> String {
@@ -100,8 +100,9 @@ async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
 }
 
 /// Builds both templates once per build, under an advisory lock so that
-/// parallel test processes do not race. Templates of earlier builds, and
-/// test databases left behind by crashed runs, are dropped on the way.
+/// parallel test processes do not race. Templates of builds more than an
+/// hour old, and test databases left behind by crashed runs, are dropped on
+/// the way (not newer ones: another checkout may be testing with them).
 async fn ensure_templates() {
     static READY: OnceCell<()> = OnceCell::const_new();
     READY
@@ -133,7 +134,14 @@ async fn drop_stale(conn: &mut AsyncPgConnection) {
             .and_then(|rest| rest.split('_').next())
             .and_then(|ts| ts.parse::<u64>().ok())
             .is_some_and(|ts| ts < cutoff);
-        if name.starts_with("dpt_tpl_") || stale_test {
+        // A template is named after its test binary's build time, in hex.
+        let stale_template = name
+            .strip_prefix("dpt_tpl_")
+            .map(|rest| rest.split('_').next().unwrap_or_default())
+            .is_some_and(|built| {
+                u64::from_str_radix(built, 16).is_ok_and(|t| t < cutoff) || built.len() > 12
+            });
+        if stale_template || stale_test {
             exec(
                 conn,
                 &format!(
