@@ -19,6 +19,10 @@ CREATE TABLE api_tokens (
 -- So a reader that sees position n + 1 also sees position n, and a mirror
 -- that reads from its last position never misses or repeats a change, even
 -- when transactions commit in another order than they started.
+--
+-- The events of one transaction share a random `change_id` (kept in a
+-- transaction-local setting) rather than the transaction id, which a
+-- restored database could meet again.
 CREATE TABLE change_clock (
     singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     position   bigint NOT NULL
@@ -27,21 +31,42 @@ INSERT INTO change_clock (position) VALUES (0);
 
 CREATE TABLE change_transactions (
     position      bigint PRIMARY KEY,
-    txid          xid8 NOT NULL UNIQUE,
+    change_id     uuid NOT NULL UNIQUE,
     committed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
-CREATE INDEX audit_events_txid_idx ON audit_events (txid);
+CREATE FUNCTION current_change_id() RETURNS uuid LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    id text := current_setting('delivery_tracker.change_id', true);
+BEGIN
+    IF id IS NULL OR id = '' THEN
+        id := gen_random_uuid()::text;
+        PERFORM set_config('delivery_tracker.change_id', id, true);
+    END IF;
+    RETURN id::uuid;
+END;
+$$;
+
+ALTER TABLE audit_events ADD COLUMN change_id uuid;
+ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;
+UPDATE audit_events e SET change_id = t.change_id
+  FROM (SELECT txid, gen_random_uuid() AS change_id FROM audit_events GROUP BY txid) t
+ WHERE e.txid = t.txid;
+ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only;
+ALTER TABLE audit_events
+    ALTER COLUMN change_id SET DEFAULT current_change_id(),
+    ALTER COLUMN change_id SET NOT NULL;
+CREATE INDEX audit_events_change_id_idx ON audit_events (change_id);
 
 CREATE FUNCTION change_transactions_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     next bigint;
 BEGIN
-    IF EXISTS (SELECT 1 FROM change_transactions WHERE txid = pg_current_xact_id()) THEN
+    IF EXISTS (SELECT 1 FROM change_transactions WHERE change_id = NEW.change_id) THEN
         RETURN NULL;
     END IF;
     UPDATE change_clock SET position = position + 1 RETURNING position INTO next;
-    INSERT INTO change_transactions (position, txid) VALUES (next, pg_current_xact_id());
+    INSERT INTO change_transactions (position, change_id) VALUES (next, NEW.change_id);
     RETURN NULL;
 END;
 $$;
@@ -52,8 +77,8 @@ CREATE CONSTRAINT TRIGGER audit_events_stamp_commit
     FOR EACH ROW EXECUTE FUNCTION change_transactions_stamp();
 
 -- Changes recorded before the feed existed keep the order they were made in.
-INSERT INTO change_transactions (position, txid, committed_at)
-SELECT row_number() OVER (ORDER BY min(id)), txid, max(occurred_at)
+INSERT INTO change_transactions (position, change_id, committed_at)
+SELECT row_number() OVER (ORDER BY min(id)), change_id, max(occurred_at)
 FROM audit_events
-GROUP BY txid;
+GROUP BY change_id;
 UPDATE change_clock SET position = (SELECT count(*) FROM change_transactions);

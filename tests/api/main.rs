@@ -4,6 +4,7 @@ mod helpers;
 
 mod actions;
 mod auth;
+mod backup;
 mod bad_input;
 mod bulk;
 mod caching;

@@ -45,7 +45,7 @@ pub async fn after(
         "SELECT t.position, t.committed_at, e.id AS event_id, e.actor_user_id,
                 e.entity, e.entity_id, e.action, e.before, e.after
            FROM change_transactions t
-           JOIN audit_events e ON e.txid = t.txid
+           JOIN audit_events e ON e.change_id = t.change_id
           WHERE t.position >= $1
             AND (t.position > $1 OR e.id > $2)
             AND e.entity <> ALL ($3)

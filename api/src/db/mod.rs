@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 pub mod changes;
 pub mod milestones;
 pub mod organisations;

@@ -1,5 +1,6 @@
-// Diesel table definitions, matching `migrations/`. The `audit_events.txid`
-// column (type xid8, filled by its default) is read only through raw SQL.
+// Diesel table definitions, matching `migrations/`. The columns `txid` and
+// `change_id` of `audit_events`, and the change feed's tables, are filled by
+// defaults and triggers and read only through raw SQL.
 
 diesel::table! {
     organisations (id) {
