@@ -12,8 +12,8 @@ use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::AppError;
-use crate::http::etag;
 use crate::http::extractors::{json_config, path_config, query_config};
+use crate::http::{etag, limits};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -57,6 +57,7 @@ pub fn app(
             Err::<HttpResponse, _>(AppError::NotFound("no such endpoint".into()))
         }))
         .wrap(from_fn(etag::tag_reads))
+        .wrap(from_fn(limits::limit_query))
         .wrap(cors(&cors_origins))
         .wrap(
             DefaultHeaders::new()

@@ -185,3 +185,114 @@ async fn ids_that_are_not_uuids_are_not_found() {
         problem(response).await;
     }
 }
+
+#[actix_web::test]
+async fn hostile_bodies_and_queries_get_a_problem_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let strategy = app.demo_strategy(&admin).await;
+    let ambitions_path = format!(
+        "/api/v1/strategies/{}/ambitions",
+        strategy["id"].as_str().unwrap()
+    );
+    let before = fingerprint(&app).await;
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "deeply nested JSON",
+            format!(r#"{{"title": "t", "description": {nested}}}"#).into_bytes(),
+        ),
+        ("invalid UTF-8", b"{\"title\": \"\xff\xfe\"}".to_vec()),
+        ("a raw NUL byte", b"{\"title\": \"a\x00b\"}".to_vec()),
+        (
+            "a number too big for any field",
+            br#"{"title": "t", "number": 1.5e308}"#.to_vec(),
+        ),
+    ];
+    for (what, body) in bodies {
+        let response = app
+            .post(&ambitions_path)
+            .bearer_auth(&admin)
+            .insert_header(("content-type", "application/json"))
+            .send_body(body)
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_client_error(),
+            "{what}: {}",
+            response.status()
+        );
+        problem(response).await;
+    }
+    let far_future = app
+        .post("/api/v1/strategies")
+        .bearer_auth(&admin)
+        .send_json(
+            &json!({ "title": "Far", "period_start": "10000-01-01", "period_end": "10001-01-01" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(far_future.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    problem(far_future).await;
+
+    // A very long query string is refused before it reaches the database.
+    let long = app
+        .get(&format!("/api/v1/actions?q={}", "a".repeat(20_000)))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert!(long.status().is_client_error(), "{}", long.status());
+    problem(long).await;
+    assert_eq!(fingerprint(&app).await, before);
+}
+
+#[actix_web::test]
+async fn sql_and_html_in_text_are_kept_as_text_and_escaped_where_shown() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let strategy = app.demo_strategy(&admin).await;
+    let id = strategy["id"].as_str().unwrap();
+    let ambitions = app
+        .read(&admin, &format!("/api/v1/strategies/{id}/ambitions"))
+        .await;
+    let lead = app.organisation_id(&admin, "Nottinghamshire Police").await;
+    let sql = "x'); DROP TABLE actions; --";
+    let html = "<script>alert('pwned')</script><img src=x onerror=alert(1)>";
+    let mut created = app
+        .post("/api/v1/actions")
+        .bearer_auth(&admin)
+        .send_json(&json!({
+            "strategy_id": id,
+            "reference": "Z9.9",
+            "title": html,
+            "description": sql,
+            "lead_organisation_id": lead,
+            "ambition_ids": [ambitions["items"][0]["id"]],
+        }))
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let action: serde_json::Value = created.json().await.unwrap();
+    assert_eq!(action["title"], html, "kept exactly as written");
+    assert_eq!(action["description"], sql);
+    assert!(
+        app.count("SELECT count(*) FROM actions").await > 25,
+        "the table is still there"
+    );
+
+    // The HTML report shows it as text, never as markup.
+    let mut report = app
+        .get(&format!("/api/v1/strategies/{id}/report?format=html"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    let page = String::from_utf8(report.body().limit(8 << 20).await.unwrap().to_vec()).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert("),
+        "escaped in the report"
+    );
+    assert!(!page.contains("<script>"), "no markup from the data");
+    assert!(!page.contains("<img src=x"));
+}

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod conditional;
 pub mod etag;
 pub mod extractors;
+pub mod limits;
 pub mod pagination;
 
 pub use conditional::{expected_version, respond_created, respond_updated, respond_versioned};
