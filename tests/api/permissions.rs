@@ -504,3 +504,138 @@ async fn allowed_actions_match_the_table() {
         .await;
     assert_eq!(supported["allowed_actions"], json!(["post_note"]));
 }
+
+/// Everything a write can change, to check that refused writes change nothing.
+async fn everything(app: &TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for sql in [
+        "SELECT count(*) FROM audit_events",
+        "SELECT count(*) FROM progress_updates",
+        "SELECT count(*) FROM milestones",
+        "SELECT coalesce(sum(version), 0) FROM actions",
+        "SELECT coalesce(sum(version), 0) FROM milestones",
+        "SELECT coalesce(sum(version), 0) FROM pledges",
+        "SELECT coalesce(sum(version), 0) FROM reporting_periods",
+        "SELECT coalesce(sum(version), 0) FROM users",
+        "SELECT count(*) FROM api_tokens",
+    ] {
+        counts.push(app.count(sql).await);
+    }
+    counts
+}
+
+#[actix_web::test]
+async fn a_member_writing_with_another_organisations_ids_is_refused_every_time() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let f = fixture(&app, &admin).await;
+    let intruder = app.token("ntu@example.org").await;
+    let police_user = app.read(&admin, "/api/v1/users?q=police").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let action_path = format!("/api/v1/actions/{}", f.police_action);
+    let milestone = app.read(&admin, &format!("{action_path}/milestones")).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let period = app
+        .read(
+            &admin,
+            &format!("/api/v1/strategies/{}/periods", f.strategy),
+        )
+        .await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = everything(&app).await;
+
+    // (method, path, body), each with the ids of the police's work.
+    let attempts: Vec<(&str, String, Value)> = vec![
+        (
+            "PATCH",
+            action_path.clone(),
+            json!({ "title": "Taken over" }),
+        ),
+        ("DELETE", action_path.clone(), Value::Null),
+        (
+            "POST",
+            format!("{action_path}/updates"),
+            json!({ "rag": "red", "commentary": "x" }),
+        ),
+        (
+            "POST",
+            format!("{action_path}/updates"),
+            json!({ "progress": "a note" }),
+        ),
+        (
+            "POST",
+            format!("{action_path}/milestones"),
+            json!({ "title": "x", "due_date": "2030-01-01" }),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/milestones/{milestone}"),
+            json!({ "completed_on": "2026-01-01" }),
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/milestones/{milestone}"),
+            Value::Null,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/pledges/{}/{}", f.police, f.commitment),
+            json!({ "text": "x", "rag": "green" }),
+        ),
+        (
+            "POST",
+            "/api/v1/actions/updates".into(),
+            json!({ "updates": [{ "action_id": f.police_action, "rag": "green" }] }),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/organisations/{}", f.police),
+            json!({ "name": "Taken over" }),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/users/{police_user}"),
+            json!({ "active": false }),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/periods/{period}"),
+            json!({ "name": "Renamed" }),
+        ),
+        ("POST", format!("/api/v1/periods/{period}/close"), json!({})),
+        (
+            "POST",
+            "/api/v1/tokens".into(),
+            json!({ "name": "Mine now" }),
+        ),
+    ];
+    for (method, path, body) in attempts {
+        let read = app.get(&path).bearer_auth(&admin).send().await.unwrap();
+        let etag = read
+            .headers()
+            .get("etag")
+            .map_or("\"1\"".to_owned(), |v| v.to_str().unwrap().to_owned());
+        let request = match method {
+            "PATCH" => app.patch(&path),
+            "DELETE" => app.delete(&path),
+            "PUT" => app.client.put(app.url(&path)),
+            _ => app.post(&path),
+        }
+        .bearer_auth(&intruder)
+        .insert_header(("If-Match", etag));
+        let response = if body.is_null() {
+            request.send().await
+        } else {
+            request.send_json(&body).await
+        }
+        .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{method} {path}");
+    }
+    assert_eq!(everything(&app).await, before, "nothing changed");
+}

@@ -154,10 +154,9 @@ pub async fn post_at(
     input: CreateUpdate,
     at: Option<DateTime<Utc>>,
 ) -> Result<UpdateView, AppError> {
-    let expected_version = precondition.optional()?;
     let mut conn = pool.get().await?;
     let row = conn
-        .transaction(async |conn| post_in(conn, ctx, action_id, expected_version, &input, at).await)
+        .transaction(async |conn| post_in(conn, ctx, action_id, precondition, &input, at).await)
         .await?;
     Ok(views(&mut conn, vec![row]).await?.remove(0))
 }
@@ -213,7 +212,11 @@ pub async fn post_many(pool: &Pool, ctx: &Ctx, input: BulkUpdates) -> Result<Bul
             actions::lock(conn, &ids).await?;
             let mut rows = Vec::with_capacity(input.updates.len());
             for (i, item) in input.updates.iter().enumerate() {
-                let row = post_in(conn, ctx, item.action_id, item.version, &item.update, None)
+                let version = match item.version {
+                    Some(version) => Precondition::assume(version),
+                    None => Precondition::none(),
+                };
+                let row = post_in(conn, ctx, item.action_id, version, &item.update, None)
                     .await
                     .map_err(|e| e.in_item(format!("updates[{i}]")))?;
                 rows.push(row);
@@ -232,7 +235,7 @@ async fn post_in(
     conn: &mut Conn,
     ctx: &Ctx,
     action_id: Uuid,
-    expected_version: Option<i32>,
+    precondition: Precondition,
     input: &CreateUpdate,
     at: Option<DateTime<Utc>>,
 ) -> Result<ProgressUpdate, AppError> {
@@ -297,6 +300,9 @@ async fn post_in(
         UpdateRefusal::Forbidden(message) => AppError::Forbidden(message.into()),
         UpdateRefusal::Invalid(errors) => AppError::Validation(errors),
     })?;
+    // Checked after the permission, so a caller who may not post learns
+    // nothing about the action's version.
+    let expected_version = precondition.optional()?;
     validate(input)?;
     if let Some(expected) = expected_version {
         check_version(expected, action.version)?;
