@@ -546,6 +546,66 @@ async fn shutdown(o: Options) -> bool {
     ok
 }
 
+/// Sign-in with a wrong password for an existing account, and with an
+/// unknown email, must not be told apart by answer or by time.
+async fn enumeration(o: Options) -> bool {
+    let c = client();
+    let accounts = [
+        "admin@example.org",
+        "chair@example.org",
+        "viewer@example.org",
+        "police@example.org",
+        "ncc@example.org",
+        "ntu@example.org",
+        "probation@example.org",
+        "nhft@example.org",
+        "ccg@example.org",
+        "sfh@example.org",
+        "wnc@example.org",
+        "districts@example.org",
+    ];
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    let mut answers = std::collections::BTreeSet::new();
+    // Four tries per account stay under the account lock; the two kinds are
+    // interleaved so that the machine's noise falls on both alike.
+    for round in 0..4 {
+        for (i, email) in accounts.iter().enumerate() {
+            for (kind, email) in [
+                (0, (*email).to_owned()),
+                (1, format!("nobody{round}x{i}@example.org")),
+            ] {
+                let started = Instant::now();
+                let mut response = c
+                    .post(format!("{}/api/v1/auth/login", o.url))
+                    .send_json(&json!({ "email": email, "password": "wrong-password-guess" }))
+                    .await
+                    .expect("login");
+                let took = started.elapsed();
+                let body = response.body().await.unwrap_or_default();
+                answers.insert((response.status().as_u16(), body.to_vec()));
+                if kind == 0 {
+                    known.push(took)
+                } else {
+                    unknown.push(took)
+                }
+            }
+        }
+    }
+    known.sort();
+    unknown.sort();
+    let (k, u) = (percentile(&known, 0.5), percentile(&unknown, 0.5));
+    let gap = (k - u).abs() / k.max(u);
+    println!("enumeration: {} failed sign-ins of each kind", known.len());
+    println!("  existing account, wrong password: median {k:.1} ms");
+    println!("  unknown email: median {u:.1} ms");
+    println!("  difference: {:.1}%", gap * 100.0);
+    println!("  distinct answers (status and body): {}", answers.len());
+    let ok = answers.len() == 1 && gap < 0.10;
+    println!("enumeration: {}", if ok { "PASS" } else { "FAIL" });
+    ok
+}
+
 fn main() {
     let o = options();
     let ok = actix_web::rt::System::new().block_on(async move {
@@ -553,8 +613,11 @@ fn main() {
             "writers" => writers(o).await,
             "outage" => outage(o).await,
             "shutdown" => shutdown(o).await,
+            "enumeration" => enumeration(o).await,
             other => {
-                eprintln!("usage: reliability writers|outage|shutdown [options] (not {other:?})");
+                eprintln!(
+                    "usage: reliability writers|outage|shutdown|enumeration [options] (not {other:?})"
+                );
                 false
             }
         }

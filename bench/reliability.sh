@@ -5,7 +5,8 @@
 #   bash bench/reliability.sh writers    64 clients write the same actions for 30 s
 #   bash bench/reliability.sh outage     PostgreSQL stopped under load, then started
 #   bash bench/reliability.sh shutdown   SIGTERM under write load
-#   bash bench/reliability.sh            all three
+#   bash bench/reliability.sh enumeration  sign-in timing: known vs unknown emails
+#   bash bench/reliability.sh            all four
 #
 # CLIENTS and LOAD_SECONDS change the writers' load. `outage` stops and starts the
 # machine's PostgreSQL cluster (pg_ctlcluster): run it where nothing else
@@ -38,7 +39,7 @@ start_service() { # DB
     psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)"
     DATABASE_URL=$PGURL/$1 DEMO_PASSWORD=$PASSWORD $BIN seed --demo >/dev/null
     DATABASE_URL=$PGURL/$1 JWT_SECRET=$(head -c 48 /dev/urandom | base64) \
-        BIND_ADDR=127.0.0.1:$PORT DATABASE_TIMEOUT_MS=1000 RUST_LOG=warn,tracing_actix_web=off $BIN serve 2>"target/reliability-$1.log" &
+        BIND_ADDR=127.0.0.1:$PORT DATABASE_TIMEOUT_MS=1000 LOGIN_ADDRESS_MAX_FAILURES=1000 RUST_LOG=warn,tracing_actix_web=off $BIN serve 2>"target/reliability-$1.log" &
     SERVICE=$!
     for _ in $(seq 1 100); do
         curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && return 0
@@ -72,6 +73,9 @@ if [[ $scenarios == all || $scenarios == outage ]]; then
     run outage --clients 8 --seconds 20 \
         --stop-command "pg_ctlcluster --skip-systemctl-redirect $VERSION main stop -m fast" \
         --start-command "pg_ctlcluster --skip-systemctl-redirect $VERSION main start" || failed=1
+fi
+if [[ $scenarios == all || $scenarios == enumeration ]]; then
+    run enumeration || failed=1
 fi
 if [[ $scenarios == all || $scenarios == shutdown ]]; then
     # The load tool sends the signal itself, to the pid it is given.
