@@ -27,10 +27,10 @@ async fn a_member_reports_on_several_actions_in_one_request() {
         &app,
         &council,
         json!({ "updates": [
-            { "action_id": a12["id"], "version": a12["version"], "rag": "amber",
-              "commentary": "Recruitment of the second worker has slipped a quarter." },
-            { "action_id": a13["id"], "rag": "green", "progress": "Protocol signed by all partners." },
-            { "action_id": a12["id"], "progress": "A note after the rating." },
+            { "action_id": a12["id"], "version": a12["version"], "update": { "rag": "amber",
+              "commentary": "Recruitment of the second worker has slipped a quarter." } },
+            { "action_id": a13["id"], "update": { "rag": "green", "progress": "Protocol signed by all partners." } },
+            { "action_id": a12["id"], "update": { "progress": "A note after the rating." } },
         ]}),
     )
     .await;
@@ -56,25 +56,26 @@ async fn one_refused_update_stores_none_and_is_named() {
     let police_led = app.action(&council, "A1.1").await;
     let rows = "SELECT (SELECT count(*) FROM progress_updates) * 1000000 + (SELECT count(*) FROM audit_events) + (SELECT sum(version) FROM actions)";
     let before = app.count(rows).await;
-    let good = json!({ "action_id": a12["id"], "rag": "green", "progress": "On track." });
+    let good =
+        json!({ "action_id": a12["id"], "update": { "rag": "green", "progress": "On track." } });
     let cases = [
         (
-            json!({ "updates": [good, { "action_id": police_led["id"], "rag": "green" }] }),
+            json!({ "updates": [good, { "action_id": police_led["id"], "update": { "rag": "green" } }] }),
             StatusCode::FORBIDDEN,
             "updates[1]",
         ),
         (
-            json!({ "updates": [good, good, { "action_id": a12["id"], "rag": "red" }] }),
+            json!({ "updates": [good, good, { "action_id": a12["id"], "update": { "rag": "red" } }] }),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "updates[2].commentary",
+            "updates[2].update.commentary",
         ),
         (
-            json!({ "updates": [good, { "action_id": a12["id"], "version": a12["version"], "progress": "x" }] }),
+            json!({ "updates": [good, { "action_id": a12["id"], "version": a12["version"], "update": { "progress": "x" } }] }),
             StatusCode::PRECONDITION_FAILED,
             "updates[1]",
         ),
         (
-            json!({ "updates": [good, { "action_id": "01936b2e-0000-7000-8000-000000000000", "progress": "x" }] }),
+            json!({ "updates": [good, { "action_id": "01936b2e-0000-7000-8000-000000000000", "update": { "progress": "x" } }] }),
             StatusCode::NOT_FOUND,
             "updates[1]",
         ),
@@ -90,8 +91,8 @@ async fn one_refused_update_stores_none_and_is_named() {
     }
     for body in [
         json!({ "updates": [] }),
-        json!({ "updates": [{ "action_id": a12["id"], "colour": "green" }] }),
-        json!({ "updates": [{ "action_id": a12["id"], "rag": "purple" }] }),
+        json!({ "updates": [{ "action_id": a12["id"], "update": { "colour": "green" } }] }),
+        json!({ "updates": [{ "action_id": a12["id"], "update": { "rag": "purple" } }] }),
     ] {
         let (status, problem) = post_bulk(&app, &council, body.clone()).await;
         assert_eq!(

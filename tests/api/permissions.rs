@@ -591,7 +591,7 @@ async fn a_member_writing_with_another_organisations_ids_is_refused_every_time()
         (
             "POST",
             "/api/v1/actions/updates".into(),
-            json!({ "updates": [{ "action_id": f.police_action, "rag": "green" }] }),
+            json!({ "updates": [{ "action_id": f.police_action, "update": { "rag": "green" } }] }),
         ),
         (
             "PATCH",

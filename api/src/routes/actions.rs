@@ -256,7 +256,7 @@ async fn create_milestone(
 /// Post many progress updates at once, all or nothing: each is checked as if
 /// posted alone (permissions, validation, the action's version when given),
 /// and if any is refused nothing is stored and the problem names it
-/// (`updates[3]`).
+/// (`updates[3].update`).
 #[utoipa::path(
     tag = "progress updates",
     request_body = BulkUpdates,

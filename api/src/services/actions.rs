@@ -149,6 +149,7 @@ pub struct CreateAction {
 /// by administrators and the lead organisation's members.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Reduce the criminalisation of looked after children", "target_date": "2025-09-30"}))]
 pub struct UpdateAction {
     #[garde(length(chars, min = 1, max = 20), custom(not_blank), custom(printable))]
     pub reference: Option<String>,

@@ -37,6 +37,7 @@ pub struct LoginRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "dtr_Qm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5"}))]
 pub struct RefreshRequest {
     #[schema(value_type = String, format = Password)]
     pub refresh_token: SecretString,
@@ -44,6 +45,7 @@ pub struct RefreshRequest {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "correct-horse-battery-staple", "new_password": "a-longer-and-newer-passphrase"}))]
 pub struct ChangePassword {
     #[garde(skip)]
     #[schema(value_type = String, format = Password)]

@@ -64,6 +64,7 @@ pub struct RescheduleView {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Publish the care leavers' local offer", "due_date": "2025-03-31", "note": "Co-produced with the Children in Care Council."}))]
 pub struct CreateMilestone {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
     pub title: String,
@@ -80,6 +81,7 @@ pub struct CreateMilestone {
 /// a `due_date_reason`.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"due_date": "2025-06-30", "due_date_reason": "Awaiting national guidance"}))]
 pub struct UpdateMilestone {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
     pub title: Option<String>,

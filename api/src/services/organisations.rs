@@ -74,6 +74,7 @@ pub struct CreateOrganisation {
 /// Fields to change; absent fields stay as they are.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"short_name": "Notts Police"}))]
 pub struct UpdateOrganisation {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
     pub name: Option<String>,

@@ -63,6 +63,7 @@ pub struct CreatePeriod {
 /// Fields to change while the period is open.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "2024-25 Q3 (board of 12 February)"}))]
 pub struct UpdatePeriod {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
     pub name: Option<String>,

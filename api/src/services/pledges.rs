@@ -59,6 +59,7 @@ pub struct PledgeVersionView {
 /// The pledge's new text and rating.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"text": "Every looked after child in custody has a named officer.", "rag": "green"}))]
 pub struct WritePledge {
     #[garde(length(chars, min = 1, max = TEXT_MAX), custom(not_blank), custom(printable))]
     pub text: String,

@@ -49,6 +49,7 @@ pub struct UpdateView {
 /// organisations) or, from the chair, a challenge.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"rag": "amber", "commentary": "Training delayed by staff shortages.", "progress": "Two of four sessions delivered.", "impact": "45 officers trained.", "next_steps": "Remaining sessions booked for March.", "risks": "Further vacancies."}))]
 pub struct CreateUpdate {
     #[garde(skip)]
     pub rag: Option<Rag>,
@@ -174,13 +175,14 @@ pub struct BulkItem {
     /// request is refused with 412 if the action changed since. Optional,
     /// as `If-Match` is for a single update.
     pub version: Option<i32>,
-    #[serde(flatten)]
+    /// The update, as it would be posted to the action alone.
     pub update: CreateUpdate,
 }
 
 /// Many updates, stored all together or not at all.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"updates": [{"action_id": "01936b2e-7c1a-7b3e-9f10-2a4c6e8a0b1c", "version": 7, "update": {"rag": "amber", "commentary": "Recruitment of the second worker has slipped a quarter.", "next_steps": "Re-advertise in January."}}, {"action_id": "01936b2e-7c1a-7b3e-9f10-2a4c6e8a0b2d", "update": {"progress": "Protocol signed by all partners."}}]}))]
 pub struct BulkUpdates {
     /// 1 to 100 updates, applied in this order.
     pub updates: Vec<BulkItem>,
@@ -218,7 +220,7 @@ pub async fn post_many(pool: &Pool, ctx: &Ctx, input: BulkUpdates) -> Result<Bul
                 };
                 let row = post_in(conn, ctx, item.action_id, version, &item.update, None)
                     .await
-                    .map_err(|e| e.in_item(format!("updates[{i}]")))?;
+                    .map_err(|e| e.in_item(format!("updates[{i}].update")))?;
                 rows.push(row);
             }
             Ok::<_, AppError>(rows)

@@ -78,6 +78,7 @@ pub struct CreateStatement {
 /// Fields to change; absent fields stay as they are.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"description": "Children and young people tell us they feel safe where they live."}))]
 pub struct UpdateStatement {
     #[garde(range(min = 1, max = 999))]
     pub number: Option<i32>,

@@ -105,6 +105,7 @@ pub struct CreateStrategy {
 /// given, replaces the whole list of partners.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "archived"}))]
 pub struct UpdateStrategy {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
     pub title: Option<String>,

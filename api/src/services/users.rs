@@ -89,6 +89,7 @@ pub struct CreateUser {
 /// or changing their password, role or organisation, ends their sessions.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "viewer", "organisation_id": null}))]
 pub struct UpdateUser {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
     pub name: Option<String>,
