@@ -341,6 +341,30 @@ pub(crate) struct Snapshot {
     statement_ids: Vec<Uuid>,
 }
 
+/// The snapshot of an action whose supporters and links are already known.
+pub(crate) fn snapshot_of(
+    action: Action,
+    supporting_organisation_ids: Vec<Uuid>,
+    statement_ids: Vec<Uuid>,
+) -> Snapshot {
+    Snapshot {
+        action,
+        supporting_organisation_ids,
+        statement_ids,
+    }
+}
+
+/// The ids of the statements an action serves, as the snapshot lists them.
+pub(crate) async fn statement_ids(conn: &mut Conn, id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    Ok(store::links(conn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.id)
+        .collect())
+}
+
 pub(crate) async fn snapshot(conn: &mut Conn, action: Action) -> Result<Snapshot, AppError> {
     let supporting_organisation_ids = store::supporters(conn, &[action.id])
         .await?

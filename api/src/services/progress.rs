@@ -332,8 +332,10 @@ async fn post_in(
             ..Default::default()
         };
         let after = actions::update(conn, action_id, &changes).await?;
-        let before = super::actions::snapshot(conn, action).await?;
-        let after = super::actions::snapshot(conn, after).await?;
+        // A report changes neither supporters nor links: read them once.
+        let links = super::actions::statement_ids(conn, action_id).await?;
+        let before = super::actions::snapshot_of(action, supporting.clone(), links.clone());
+        let after = super::actions::snapshot_of(after, supporting, links);
         audit(
             conn,
             ctx,
