@@ -3,12 +3,13 @@
 (log_statement = 'all'), into a pgbench script that replays them: the
 ceiling for that request on the same database.
 
-    replay.py LOG FROM_LINE TO_LINE DATABASE [--var NAME=VALUE ...] [--fresh VALUE ...]
+    replay.py LOG FROM_LINE TO_LINE DATABASE [--var NAME=VALUE ...] [--fresh-table TABLE ...]
 
 Parameters are inlined as literals, except that a parameter equal to a
 --var value becomes that pgbench variable (`:NAME::uuid`, or an ARRAY of it
-for a one-element array), and one equal to a --fresh value becomes
-gen_random_uuid() (a new row's id). The pool's liveness probe (`SELECT $1`)
+for a one-element array), and the id of a row inserted into a --fresh-table
+becomes gen_random_uuid() wherever it is a whole parameter (a new row each
+time). The pool's liveness probe (`SELECT $1`)
 is left out: it is not work the request needs.
 """
 import re
@@ -28,7 +29,7 @@ def main():
         if flag == "--var":
             name, _, literal = value.partition("=")
             variables[literal] = name
-        elif flag == "--fresh":
+        elif flag == "--fresh-table":
             fresh.add(value)
     entries = []
     with open(log, encoding="utf-8", errors="replace") as f:
@@ -44,6 +45,12 @@ def main():
             elif entries:
                 entries[-1][2] += "\n" + line
     entries = [e for e in entries if e[0] == database]
+    fresh_tables, fresh = fresh, set()
+    for j, (_, kind, text) in enumerate(entries):
+        m = re.match(r'execute [^:]+: INSERT INTO "(\w+)" \("id"', text)
+        if kind == "LOG" and m and m.group(1) in fresh_tables and j + 1 < len(entries):
+            first = dict(PARAM.findall(entries[j + 1][2])).get("1", "")
+            fresh.add(first.strip("'"))
     out = []
     i = 0
     while i < len(entries):

@@ -1,7 +1,7 @@
 -- GET one path with a bearer token: TARGET_PATH and TOKEN from the environment.
 local path = os.getenv("TARGET_PATH")
 local headers = { ["Authorization"] = "Bearer " .. os.getenv("TOKEN") }
-local bad = 0
+bad = 0
 
 function request()
   return wrk.format("GET", path, headers)

@@ -1,7 +1,7 @@
 -- POST the sign-in of EMAIL with PASSWORD.
 local body = string.format('{"email":"%s","password":"%s"}', os.getenv("EMAIL"), os.getenv("PASSWORD"))
 local headers = { ["Content-Type"] = "application/json" }
-local bad = 0
+bad = 0
 local threads = {}
 
 function setup(thread) table.insert(threads, thread) end

@@ -1,17 +1,18 @@
 -- POST a rated progress update with If-Match. Each thread (one connection
--- each) writes to its own action, whose id and current version come from the
--- file ACTIONS_FILE ("id version" per line), and counts the version on.
+-- each) writes to its own action, whose id, current version and rater's token
+-- come from the file ACTIONS_FILE ("id version token" per line), and counts
+-- the version on.
 local lines = {}
 for line in io.lines(os.getenv("ACTIONS_FILE")) do table.insert(lines, line) end
-local token = os.getenv("TOKEN")
 local threads = {}
 local next_line = 0
 
 function setup(thread)
   next_line = next_line + 1
-  local id, version = lines[next_line]:match("(%S+)%s+(%d+)")
+  local id, version, token = lines[next_line]:match("(%S+)%s+(%d+)%s+(%S+)")
   thread:set("action", id)
   thread:set("version", tonumber(version))
+  thread:set("token", token)
   thread:set("bad", 0)
   table.insert(threads, thread)
 end

@@ -22,7 +22,9 @@ use std::time::Duration;
 
 use diesel::{Connection, QueryResult};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -38,6 +40,11 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, BoxError> {
     let mut config = ManagerConfig::default();
     config.custom_setup = Box::new(|url| Box::pin(connect(url.to_owned())));
+    // A connection whose server has gone is known to be closed, and is
+    // dropped, without a probe query before every use (a round trip a
+    // request; the outage scenario in docs/reliability.md shows recovery
+    // without it).
+    config.recycling_method = RecyclingMethod::Fast;
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Ok(Pool::builder(manager)
         .max_size(size)
