@@ -24,7 +24,8 @@ BIN=target/release/delivery-tracker
 echo "== seeding $ACTIONS actions x $UPDATES updates into $DB"
 psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 DATABASE_URL=$PGURL/$DB DEMO_PASSWORD=$PASSWORD $BIN seed --synthetic \
-    --actions-per-strategy "$ACTIONS" --updates-per-action "$UPDATES" | head -1
+    --actions-per-strategy "$ACTIONS" --updates-per-action "$UPDATES" >target/dashboard-seed.txt
+head -n 1 target/dashboard-seed.txt
 
 DATABASE_URL=$PGURL/$DB JWT_SECRET=$(head -c 48 /dev/urandom | base64) BIND_ADDR=127.0.0.1:$PORT \
     RUST_LOG=warn $BIN serve &

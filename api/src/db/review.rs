@@ -254,10 +254,17 @@ async fn live_milestones(
     only_overdue: bool,
 ) -> QueryResult<Vec<MilestoneRow>> {
     diesel::sql_query(
+        // Per action of the strategy (`OFFSET 0` keeps the subquery per
+        // action), so the cost does not grow with other strategies' overdue
+        // milestones, which the index on open due dates would read.
         "SELECT m.id, m.action_id, m.title, m.baseline_due, m.due_date, m.completed_on
-           FROM milestones m
-           JOIN actions a ON a.id = m.action_id
-          WHERE a.strategy_id = $1 AND (NOT $3 OR (m.completed_on IS NULL AND m.due_date < $2))
+           FROM actions a
+          CROSS JOIN LATERAL (
+                SELECT * FROM milestones m
+                 WHERE m.action_id = a.id
+                   AND (NOT $3 OR (m.completed_on IS NULL AND m.due_date < $2))
+                OFFSET 0) m
+          WHERE a.strategy_id = $1
           ORDER BY m.action_id, m.due_date, m.id",
     )
     .bind::<SqlUuid, _>(strategy_id)

@@ -152,6 +152,11 @@ pub async fn load(pool: &Pool, size: Size, password_text: &str) -> Result<(), Ap
         .await?
         .ok_or_else(|| AppError::internal("synthetic chair missing"))?;
     for n in 0..size.strategies {
+        if n.is_power_of_two() {
+            // Fresh statistics as the tables grow, so closing each period
+            // keeps using the indexes.
+            diesel::sql_query("ANALYZE").execute(&mut conn).await?;
+        }
         let strategy_id = Uuid::now_v7();
         conn.transaction(async |conn| {
             diesel::sql_query(
