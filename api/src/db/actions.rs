@@ -10,11 +10,12 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::organisations::OrganisationRef;
-use super::schema::{action_statements, action_supporters, actions, milestones, pledges};
+use super::schema::{
+    action_statements, action_supporters, actions, milestones, organisations, pledges, statements,
+};
 use super::statements::StatementRef;
 use super::{Conn, group, like_pattern};
 use crate::domain::Rag;
-use crate::domain::StatementKind;
 use crate::http::pagination::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -222,46 +223,16 @@ pub async fn supporters(
     conn: &mut Conn,
     action_ids: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, Vec<OrganisationRef>>> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        action_id: Uuid,
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        id: Uuid,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-        short_name: Option<String>,
-    }
-    // One index probe per id: with an `= ANY` filter or a plain join the
-    // planner may scan every strategy's supporters, which grows with the
-    // number of strategies. (`OFFSET 0` keeps the subquery per id.)
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT x.id AS action_id, o.id, o.name, o.short_name
-           FROM unnest($1::uuid[]) AS x(id)
-          CROSS JOIN LATERAL (
-                SELECT o.id, o.name, o.short_name
-                  FROM action_supporters s
-                  JOIN organisations o ON o.id = s.organisation_id
-                 WHERE s.action_id = x.id
-                OFFSET 0) o
-          ORDER BY o.name",
-    )
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(action_ids)
-    .load(conn)
-    .await?;
-    Ok(group(
-        rows.into_iter()
-            .map(|r| {
-                let org = OrganisationRef {
-                    id: r.id,
-                    name: r.name,
-                    short_name: r.short_name,
-                };
-                (r.action_id, org)
-            })
-            .collect(),
-    ))
+    // Built with diesel, not raw SQL, so the prepared statement is cached:
+    // re-preparing it on every request cost more than the plan could save.
+    let rows: Vec<(Uuid, OrganisationRef)> = action_supporters::table
+        .inner_join(organisations::table)
+        .filter(action_supporters::action_id.eq_any(action_ids))
+        .order(organisations::name)
+        .select((action_supporters::action_id, OrganisationRef::as_select()))
+        .load(conn)
+        .await?;
+    Ok(group(rows))
 }
 
 pub async fn set_supporters(
@@ -277,50 +248,14 @@ pub async fn links(
     conn: &mut Conn,
     action_ids: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, Vec<StatementRef>>> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        action_id: Uuid,
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        id: Uuid,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        kind: StatementKind,
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        number: i32,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        title: String,
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        strategy_id: Uuid,
-    }
-    // As for supporters: one probe per id, whatever the number of strategies.
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT x.id AS action_id, s.id, s.kind, s.number, s.title, s.strategy_id
-           FROM unnest($1::uuid[]) AS x(id)
-          CROSS JOIN LATERAL (
-                SELECT s.id, s.kind, s.number, s.title, s.strategy_id
-                  FROM action_statements l
-                  JOIN statements s ON s.id = l.statement_id
-                 WHERE l.action_id = x.id
-                OFFSET 0) s
-          ORDER BY s.kind, s.number",
-    )
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(action_ids)
-    .load(conn)
-    .await?;
-    Ok(group(
-        rows.into_iter()
-            .map(|r| {
-                let statement = StatementRef {
-                    id: r.id,
-                    kind: r.kind,
-                    number: r.number,
-                    title: r.title,
-                    strategy_id: r.strategy_id,
-                };
-                (r.action_id, statement)
-            })
-            .collect(),
-    ))
+    let rows: Vec<(Uuid, StatementRef)> = action_statements::table
+        .inner_join(statements::table)
+        .filter(action_statements::action_id.eq_any(action_ids))
+        .order((statements::kind, statements::number))
+        .select((action_statements::action_id, StatementRef::as_select()))
+        .load(conn)
+        .await?;
+    Ok(group(rows))
 }
 
 pub async fn set_links(
