@@ -248,13 +248,36 @@ pub async fn links(
     conn: &mut Conn,
     action_ids: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, Vec<StatementRef>>> {
-    let rows: Vec<(Uuid, StatementRef)> = action_statements::table
-        .inner_join(statements::table)
+    // Two lookups by key rather than one join: the join's generic plan
+    // hashes every strategy's statements, a cost that grows with the number
+    // of strategies; each of these is an index probe per id.
+    let pairs: Vec<(Uuid, Uuid)> = action_statements::table
         .filter(action_statements::action_id.eq_any(action_ids))
-        .order((statements::kind, statements::number))
-        .select((action_statements::action_id, StatementRef::as_select()))
+        .select((
+            action_statements::action_id,
+            action_statements::statement_id,
+        ))
         .load(conn)
         .await?;
+    let mut statement_ids: Vec<Uuid> = pairs.iter().map(|(_, s)| *s).collect();
+    statement_ids.sort_unstable();
+    statement_ids.dedup();
+    let mut found: Vec<StatementRef> = statements::table
+        .filter(statements::id.eq_any(&statement_ids))
+        .select(StatementRef::as_select())
+        .load(conn)
+        .await?;
+    found.sort_by_key(|s| (s.kind, s.number));
+    let mut actions_of: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (action, statement) in pairs {
+        actions_of.entry(statement).or_default().push(action);
+    }
+    let mut rows = Vec::new();
+    for statement in found {
+        for action in actions_of.get(&statement.id).into_iter().flatten() {
+            rows.push((*action, statement.clone()));
+        }
+    }
     Ok(group(rows))
 }
 
