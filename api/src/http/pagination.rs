@@ -38,12 +38,7 @@ pub struct PageRequest<K> {
 impl PageParams {
     /// Checks the limit and decodes the cursor into the list's sort key.
     pub fn request<K: DeserializeOwned>(&self) -> Result<PageRequest<K>, AppError> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(AppError::BadRequest(format!(
-                "limit must be between 1 and {MAX_LIMIT}"
-            )));
-        }
+        let limit = checked_limit(self.limit)?;
         let after = self.cursor.as_deref().map(decode_cursor).transpose()?;
         Ok(PageRequest {
             limit,
@@ -112,19 +107,37 @@ pub(crate) fn decode_cursor<K: DeserializeOwned>(cursor: &str) -> Result<K, AppE
     serde_json::from_slice(&bytes).map_err(|_| invalid())
 }
 
+/// A page size asked for, or the default, within 1 to `MAX_LIMIT`.
+pub fn checked_limit(limit: Option<i64>) -> Result<i64, AppError> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(AppError::BadRequest(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )))
+    }
+}
+
+/// The `Link` header to the next page: this request's URL with `param` set
+/// to `cursor`, the other parameters kept.
+pub fn next_link(req: &HttpRequest, param: &str, cursor: &str) -> (header::HeaderName, String) {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    pairs.retain(|(name, _)| name != param);
+    pairs.push((param.into(), cursor.into()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    (
+        header::LINK,
+        format!("<{}?{}>; rel=\"next\"", req.path(), query),
+    )
+}
+
 /// Answers with a page, adding a `Link` header to the next one.
 pub fn respond_page<T: Serialize>(req: &HttpRequest, page: Page<T>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     if let Some(cursor) = &page.next_cursor {
-        let mut pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-        pairs.retain(|(name, _)| name != "cursor");
-        pairs.push(("cursor".into(), cursor.clone()));
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        response.insert_header((
-            header::LINK,
-            format!("<{}?{}>; rel=\"next\"", req.path(), query),
-        ));
+        response.insert_header(next_link(req, "cursor", cursor));
     }
     response.json(page)
 }

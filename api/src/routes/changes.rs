@@ -1,12 +1,12 @@
 //! `/api/v1/changes`: the change feed
 
-use actix_web::http::header;
 use actix_web::web::{Data, Query};
 use actix_web::{HttpRequest, HttpResponse, get};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
 use crate::http::docs::ListErrors;
+use crate::http::pagination::next_link;
 use crate::services::Ctx;
 use crate::services::changes::{self as service, ChangePage, ChangeQuery};
 use crate::state::AppState;
@@ -33,19 +33,10 @@ async fn list_changes(
     req: HttpRequest,
     query: Query<ChangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let limit = query.limit;
     let page = service::list(&state.pool, &ctx, query.into_inner()).await?;
     let mut response = HttpResponse::Ok();
     if page.more {
-        let mut pairs = vec![("since", page.next_cursor.clone())];
-        if let Some(limit) = limit {
-            pairs.push(("limit", limit.to_string()));
-        }
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        response.insert_header((
-            header::LINK,
-            format!("<{}?{}>; rel=\"next\"", req.path(), query),
-        ));
+        response.insert_header(next_link(&req, "since", &page.next_cursor));
     }
     Ok(response.json(page))
 }

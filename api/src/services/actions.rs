@@ -642,7 +642,7 @@ pub(crate) async fn insert(
 }
 
 /// Removes duplicates and the lead from a list of supporters.
-fn dedup(ids: Vec<Uuid>, lead: Uuid) -> Vec<Uuid> {
+pub(crate) fn dedup(ids: Vec<Uuid>, lead: Uuid) -> Vec<Uuid> {
     let mut seen = HashSet::new();
     ids.into_iter()
         .filter(|id| *id != lead && seen.insert(*id))

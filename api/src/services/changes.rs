@@ -15,7 +15,7 @@ use crate::db::changes::{self as store, ChangeRow};
 use crate::db::users::{self, UserRef};
 use crate::domain::permissions;
 use crate::error::AppError;
-use crate::http::pagination::{DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor};
+use crate::http::pagination::{checked_limit, decode_cursor, encode_cursor};
 
 /// Records that are not part of the plan: accounts hold personal data and
 /// tokens hold credentials, so neither leaves through the feed.
@@ -136,12 +136,7 @@ pub async fn list(pool: &Pool, ctx: &Ctx, query: ChangeQuery) -> Result<ChangePa
         permissions::can_read_changes(&ctx.actor),
         "the change feed is for administrators, the chair and system tokens that may read every strategy",
     )?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(AppError::BadRequest(format!(
-            "limit must be between 1 and {MAX_LIMIT}"
-        )));
-    }
+    let limit = checked_limit(query.limit)?;
     let (position, event_id) = match query.since.as_deref() {
         Some(cursor) => decode_cursor::<(i64, i64)>(cursor)?,
         None => (0, 0),

@@ -405,12 +405,13 @@ pub async fn import(
             let mut references = Vec::with_capacity(resolved.len());
             for Resolved { line, action } in &resolved {
                 let lead = action.lead_organisation_id;
-                let mut supporting: Vec<Uuid> = Vec::new();
-                for id in action.supporting_organisation_ids.iter().flatten() {
-                    if *id != lead && !supporting.contains(id) {
-                        supporting.push(*id);
-                    }
-                }
+                let supporting = super::actions::dedup(
+                    action
+                        .supporting_organisation_ids
+                        .clone()
+                        .unwrap_or_default(),
+                    lead,
+                );
                 let links: Vec<Uuid> = action
                     .ambition_ids
                     .iter()
