@@ -211,6 +211,13 @@ fn constraint_message(constraint: &str) -> Option<&'static str> {
         "statements_number_key" => "this strategy already has a statement with that number",
         "strategies_period_order" => "the period must not end before it starts",
         "users_member_has_organisation" => "a member must belong to an organisation",
+        "indicators_title_key" => "this strategy already has an indicator with this title",
+        "indicator_values_indicator_as_of_key" => {
+            "this indicator already has a value for that date; correct that value instead"
+        }
+        "indicator_ambitions_ambition_fkey" => {
+            "an indicator measures this ambition; unlink the indicator first"
+        }
         _ => return None,
     })
 }
@@ -227,6 +234,9 @@ impl From<DieselError> for AppError {
                     }
                     (DatabaseErrorKind::UniqueViolation, None) => {
                         AppError::Conflict("this would duplicate an existing record".into())
+                    }
+                    (DatabaseErrorKind::ForeignKeyViolation, Some(message)) => {
+                        AppError::Conflict(message.into())
                     }
                     (DatabaseErrorKind::ForeignKeyViolation, _) => AppError::Conflict(
                         "this record is still referenced by, or refers to, another record".into(),

@@ -14,7 +14,7 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 21] = [
+pub const TABLES: [&str; 26] = [
     "organisations",
     "users",
     "refresh_tokens",
@@ -33,6 +33,11 @@ pub const TABLES: [&str; 21] = [
     "pledge_versions",
     "period_action_snapshots",
     "period_pledge_snapshots",
+    "indicators",
+    "indicator_ambitions",
+    "indicator_values",
+    "indicator_value_versions",
+    "period_indicator_snapshots",
     "audit_events",
     "change_transactions",
     "change_clock",

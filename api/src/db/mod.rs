@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod changes;
+pub mod indicators;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;

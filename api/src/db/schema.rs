@@ -253,6 +253,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    indicators (id) {
+        id -> Uuid,
+        strategy_id -> Uuid,
+        title -> Text,
+        description -> Text,
+        unit -> Text,
+        direction -> Text,
+        baseline_value -> Numeric,
+        baseline_date -> Date,
+        target_value -> Numeric,
+        target_date -> Date,
+        owner_organisation_id -> Uuid,
+        breakdown_dimension -> Nullable<Text>,
+        breakdown_categories -> Array<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    indicator_ambitions (indicator_id, ambition_id) {
+        indicator_id -> Uuid,
+        ambition_id -> Uuid,
+        ambition_kind -> Text,
+    }
+}
+
+diesel::table! {
+    indicator_values (id) {
+        id -> Uuid,
+        indicator_id -> Uuid,
+        period_id -> Nullable<Uuid>,
+        as_of -> Date,
+        value -> Numeric,
+        breakdown -> Jsonb,
+        source -> Text,
+        note -> Text,
+        recorded_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    indicator_value_versions (id) {
+        id -> Int8,
+        value_id -> Uuid,
+        version -> Int4,
+        as_of -> Date,
+        period_id -> Nullable<Uuid>,
+        value -> Numeric,
+        breakdown -> Jsonb,
+        source -> Text,
+        note -> Text,
+        changed_by -> Nullable<Uuid>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    period_indicator_snapshots (period_id, indicator_id) {
+        period_id -> Uuid,
+        indicator_id -> Uuid,
+        state -> Jsonb,
+    }
+}
+
 diesel::joinable!(reporting_periods -> strategies (strategy_id));
 diesel::joinable!(period_action_snapshots -> reporting_periods (period_id));
 diesel::joinable!(period_pledge_snapshots -> reporting_periods (period_id));
@@ -271,6 +341,13 @@ diesel::joinable!(pledges -> strategies (strategy_id));
 diesel::joinable!(pledges -> organisations (organisation_id));
 diesel::joinable!(pledges -> statements (commitment_id));
 diesel::joinable!(pledge_versions -> pledges (pledge_id));
+diesel::joinable!(indicators -> strategies (strategy_id));
+diesel::joinable!(indicators -> organisations (owner_organisation_id));
+diesel::joinable!(indicator_ambitions -> indicators (indicator_id));
+diesel::joinable!(indicator_ambitions -> statements (ambition_id));
+diesel::joinable!(indicator_values -> indicators (indicator_id));
+diesel::joinable!(indicator_value_versions -> indicator_values (value_id));
+diesel::joinable!(period_indicator_snapshots -> reporting_periods (period_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     actions,
@@ -292,4 +369,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     audit_events,
     api_tokens,
+    indicators,
+    indicator_ambitions,
+    indicator_values,
+    indicator_value_versions,
+    period_indicator_snapshots,
 );

@@ -1,6 +1,6 @@
 //! The demo delivery plan: the 25 "We will" actions of the 2022-2025
-//! strategy with milestones, progress updates over past quarters and
-//! organisations' pledges. Everything is posted through the service's own
+//! strategy with milestones, progress updates over past quarters,
+//! organisations' pledges and the indicators' values. Everything is posted through the service's own
 //! operations, as the people who would have posted it, at the dates given.
 
 use std::collections::HashMap;
@@ -98,6 +98,7 @@ struct PlanPledgeVersion {
 /// The people and ids the plan refers to.
 pub struct Cast {
     pub strategy_id: Uuid,
+    pub admin: Ctx,
     pub chair: Ctx,
     /// A member of each organisation, by slug, with the organisation's id.
     pub members: HashMap<String, (Ctx, Uuid)>,
@@ -106,13 +107,13 @@ pub struct Cast {
 }
 
 impl Cast {
-    fn member(&self, slug: &str) -> Result<&(Ctx, Uuid), AppError> {
+    pub(super) fn member(&self, slug: &str) -> Result<&(Ctx, Uuid), AppError> {
         self.members.get(slug).ok_or_else(|| {
             AppError::internal(format!("demo plan names unknown organisation {slug}"))
         })
     }
 
-    fn statement(map: &HashMap<i32, Uuid>, number: i32) -> Result<Uuid, AppError> {
+    pub(super) fn statement(map: &HashMap<i32, Uuid>, number: i32) -> Result<Uuid, AppError> {
         map.get(&number).copied().ok_or_else(|| {
             AppError::internal(format!("demo plan names unknown statement {number}"))
         })
@@ -120,7 +121,7 @@ impl Cast {
 }
 
 /// Mid-morning on a date, when board members tend to file their reports.
-fn at(date: NaiveDate) -> DateTime<Utc> {
+pub(super) fn at(date: NaiveDate) -> DateTime<Utc> {
     date.and_hms_opt(10, 0, 0).expect("valid time").and_utc()
 }
 
@@ -134,6 +135,7 @@ const BOARD_MEETS_AFTER_DAYS: i64 = 14;
 pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
     let plan: Plan = serde_json::from_str(PLAN).expect("the embedded delivery plan is valid");
     let mut quarters = Vec::new();
+    let mut by_name = HashMap::new();
     for period in &plan.periods {
         let input = CreatePeriod {
             name: period.name.clone(),
@@ -142,6 +144,7 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
         };
         let created = periods::create(pool, &cast.chair, cast.strategy_id, input).await?;
         quarters.push((created.id, period.end));
+        by_name.insert(period.name.clone(), (created.id, period.end));
     }
     for item in plan.actions {
         load_action(pool, cast, item).await?;
@@ -168,6 +171,7 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
             pledges::write_at(pool, ctx, *org, commitment, precondition, input, on).await?;
         }
     }
+    super::indicators::load(pool, cast, &by_name).await?;
     // The board closes each quarter at its meeting a fortnight later; every
     // report posted by then counts.
     let today = Utc::now().date_naive();

@@ -24,6 +24,7 @@ use crate::services::strategies::{self, CreateStrategy};
 use crate::services::users::{self, CreateUser};
 
 mod delivery;
+mod indicators;
 pub mod synthetic;
 
 const PLAN: &str = include_str!("strategy_2022_25.json");
@@ -225,6 +226,7 @@ pub async fn load(pool: &Pool, password: &SecretString) -> Result<bool, AppError
     }
     let cast = delivery::Cast {
         strategy_id: strategy.id,
+        admin: ctx.clone(),
         chair: chair.expect("the demo has a chair"),
         members,
         ambitions,

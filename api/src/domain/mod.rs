@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod enums;
 pub mod delivery;
+pub mod indicators;
 pub mod permissions;
 pub mod rag;
 pub mod review;

@@ -131,6 +131,17 @@ pub fn can_write_pledge(actor: &Actor, organisation: Uuid) -> bool {
     actor.is(Role::Admin) || actor.is_member_of_any(&[organisation])
 }
 
+/// Create, edit or delete a strategy's impact indicators.
+pub fn can_manage_indicators(actor: &Actor) -> bool {
+    actor.is(Role::Admin)
+}
+
+/// Record or correct an indicator's values: the owning organisation owns
+/// its figures.
+pub fn can_record_indicator(actor: &Actor, owner_organisation: Uuid) -> bool {
+    actor.is(Role::Admin) || actor.is_member_of_any(&[owner_organisation])
+}
+
 /// Close a reporting period.
 pub fn can_close_period(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
@@ -262,6 +273,24 @@ mod tests {
     }
 
     #[test]
+    fn create_edit_or_delete_indicators() {
+        row(
+            "manage indicators",
+            can_manage_indicators,
+            [true, false, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn record_indicator_values() {
+        row(
+            "record indicator value",
+            |a| can_record_indicator(a, own_org()),
+            [true, false, true, false, false, false],
+        );
+    }
+
+    #[test]
     fn close_reporting_period() {
         row(
             "close period",
@@ -326,6 +355,7 @@ mod tests {
         };
         assert!(!can_edit_action(&orphan, own_org()));
         assert!(!can_write_pledge(&orphan, own_org()));
+        assert!(!can_record_indicator(&orphan, own_org()));
         assert!(!can_post_note(&orphan, own_org(), &[own_org()]));
     }
 }

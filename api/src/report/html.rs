@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::plain::PlainReport;
-use super::{direction_label, rag_label};
+use super::{INDICATOR_HEADINGS, direction_label, indicator_cells, rag_label};
 use crate::domain::Rag;
 use crate::services::review::Report;
 
@@ -139,6 +139,22 @@ pub fn render(report: &Report) -> String {
             );
         }
         let _ = writeln!(body, "</table>");
+        if !section.indicators.is_empty() {
+            let _ = writeln!(body, "<h3>How we measure it</h3>");
+            let _ = write!(body, "<table><tr>");
+            for heading in INDICATOR_HEADINGS {
+                let _ = write!(body, "<th>{heading}</th>");
+            }
+            let _ = writeln!(body, "</tr>");
+            for i in &section.indicators {
+                let _ = write!(body, "<tr>");
+                for cell in indicator_cells(i) {
+                    let _ = write!(body, "<td>{}</td>", escape(&cell));
+                }
+                let _ = writeln!(body, "</tr>");
+            }
+            let _ = writeln!(body, "</table>");
+        }
     }
     let _ = writeln!(body, "<h2>Pledges</h2>");
     let _ = write!(body, "<table><tr><th>Organisation</th>");

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::plain::PlainReport;
-use super::{direction_label, rag_label};
+use super::{INDICATOR_HEADINGS, direction_label, indicator_cells, rag_label};
 use crate::services::review::Report;
 
 /// Escapes text so Markdown shows it as written (and renders no HTML).
@@ -87,6 +87,16 @@ pub fn render(report: &Report) -> String {
             );
         }
         let _ = writeln!(md);
+        if !section.indicators.is_empty() {
+            let _ = writeln!(md, "### How we measure it\n");
+            let _ = writeln!(md, "| {} |", INDICATOR_HEADINGS.join(" | "));
+            let _ = writeln!(md, "|{}", "---|".repeat(INDICATOR_HEADINGS.len()));
+            for i in &section.indicators {
+                let cells: Vec<String> = indicator_cells(i).iter().map(|c| escape(c)).collect();
+                let _ = writeln!(md, "| {} |", cells.join(" | "));
+            }
+            let _ = writeln!(md);
+        }
     }
     let _ = writeln!(md, "## Pledges\n");
     let _ = writeln!(

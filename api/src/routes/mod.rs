@@ -8,6 +8,7 @@ mod auth;
 mod changes;
 mod commitments;
 pub mod health;
+mod indicators;
 mod milestones;
 mod organisations;
 mod plan;
@@ -33,6 +34,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(actions::configure)
         .configure(milestones::configure)
         .configure(pledges::configure)
+        .configure(indicators::configure)
         .configure(audit::configure)
         .configure(changes::configure)
         .configure(rag::configure)

@@ -26,7 +26,7 @@ use crate::http::conditional::{Precondition, check_version};
 use crate::http::pagination::{Page, PageParams};
 
 const ENTITY: &str = "action";
-const MAX_LINKS: usize = 100;
+pub(crate) const MAX_LINKS: usize = 100;
 
 /// An action of the delivery plan.
 #[derive(Debug, Serialize, ToSchema)]
@@ -449,7 +449,7 @@ async fn check_belongs(
         if !partners.contains(id) {
             errors.push(FieldError::new(
                 *field,
-                "must be a partner organisation of the action's strategy",
+                "must be a partner organisation of the strategy",
             ));
         }
     }
@@ -462,7 +462,7 @@ async fn check_belongs(
         if !ok {
             errors.push(FieldError::new(
                 *field,
-                format!("must be {} of the action's strategy", kind_phrase(*kind)),
+                format!("must be {} of the strategy", kind_phrase(*kind)),
             ));
         }
     }
@@ -510,7 +510,7 @@ fn named_links(
     named
 }
 
-async fn check_request(
+pub(crate) async fn check_request(
     conn: &mut Conn,
     strategy_id: Uuid,
     organisations: &[(String, Uuid)],

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod audit_log;
 pub mod auth;
 pub mod changes;
+pub mod indicators;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;

@@ -1,5 +1,5 @@
 //! Reporting periods: named spans of a strategy (a quarter, the run-up to a
-//! board meeting). Closing one snapshots every action and pledge, so the
+//! board meeting). Closing one snapshots every action, pledge and indicator, so the
 //! period's reports stay exactly as they were whatever changes later.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::indicators::summaries;
 use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
+use crate::db::indicators as indicator_store;
 use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
 use crate::db::users::{self, UserRef};
 use crate::db::{self, Conn, Pool, review, strategies};
@@ -339,6 +341,12 @@ pub async fn close_at(
                 })
                 .collect();
             store::insert_pledge_snapshots(conn, id, &pledge_rows).await?;
+            let indicators = summaries(conn, before.strategy_id, moment.date_naive(), at).await?;
+            let indicator_rows: Vec<_> = indicators
+                .iter()
+                .map(|i| (i.id, serde_json::to_value(i).unwrap_or_default()))
+                .collect();
+            indicator_store::insert_snapshots(conn, id, &indicator_rows).await?;
             let after = store::close(conn, id, moment, ctx.actor.user_id()).await?;
             audit(
                 conn,

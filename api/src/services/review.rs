@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::indicators::{self as indicator_service, IndicatorSummary};
 use super::periods::full_states;
 use super::{Ctx, missing, visible};
 use crate::db::periods::{self, Period};
-use crate::db::{self, Conn, Pool, review, statements, strategies};
+use crate::db::{self, Conn, Pool, indicators, review, statements, strategies};
 use crate::domain::review::{
     self as rules, ActionBrief, ActionState, Direction, Exception, MilestoneState, Named, Numbered,
     PledgeMatrix, PledgeState, RagCounts, Review, ReviewInput,
@@ -279,6 +280,58 @@ pub struct Dashboard {
     pub stale_days: i64,
     #[serde(flatten)]
     pub review: Review,
+    /// The strategy's indicators, each under the first ambition it measures.
+    pub indicators: Vec<IndicatorGroup>,
+}
+
+/// The indicators of one ambition.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorGroup {
+    pub ambition: Numbered,
+    pub indicators: Vec<IndicatorSummary>,
+}
+
+/// Places each indicator under the first ambition it measures, in the
+/// ambitions' order; ambitions without indicators are left out.
+fn group_indicators(
+    ambitions: &[Numbered],
+    summaries: Vec<IndicatorSummary>,
+) -> Vec<IndicatorGroup> {
+    let mut groups: Vec<IndicatorGroup> = ambitions
+        .iter()
+        .map(|a| IndicatorGroup {
+            ambition: a.clone(),
+            indicators: Vec::new(),
+        })
+        .collect();
+    for summary in summaries {
+        let first = summary.ambitions.first().copied();
+        if let Some(group) = groups.iter_mut().find(|g| Some(g.ambition.number) == first) {
+            group.indicators.push(summary);
+        }
+    }
+    groups.retain(|g| !g.indicators.is_empty());
+    groups
+}
+
+/// The indicators at a moment: from a closed period's snapshot, or derived
+/// from the values known then.
+async fn indicators_at(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+    moment: &Moment,
+) -> Result<Vec<IndicatorSummary>, AppError> {
+    match (&moment.source, &moment.period) {
+        (Source::Snapshot, Some(period)) => {
+            let mut summaries = from_snapshot(indicators::snapshots(conn, period.id).await?)?;
+            indicator_service::sort_summaries(&mut summaries);
+            Ok(summaries)
+        }
+        (Source::History, _) => {
+            indicator_service::summaries(conn, strategy_id, moment.today, Some(moment.at)).await
+        }
+        _ => indicator_service::summaries(conn, strategy_id, moment.today, None).await,
+    }
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -319,6 +372,7 @@ pub async fn dashboard(
     let frame = frame(&mut conn, strategy_id).await?;
     let moment = resolve(&mut conn, strategy_id, moment).await?;
     let loaded = load(&mut conn, strategy_id, &moment, Depth::Exceptions(limit)).await?;
+    let indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
     let input = ReviewInput {
         actions: &loaded.actions,
         ambitions: &frame.ambitions,
@@ -341,6 +395,7 @@ pub async fn dashboard(
         period: moment.period.as_ref().map(PeriodBrief::from),
         stale_days,
         review: rules::review(&input),
+        indicators: group_indicators(&frame.ambitions, indicators),
     })
 }
 
@@ -463,6 +518,8 @@ pub struct AmbitionSection {
     pub summary: RagCounts,
     /// Actions whose first ambition this is, by reference.
     pub actions: Vec<ReportAction>,
+    /// Indicators whose first ambition this is.
+    pub indicators: Vec<IndicatorSummary>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -499,6 +556,7 @@ pub async fn report(
     let frame = frame(&mut conn, strategy_id).await?;
     let moment = resolve(&mut conn, strategy_id, moment).await?;
     let loaded = load(&mut conn, strategy_id, &moment, Depth::Full).await?;
+    let indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
     let input = ReviewInput {
         actions: &loaded.actions,
         ambitions: &frame.ambitions,
@@ -520,8 +578,17 @@ pub async fn report(
             ambition: a.clone(),
             summary: RagCounts::default(),
             actions: Vec::new(),
+            indicators: Vec::new(),
         })
         .collect();
+    for group in group_indicators(&frame.ambitions, indicators) {
+        if let Some(section) = sections
+            .iter_mut()
+            .find(|s| s.ambition.number == group.ambition.number)
+        {
+            section.indicators = group.indicators;
+        }
+    }
     for action in &loaded.actions {
         let mut numbers: Vec<i32> = action
             .statement_ids
