@@ -215,6 +215,9 @@ fn constraint_message(constraint: &str) -> Option<&'static str> {
         "indicator_values_indicator_as_of_key" => {
             "this indicator already has a value for that date; correct that value instead"
         }
+        "indicator_values_indicator_id_fkey" => {
+            "an indicator here has recorded values, which are kept"
+        }
         "indicator_ambitions_ambition_fkey" => {
             "an indicator measures this ambition; unlink the indicator first"
         }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 
 /// Each kind of record in the feed, and the table that holds it.
-const TABLES: [(&str, &str); 9] = [
+const TABLES: [(&str, &str); 11] = [
     ("organisation", "organisations"),
     ("strategy", "strategies"),
     ("ambition", "statements WHERE kind = 'ambition'"),
@@ -23,6 +23,8 @@ const TABLES: [(&str, &str); 9] = [
     ("progress_update", "progress_updates"),
     ("pledge", "pledges"),
     ("reporting_period", "reporting_periods"),
+    ("indicator", "indicators"),
+    ("indicator_value", "indicator_values"),
 ];
 
 /// A copy of the data kept only from the feed.

@@ -11,6 +11,7 @@ mod caching;
 mod changes;
 mod concurrency;
 mod health;
+mod indicators;
 mod migrations;
 mod openapi;
 mod organisations;

@@ -68,6 +68,9 @@ enum Capability {
     ClosePeriod,
     ReadDashboard,
     ReadReport,
+    ReadIndicators,
+    DefineIndicator,
+    RecordIndicatorValue,
 }
 
 use Capability::*;
@@ -111,6 +114,10 @@ const TABLE: &[(Capability, [bool; 5])] = &[
     // reports: everyone
     (ReadDashboard, [true, true, true, true, true]),
     (ReadReport, [true, true, true, true, true]),
+    (ReadIndicators, [true, true, true, true, true]),
+    // indicators: defined by admin, values recorded by the owning organisation
+    (DefineIndicator, [true, false, false, false, false]),
+    (RecordIndicatorValue, [true, false, true, false, false]),
 ];
 
 /// Ids the requests refer to, from the demo data.
@@ -122,6 +129,8 @@ struct Fixture {
     police: String,
     ambition: String,
     commitment: String,
+    /// The indicator the police own.
+    police_indicator: String,
 }
 
 async fn fixture(app: &TestApp, admin: &str) -> Fixture {
@@ -155,7 +164,20 @@ async fn fixture(app: &TestApp, admin: &str) -> Fixture {
     let commitments = app
         .read(admin, &format!("/api/v1/strategies/{strategy}/commitments"))
         .await;
+    let indicators = app
+        .read(admin, &format!("/api/v1/strategies/{strategy}/indicators"))
+        .await;
+    let police_indicator = indicators["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["owner"]["id"] == police.as_str())
+        .expect("the police own an indicator")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Fixture {
+        police_indicator,
         ambition: ambitions["items"][0]["id"].as_str().unwrap().to_owned(),
         commitment: commitments["items"][3]["id"].as_str().unwrap().to_owned(),
         strategy,
@@ -407,6 +429,29 @@ async fn attempt(
                 .status()
         }
         ReadDashboard => get(format!("/api/v1/strategies/{}/dashboard", f.strategy)).await,
+        ReadIndicators => get(format!("/api/v1/indicators/{}/values", f.police_indicator)).await,
+        DefineIndicator => {
+            post(
+                format!("/api/v1/strategies/{}/indicators", f.strategy),
+                json!({
+                    "title": format!("Indicator {n}"), "unit": "count",
+                    "direction": "higher_is_better",
+                    "baseline_value": 1, "baseline_date": "2024-01-01",
+                    "target_value": 2, "target_date": "2025-01-01",
+                    "owner_organisation_id": f.police, "ambition_ids": [f.ambition],
+                }),
+            )
+            .await
+        }
+        RecordIndicatorValue => {
+            let as_of = chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()
+                + chrono::Duration::days(n as i64);
+            post(
+                format!("/api/v1/indicators/{}/values", f.police_indicator),
+                json!({ "as_of": as_of, "value": 2.2 }),
+            )
+            .await
+        }
         ReadReport => {
             get(format!(
                 "/api/v1/strategies/{}/report?format=html",
@@ -518,6 +563,9 @@ async fn everything(app: &TestApp) -> Vec<i64> {
         "SELECT coalesce(sum(version), 0) FROM reporting_periods",
         "SELECT coalesce(sum(version), 0) FROM users",
         "SELECT count(*) FROM api_tokens",
+        "SELECT coalesce(sum(version), 0) FROM indicators",
+        "SELECT coalesce(sum(version), 0) FROM indicator_values",
+        "SELECT count(*) FROM indicator_value_versions",
     ] {
         counts.push(app.count(sql).await);
     }
@@ -548,6 +596,12 @@ async fn a_member_writing_with_another_organisations_ids_is_refused_every_time()
         .as_str()
         .unwrap()
         .to_owned();
+    let indicator_path = format!("/api/v1/indicators/{}", f.police_indicator);
+    let police_value =
+        app.read(&admin, &format!("{indicator_path}/values")).await["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let before = everything(&app).await;
 
     // (method, path, body), each with the ids of the police's work.
@@ -614,6 +668,22 @@ async fn a_member_writing_with_another_organisations_ids_is_refused_every_time()
             "/api/v1/tokens".into(),
             json!({ "name": "Mine now" }),
         ),
+        (
+            "POST",
+            format!("{indicator_path}/values"),
+            json!({ "as_of": "2025-06-30", "value": 2 }),
+        ),
+        (
+            "PATCH",
+            format!("{indicator_path}/values/{police_value}"),
+            json!({ "value": 9 }),
+        ),
+        (
+            "PATCH",
+            indicator_path.clone(),
+            json!({ "owner_organisation_id": f.police }),
+        ),
+        ("DELETE", indicator_path.clone(), Value::Null),
     ];
     for (method, path, body) in attempts {
         let read = app.get(&path).bearer_auth(&admin).send().await.unwrap();

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::Conn;
 use super::schema::{
-    indicator_ambitions, indicator_value_versions, indicator_values, indicators,
-    period_indicator_snapshots,
+    indicator_ambitions, indicator_value_versions, indicator_values, indicators, organisations,
+    period_indicator_snapshots, statements,
 };
 use crate::domain::indicators::json_number;
 use crate::domain::indicators::{Polarity, Unit};
@@ -150,14 +150,38 @@ pub async fn list(
     query.load(conn).await
 }
 
-/// Every indicator of a strategy.
-pub async fn for_strategy(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<Indicator>> {
+/// Every indicator of a strategy with its owner's name.
+pub async fn for_strategy_with_owner(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+) -> QueryResult<Vec<(Indicator, String)>> {
     indicators::table
+        .inner_join(organisations::table)
         .filter(indicators::strategy_id.eq(strategy_id))
-        .select(Indicator::as_select())
+        .select((Indicator::as_select(), organisations::name))
         .order(indicators::id)
         .load(conn)
         .await
+}
+
+/// The numbers of the ambitions each indicator of a strategy measures.
+pub async fn ambition_numbers(
+    conn: &mut Conn,
+    strategy_id: Uuid,
+) -> QueryResult<HashMap<Uuid, Vec<i32>>> {
+    let rows: Vec<(Uuid, i32)> = indicator_ambitions::table
+        .inner_join(statements::table)
+        .inner_join(indicators::table)
+        .filter(indicators::strategy_id.eq(strategy_id))
+        .select((indicator_ambitions::indicator_id, statements::number))
+        .order((indicator_ambitions::indicator_id, statements::number))
+        .load(conn)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<i32>> = HashMap::new();
+    for (indicator, number) in rows {
+        map.entry(indicator).or_default().push(number);
+    }
+    Ok(map)
 }
 
 pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Indicator> {
@@ -250,6 +274,27 @@ pub async fn set_ambitions(conn: &mut Conn, id: Uuid, ambition_ids: &[Uuid]) -> 
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The sum of the versions of each indicator's values: it grows with every
+/// value recorded or corrected, so it stamps the state of the values.
+pub async fn values_stamps(
+    conn: &mut Conn,
+    indicator_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, i64>> {
+    let rows: Vec<(Uuid, Option<i64>)> = indicator_values::table
+        .filter(indicator_values::indicator_id.eq_any(indicator_ids))
+        .group_by(indicator_values::indicator_id)
+        .select((
+            indicator_values::indicator_id,
+            diesel::dsl::sum(indicator_values::version),
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, sum)| (id, sum.unwrap_or_default()))
+        .collect())
 }
 
 pub async fn value_count(conn: &mut Conn, indicator_id: Uuid) -> QueryResult<i64> {

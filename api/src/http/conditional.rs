@@ -14,10 +14,18 @@ pub fn etag(version: i32) -> EntityTag {
     EntityTag::new_strong(version.to_string())
 }
 
+/// The tag of a resource whose representation also shows figures derived
+/// from other records: `"<version>.<derived>"`. `If-Match` compares only
+/// the version; `If-None-Match` compares the whole tag.
+pub fn derived_etag(version: i32, derived: i64) -> EntityTag {
+    EntityTag::new_strong(format!("{version}.{derived}"))
+}
+
 /// The version named by the request's `If-Match` header.
 ///
 /// Missing: 428. `*` is refused too, since it would let a client overwrite a
-/// change it never saw. A tag that is not a version can never match: 412.
+/// change it never saw. A tag that is not a version (optionally followed by
+/// `.` and a derived part) can never match: 412.
 pub fn expected_version(req: &HttpRequest) -> Result<i32, AppError> {
     if !req.headers().contains_key(header::IF_MATCH) {
         return Err(AppError::PreconditionRequired);
@@ -26,7 +34,10 @@ pub fn expected_version(req: &HttpRequest) -> Result<i32, AppError> {
         Ok(IfMatch::Items(tags)) => tags
             .iter()
             .filter(|tag| !tag.weak)
-            .find_map(|tag| tag.tag().parse::<i32>().ok())
+            .find_map(|tag| {
+                let version = tag.tag().split_once('.').map_or(tag.tag(), |(v, _)| v);
+                version.parse::<i32>().ok()
+            })
             .ok_or(AppError::PreconditionFailed),
         Ok(IfMatch::Any) => Err(AppError::PreconditionRequired),
         Err(_) => Err(AppError::BadRequest(
@@ -85,7 +96,11 @@ pub fn check_version(expected: i32, current: i32) -> Result<(), AppError> {
 /// Answers a read of a versioned resource: 304 when the client's copy is
 /// current, otherwise the body with its ETag.
 pub fn respond_versioned<T: Serialize>(req: &HttpRequest, version: i32, body: &T) -> HttpResponse {
-    let tag = etag(version);
+    respond_tagged(req, etag(version), body)
+}
+
+/// As `respond_versioned`, with a tag made by the caller.
+pub fn respond_tagged<T: Serialize>(req: &HttpRequest, tag: EntityTag, body: &T) -> HttpResponse {
     if let Ok(IfNoneMatch::Items(tags)) = IfNoneMatch::parse(req)
         && tags.iter().any(|t| t.weak_eq(&tag))
     {
@@ -125,6 +140,15 @@ mod tests {
             .insert_header((header::IF_MATCH, "\"3\""))
             .to_http_request();
         assert_eq!(expected_version(&req).unwrap(), 3);
+    }
+
+    #[test]
+    fn a_derived_tag_names_its_version_first() {
+        let req = TestRequest::default()
+            .insert_header((header::IF_MATCH, "\"3.17\""))
+            .to_http_request();
+        assert_eq!(expected_version(&req).unwrap(), 3);
+        assert_eq!(derived_etag(3, 17).tag(), "3.17");
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! `/api/v1/strategies/{id}/indicators`, `/api/v1/indicators/{id}` and
 //! `/api/v1/indicators/{id}/values`
 
+use actix_web::http::header::{self, EntityTag};
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::http::conditional::Precondition;
+use crate::http::conditional::{Precondition, derived_etag, respond_tagged};
 use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors};
 use crate::http::{
     Page, PageParams, respond_created, respond_page, respond_updated, respond_versioned,
@@ -18,6 +19,12 @@ use crate::services::indicators::{
     UpdateIndicator,
 };
 use crate::state::AppState;
+
+/// An indicator shows figures derived from its values, so its tag changes
+/// with them as well as with its version.
+fn tag(item: &IndicatorView) -> EntityTag {
+    derived_etag(item.version, item.values_stamp)
+}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_indicators)
@@ -67,11 +74,10 @@ async fn create_indicator(
     body: Json<CreateIndicator>,
 ) -> Result<HttpResponse, AppError> {
     let item = service::create(&state.pool, &ctx, *id, body.into_inner()).await?;
-    Ok(respond_created(
-        format!("/api/v1/indicators/{}", item.id),
-        item.version,
-        &item,
-    ))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/indicators/{}", item.id)))
+        .insert_header(header::ETag(tag(&item)))
+        .json(&item))
 }
 
 /// Read an indicator with its figures.
@@ -93,7 +99,7 @@ async fn get_indicator(
     id: Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let item = service::get(&state.pool, &ctx, *id).await?;
-    Ok(respond_versioned(&req, item.version, &item))
+    Ok(respond_tagged(&req, tag(&item), &item))
 }
 
 /// Change an indicator's definition (administrators; needs If-Match).
@@ -116,7 +122,9 @@ async fn update_indicator(
     body: Json<UpdateIndicator>,
 ) -> Result<HttpResponse, AppError> {
     let item = service::update(&state.pool, &ctx, *id, precondition, body.into_inner()).await?;
-    Ok(respond_updated(item.version, &item))
+    Ok(HttpResponse::Ok()
+        .insert_header(header::ETag(tag(&item)))
+        .json(&item))
 }
 
 /// Delete an indicator that has no values (administrators; needs If-Match).

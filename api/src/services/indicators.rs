@@ -168,6 +168,9 @@ pub struct IndicatorView {
     pub updated_at: DateTime<Utc>,
     #[schema(example = json!(["update", "delete", "record_value"]))]
     pub allowed_actions: Vec<&'static str>,
+    /// Stamps the state of its values, for the ETag.
+    #[serde(skip)]
+    pub values_stamp: i64,
 }
 
 /// An indicator as the dashboard and reports show it, and as a closed
@@ -419,6 +422,7 @@ async fn views(
         .collect();
     let today = db::clock(conn).await?.date_naive();
     let series = by_indicator(store::series(conn, &ids, today, None).await?);
+    let stamps = store::values_stamps(conn, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let owner = owners
@@ -448,6 +452,7 @@ async fn views(
                 breakdown_dimension: row.breakdown_dimension,
                 breakdown_categories: row.breakdown_categories,
                 figures,
+                values_stamp: stamps.get(&row.id).copied().unwrap_or_default(),
                 version: row.version,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
@@ -476,43 +481,25 @@ pub(crate) async fn summaries(
     through: NaiveDate,
     at: Option<DateTime<Utc>>,
 ) -> Result<Vec<IndicatorSummary>, AppError> {
-    let rows = store::for_strategy(conn, strategy_id).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|i| i.id).collect();
-    let owner_ids: Vec<Uuid> = rows.iter().map(|i| i.owner_organisation_id).collect();
-    let owners = organisations::refs(conn, &owner_ids).await?;
-    let mut links = store::ambitions(conn, &ids).await?;
-    let ambition_ids: Vec<Uuid> = links.values().flatten().copied().collect();
-    let numbers: HashMap<Uuid, i32> = statements::refs(conn, &ambition_ids)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.number))
-        .collect();
+    let rows = store::for_strategy_with_owner(conn, strategy_id).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|(i, _)| i.id).collect();
+    let mut numbers = store::ambition_numbers(conn, strategy_id).await?;
     let series = by_indicator(store::series(conn, &ids, through, at).await?);
     let mut summaries: Vec<IndicatorSummary> = rows
         .into_iter()
-        .map(|row| {
-            let mut ambitions: Vec<i32> = links
-                .remove(&row.id)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|id| numbers.get(id).copied())
-                .collect();
-            ambitions.sort_unstable();
-            let owner = owners.get(&row.owner_organisation_id);
-            IndicatorSummary {
-                id: row.id,
-                owner: Named {
-                    id: row.owner_organisation_id,
-                    name: owner.map(|o| o.name.clone()).unwrap_or_default(),
-                },
-                ambitions,
-                baseline: course(&row).baseline,
-                target: course(&row).target,
-                figures: Figures::of(&row, series.get(&row.id).map_or(&[], Vec::as_slice)),
-                title: row.title,
-                unit: row.unit,
-                direction: row.direction,
-            }
+        .map(|(row, owner)| IndicatorSummary {
+            id: row.id,
+            owner: Named {
+                id: row.owner_organisation_id,
+                name: owner,
+            },
+            ambitions: numbers.remove(&row.id).unwrap_or_default(),
+            baseline: course(&row).baseline,
+            target: course(&row).target,
+            figures: Figures::of(&row, series.get(&row.id).map_or(&[], Vec::as_slice)),
+            title: row.title,
+            unit: row.unit,
+            direction: row.direction,
         })
         .collect();
     sort_summaries(&mut summaries);
