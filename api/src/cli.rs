@@ -255,6 +255,12 @@ fn describe(error: &crate::error::AppError) -> String {
     for field in problem.errors.unwrap_or_default() {
         text.push_str(&format!("\n  {}: {}", field.field, field.message));
     }
+    // Clients never see the cause of an internal error; the operator should.
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!("\n  caused by: {cause}"));
+        source = cause.source();
+    }
     text
 }
 

@@ -122,6 +122,49 @@ const STRATEGY_STEPS: &[&str] = &[
         RETURNING id, text, rag, created_at)
      INSERT INTO pledge_versions (pledge_id, version, text, rag, changed_at)
      SELECT id, 1, text, rag, created_at FROM p",
+    // One indicator per ambition, alternately higher and lower is better;
+    // the second and fifth are broken down by district.
+    "WITH orgs AS (SELECT array_agg(id ORDER BY name) AS ids FROM organisations WHERE name LIKE 'Synthetic Organisation %'),
+     i AS (
+        INSERT INTO indicators (id, strategy_id, title, unit, direction, baseline_value, baseline_date,
+                                target_value, target_date, owner_organisation_id,
+                                breakdown_dimension, breakdown_categories)
+        SELECT gen_random_uuid(), $1, 'Synthetic indicator ' || n,
+               (ARRAY['percent', 'count', 'days', 'count', 'percent', 'money'])[n],
+               CASE WHEN n % 2 = 0 THEN 'higher_is_better' ELSE 'lower_is_better' END,
+               50, DATE '2023-04-01', CASE WHEN n % 2 = 0 THEN 80 ELSE 20 END, DATE '2026-03-31',
+               orgs.ids[1 + n % cardinality(orgs.ids)],
+               CASE WHEN n IN (2, 5) THEN 'district' END,
+               CASE WHEN n IN (2, 5) THEN ARRAY['Ashfield', 'Bassetlaw', 'Broxtowe', 'Gedling',
+                    'Mansfield', 'Newark and Sherwood', 'Rushcliffe'] ELSE '{}' END
+          FROM generate_series(1, 6) n, orgs
+        RETURNING id, title)
+     INSERT INTO indicator_ambitions (indicator_id, ambition_id)
+     SELECT i.id, s.id FROM i
+       JOIN statements s ON s.strategy_id = $1 AND s.kind = 'ambition'
+        AND s.number = substr(i.title, 21)::int",
+    // Twelve quarters of values; the percentages with a district breakdown.
+    "WITH v AS (
+        INSERT INTO indicator_values (id, indicator_id, as_of, value, breakdown, source, created_at, updated_at)
+        SELECT gen_random_uuid(), i.id, x.as_of, x.value,
+               CASE WHEN i.unit = 'percent' AND i.breakdown_dimension IS NOT NULL THEN
+                    (SELECT jsonb_agg(jsonb_build_object('category', c,
+                            'value', round(least(100, greatest(0, x.value + random() * 4 - 2))::numeric, 1)))
+                       FROM unnest(i.breakdown_categories) c)
+                    ELSE '[]' END,
+               'Synthetic source', x.as_of + interval '10 days', x.as_of + interval '10 days'
+          FROM indicators i
+         CROSS JOIN generate_series(1, 12) q
+         CROSS JOIN LATERAL (
+            SELECT DATE '2023-06-30' + (q - 1) * 91 AS as_of,
+                   round((i.baseline_value + (i.target_value - i.baseline_value) * q / 13.0
+                          + random() * 6 - 3)::numeric,
+                         CASE WHEN i.unit = 'count' THEN 0 ELSE 1 END) AS value) x
+         WHERE i.strategy_id = $1
+        RETURNING id, version, as_of, period_id, value, breakdown, source, note, created_at)
+     INSERT INTO indicator_value_versions (value_id, version, as_of, period_id, value, breakdown,
+                                           source, note, changed_at)
+     SELECT id, version, as_of, period_id, value, breakdown, source, note, created_at FROM v",
 ];
 
 /// Creates the data set; returns the password of the synthetic accounts.
