@@ -422,6 +422,30 @@ async fn the_demo_indicators_show_hand_computed_figures() {
         "{text}"
     );
     assert!(text.contains("277 (Mar 2025); breakdown adds up to 271"));
+
+    // The young people's version says the same in words.
+    let plain = app
+        .read(
+            &viewer,
+            &format!("/api/v1/strategies/{strategy}/report?audience=young_people"),
+        )
+        .await;
+    let lines: Vec<&str> = plain["ambitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["how_we_know"].as_array().unwrap().iter())
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert!(lines.contains(
+        &"Looked after young people and care leavers in education, employment or training: \
+          85.1% in March 2025; the aim is 85% by March 2025. We have reached it."
+    ));
+    assert!(lines.contains(
+        &"Children in care with three or more placements in the year: 9.5% in March 2025; \
+          the aim is 9% by March 2025. We are behind where we want to be."
+    ));
 }
 
 #[actix_web::test]

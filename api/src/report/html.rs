@@ -191,6 +191,13 @@ pub fn render_plain(report: &PlainReport) -> String {
     );
     for ambition in &report.ambitions {
         let _ = writeln!(body, "<h2>{}</h2>", escape(&ambition.ambition));
+        if !ambition.how_we_know.is_empty() {
+            let _ = write!(body, "<p><strong>How we know:</strong></p><ul>");
+            for line in &ambition.how_we_know {
+                let _ = write!(body, "<li>{}</li>", escape(line));
+            }
+            let _ = writeln!(body, "</ul>");
+        }
         for p in &ambition.promises {
             let _ = writeln!(
                 body,

@@ -127,6 +127,13 @@ pub fn render_plain(report: &PlainReport) -> String {
     );
     for ambition in &report.ambitions {
         let _ = writeln!(md, "## {}\n", escape(&ambition.ambition));
+        if !ambition.how_we_know.is_empty() {
+            let _ = writeln!(md, "**How we know:**\n");
+            for line in &ambition.how_we_know {
+                let _ = writeln!(md, "- {}", escape(line));
+            }
+            let _ = writeln!(md);
+        }
         for p in &ambition.promises {
             let _ = writeln!(
                 md,

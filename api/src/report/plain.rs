@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::value_label;
 use crate::domain::Rag;
+use crate::domain::indicators::Trajectory;
+use crate::services::indicators::IndicatorSummary;
 use crate::services::review::Report;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -21,6 +24,8 @@ pub struct PlainAmbition {
     /// The ambition, e.g. "Is safe and feels safe".
     pub ambition: String,
     pub promises: Vec<PlainPromise>,
+    /// One sentence per measure of the ambition, with its latest figure.
+    pub how_we_know: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,6 +46,30 @@ pub fn how_it_is_going(rag: Rag) -> &'static str {
         Rag::Red => "This is not going well. The board is working with partners to put it right.",
         Rag::NotRated => "The people responsible have not yet said how well this is going.",
     }
+}
+
+/// A measure and where it stands, in one or two sentences.
+pub fn how_we_know(i: &IndicatorSummary) -> String {
+    let aim = format!(
+        "the aim is {} by {}",
+        value_label(i.unit, i.target.value),
+        i.target.date.format("%B %Y")
+    );
+    let Some(latest) = &i.figures.latest else {
+        return format!("{}: no figures yet; {aim}.", i.title);
+    };
+    let how = match i.figures.trajectory {
+        Trajectory::TargetMet => " We have reached it.",
+        Trajectory::OnTrack => " We are on course to reach it.",
+        Trajectory::OffTrack => " We are behind where we want to be.",
+        Trajectory::NoData => "",
+    };
+    format!(
+        "{}: {} in {}; {aim}.{how}",
+        i.title,
+        value_label(i.unit, latest.value),
+        latest.as_of.format("%B %Y")
+    )
 }
 
 pub fn plain(report: &Report) -> PlainReport {
@@ -76,6 +105,7 @@ pub fn plain(report: &Report) -> PlainReport {
                         }
                     })
                     .collect(),
+                how_we_know: section.indicators.iter().map(how_we_know).collect(),
             })
             .collect(),
     }
