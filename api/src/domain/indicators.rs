@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::review::Direction;
-use super::validation::FieldError;
+use super::validation::{FieldError, NAME_MAX};
 
 text_enum! {
     /// What an indicator counts.
@@ -189,7 +189,14 @@ pub fn check_parts(
     }
     let mut seen = HashSet::new();
     for (i, part) in parts.iter().enumerate() {
-        if !categories.is_empty() && !categories.contains(&part.category) {
+        let name = part.category.trim();
+        if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control)
+        {
+            errors.push(FieldError::new(
+                format!("breakdown[{i}].category"),
+                format!("must be a name of 1 to {NAME_MAX} characters"),
+            ));
+        } else if !categories.is_empty() && !categories.contains(&part.category) {
             errors.push(FieldError::new(
                 format!("breakdown[{i}].category"),
                 format!("must be one of {}", categories.join(", ")),
@@ -528,6 +535,14 @@ mod tests {
         );
         // Without a list of categories, any name will do, once.
         assert!(fields(&[part("Gotham", "1")], Some("district"), &[]).is_empty());
+        assert_eq!(
+            fields(
+                &[part(" ", "1"), part("a\u{0}b", "2")],
+                Some("district"),
+                &[]
+            ),
+            ["breakdown[0].category", "breakdown[1].category"]
+        );
         let ordered = in_category_order(&districts, vec![good[1].clone(), good[0].clone()]);
         assert_eq!(ordered, good);
     }

@@ -34,9 +34,10 @@ pub fn expected_version(req: &HttpRequest) -> Result<i32, AppError> {
         Ok(IfMatch::Items(tags)) => tags
             .iter()
             .filter(|tag| !tag.weak)
-            .find_map(|tag| {
-                let version = tag.tag().split_once('.').map_or(tag.tag(), |(v, _)| v);
-                version.parse::<i32>().ok()
+            .find_map(|tag| match tag.tag().split_once('.') {
+                Some((version, derived)) if derived.parse::<i64>().is_ok() => version.parse().ok(),
+                Some(_) => None,
+                None => tag.tag().parse::<i32>().ok(),
             })
             .ok_or(AppError::PreconditionFailed),
         Ok(IfMatch::Any) => Err(AppError::PreconditionRequired),
@@ -149,6 +150,13 @@ mod tests {
             .to_http_request();
         assert_eq!(expected_version(&req).unwrap(), 3);
         assert_eq!(derived_etag(3, 17).tag(), "3.17");
+        let garbled = TestRequest::default()
+            .insert_header((header::IF_MATCH, "\"3.x\""))
+            .to_http_request();
+        assert!(matches!(
+            expected_version(&garbled),
+            Err(AppError::PreconditionFailed)
+        ));
     }
 
     #[test]
