@@ -293,6 +293,31 @@ impl TestApp {
         self.client.delete(self.url(path))
     }
 
+    /// Sends a JSON body as the holder of `token` (`POST`, `PATCH`, ...),
+    /// with `If-Match` when a tag is given.
+    pub async fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> awc::ClientResponse<
+        impl futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+        + Unpin
+        + use<>,
+    > {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(tag) = if_match {
+            request = request.insert_header(("If-Match", tag));
+        }
+        request.send_json(body).await.expect("request")
+    }
+
     /// Signs in and returns the whole token response.
     pub async fn login_response(&self, email: &str, password: &str) -> (StatusCode, Value) {
         let mut response = self

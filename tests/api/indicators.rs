@@ -67,21 +67,24 @@ async fn setup() -> Setup {
 async fn define_leisure_count(s: &Setup) -> Value {
     let mut response = s
         .app
-        .post(&format!("/api/v1/strategies/{}/indicators", s.strategy))
-        .bearer_auth(&s.admin)
-        .send_json(&json!({
-            "title": "Young people using district youth clubs",
-            "unit": "count",
-            "direction": "higher_is_better",
-            "baseline_value": 100, "baseline_date": "2024-01-01",
-            "target_value": 200, "target_date": "2024-04-10",
-            "owner_organisation_id": s.districts_org,
-            "ambition_ids": [s.ambition_4],
-            "breakdown_dimension": "district",
-            "breakdown_categories": DISTRICTS,
-        }))
-        .await
-        .unwrap();
+        .send_json(
+            "POST",
+            &format!("/api/v1/strategies/{}/indicators", s.strategy),
+            &s.admin,
+            None,
+            &json!({
+                "title": "Young people using district youth clubs",
+                "unit": "count",
+                "direction": "higher_is_better",
+                "baseline_value": 100, "baseline_date": "2024-01-01",
+                "target_value": 200, "target_date": "2024-04-10",
+                "owner_organisation_id": s.districts_org,
+                "ambition_ids": [s.ambition_4],
+                "breakdown_dimension": "district",
+                "breakdown_categories": DISTRICTS,
+            }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     assert!(response.headers().contains_key("location"));
     response.json().await.unwrap()
@@ -146,15 +149,18 @@ async fn the_owning_organisation_records_a_quarter_with_a_district_breakdown() {
 
     // 20 February 2024: 50 days in, so the line stands at 150.
     let mut first = app
-        .post(&values)
-        .bearer_auth(&districts)
-        .send_json(&json!({
-            "as_of": "2024-02-20", "value": 140,
-            "breakdown": by_district([26, 20, 15, 18, 25, 20, 16]),
-            "source": "District returns",
-        }))
-        .await
-        .unwrap();
+        .send_json(
+            "POST",
+            &values,
+            &districts,
+            None,
+            &json!({
+                "as_of": "2024-02-20", "value": 140,
+                "breakdown": by_district([26, 20, 15, 18, 25, 20, 16]),
+                "source": "District returns",
+            }),
+        )
+        .await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: Value = first.json().await.unwrap();
     assert_eq!(first["breakdown_sum"], 140);
@@ -197,12 +203,7 @@ async fn the_owning_organisation_records_a_quarter_with_a_district_breakdown() {
         "viewer@example.org",
     ] {
         let token = app.token(email).await;
-        let refused = app
-            .post(&values)
-            .bearer_auth(&token)
-            .send_json(&quarter)
-            .await
-            .unwrap();
+        let refused = app.send_json("POST", &values, &token, None, &quarter).await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{email}");
         assert_eq!(problem(refused).await["code"], "forbidden");
     }
@@ -212,11 +213,8 @@ async fn the_owning_organisation_records_a_quarter_with_a_district_breakdown() {
 
     // The districts add up to 180, not 195: refused unless accepted.
     let mut refused = app
-        .post(&values)
-        .bearer_auth(&districts)
-        .send_json(&quarter)
-        .await
-        .unwrap();
+        .send_json("POST", &values, &districts, None, &quarter)
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], "breakdown");
@@ -233,11 +231,8 @@ async fn the_owning_organisation_records_a_quarter_with_a_district_breakdown() {
     accepted["accept_breakdown_mismatch"] = json!(true);
     accepted["note"] = json!("15 attendees gave no district.");
     let mut recorded = app
-        .post(&values)
-        .bearer_auth(&districts)
-        .send_json(&accepted)
-        .await
-        .unwrap();
+        .send_json("POST", &values, &districts, None, &accepted)
+        .await;
     assert_eq!(recorded.status(), StatusCode::CREATED);
     let etag = recorded
         .headers()
@@ -279,19 +274,12 @@ async fn the_owning_organisation_records_a_quarter_with_a_district_breakdown() {
     let correction =
         json!({ "value": 185, "breakdown": by_district([36, 27, 21, 25, 34, 26, 16]) });
     let missing = app
-        .patch(&path)
-        .bearer_auth(&districts)
-        .send_json(&correction)
-        .await
-        .unwrap();
+        .send_json("PATCH", &path, &districts, None, &correction)
+        .await;
     assert_eq!(missing.status(), StatusCode::PRECONDITION_REQUIRED);
     let stale = app
-        .patch(&path)
-        .bearer_auth(&districts)
-        .insert_header(("If-Match", "\"7\""))
-        .send_json(&correction)
-        .await
-        .unwrap();
+        .send_json("PATCH", &path, &districts, Some("\"7\""), &correction)
+        .await;
     assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
     let other = app
         .patch(&path)
@@ -493,12 +481,14 @@ async fn a_closed_period_keeps_the_figures_it_closed_with() {
     );
     let etag = app.etag(&ncc, &path).await;
     let response = app
-        .patch(&path)
-        .bearer_auth(&ncc)
-        .insert_header(("If-Match", etag))
-        .send_json(&json!({ "value": 900, "note": "Recounted." }))
-        .await
-        .unwrap();
+        .send_json(
+            "PATCH",
+            &path,
+            &ncc,
+            Some(&etag),
+            &json!({ "value": 900, "note": "Recounted." }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let closed = on_dashboard(&app, &ncc, &strategy, id, &format!("period_id={q2}")).await;
     assert_eq!(closed["latest"]["value"], 940);
@@ -533,12 +523,7 @@ async fn bad_definitions_and_values_are_refused_and_store_nothing() {
         "ambition_ids": [s.ambition_4],
     });
     let before = app.count("SELECT count(*) FROM indicators").await;
-    let refused = app
-        .post(&create)
-        .bearer_auth(&chair)
-        .send_json(&good)
-        .await
-        .unwrap();
+    let refused = app.send_json("POST", &create, &chair, None, &good).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
     let commitment = app
@@ -554,12 +539,7 @@ async fn bad_definitions_and_values_are_refused_and_store_nothing() {
     bad["target_date"] = json!("2024-01-01");
     bad["ambition_ids"] = json!([commitment]);
     bad["breakdown_categories"] = json!(["Ashfield"]);
-    let response = app
-        .post(&create)
-        .bearer_auth(&s.admin)
-        .send_json(&bad)
-        .await
-        .unwrap();
+    let response = app.send_json("POST", &create, &s.admin, None, &bad).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = problem(response).await;
     let mut fields: Vec<&str> = body["errors"]
@@ -582,39 +562,23 @@ async fn bad_definitions_and_values_are_refused_and_store_nothing() {
     let mut backwards = good.clone();
     backwards["target_value"] = json!(80);
     let response = app
-        .post(&create)
-        .bearer_auth(&s.admin)
-        .send_json(&backwards)
-        .await
-        .unwrap();
+        .send_json("POST", &create, &s.admin, None, &backwards)
+        .await;
     let body = problem(response).await;
     assert_eq!(body["errors"][0]["field"], "target_value");
     let mut linked = good.clone();
     linked["ambition_ids"] = json!([commitment]);
     let response = app
-        .post(&create)
-        .bearer_auth(&s.admin)
-        .send_json(&linked)
-        .await
-        .unwrap();
+        .send_json("POST", &create, &s.admin, None, &linked)
+        .await;
     let body = problem(response).await;
     assert_eq!(body["errors"][0]["field"], "ambition_ids[0]");
     assert_eq!(app.count("SELECT count(*) FROM indicators").await, before);
 
     // One title per strategy.
-    let created = app
-        .post(&create)
-        .bearer_auth(&s.admin)
-        .send_json(&good)
-        .await
-        .unwrap();
+    let created = app.send_json("POST", &create, &s.admin, None, &good).await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let twice = app
-        .post(&create)
-        .bearer_auth(&s.admin)
-        .send_json(&good)
-        .await
-        .unwrap();
+    let twice = app.send_json("POST", &create, &s.admin, None, &good).await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
 
     // Values that make no sense for the indicator.
@@ -640,11 +604,8 @@ async fn bad_definitions_and_values_are_refused_and_store_nothing() {
         ),
     ] {
         let response = app
-            .post(&values)
-            .bearer_auth(&districts)
-            .send_json(&body)
-            .await
-            .unwrap();
+            .send_json("POST", &values, &districts, None, &body)
+            .await;
         assert_eq!(
             response.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -659,27 +620,30 @@ async fn bad_definitions_and_values_are_refused_and_store_nothing() {
         json!({ "as_of": "2024-06-31", "value": 90 }),
     ] {
         let response = app
-            .post(&values)
-            .bearer_auth(&districts)
-            .send_json(&body)
-            .await
-            .unwrap();
+            .send_json("POST", &values, &districts, None, &body)
+            .await;
         assert!(response.status().is_client_error(), "{body}");
         problem(response).await;
     }
     let ok = app
-        .post(&values)
-        .bearer_auth(&districts)
-        .send_json(&json!({ "as_of": "2024-06-30", "value": 90.5 }))
-        .await
-        .unwrap();
+        .send_json(
+            "POST",
+            &values,
+            &districts,
+            None,
+            &json!({ "as_of": "2024-06-30", "value": 90.5 }),
+        )
+        .await;
     assert_eq!(ok.status(), StatusCode::CREATED);
     let again = app
-        .post(&values)
-        .bearer_auth(&districts)
-        .send_json(&json!({ "as_of": "2024-06-30", "value": 91 }))
-        .await
-        .unwrap();
+        .send_json(
+            "POST",
+            &values,
+            &districts,
+            None,
+            &json!({ "as_of": "2024-06-30", "value": 91 }),
+        )
+        .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(
         app.count(&format!(

@@ -610,6 +610,14 @@ fn named_ambitions(ids: &[Uuid]) -> Vec<(String, StatementKind, Uuid)> {
         .collect()
 }
 
+/// The ids in order, each once, as links are stored.
+fn distinct(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 fn trimmed_list(list: &[String]) -> Vec<String> {
     list.iter().map(|c| trimmed(c)).collect()
 }
@@ -641,9 +649,7 @@ pub async fn create(
         dimension: dimension.as_deref(),
         categories: &categories,
     })?;
-    let mut ambition_ids = input.ambition_ids.clone();
-    ambition_ids.sort_unstable();
-    ambition_ids.dedup();
+    let ambition_ids = distinct(&input.ambition_ids);
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
@@ -779,9 +785,7 @@ pub async fn update(
             let after = store::update(conn, id, &changes).await?;
             let ambitions_after = match &input.ambition_ids {
                 Some(given) => {
-                    let mut ids = given.clone();
-                    ids.sort_unstable();
-                    ids.dedup();
+                    let ids = distinct(given);
                     store::set_ambitions(conn, id, &ids).await?;
                     ids
                 }
@@ -958,12 +962,23 @@ pub async fn get_value(
         .await
         .map_err(missing(ENTITY))?;
     visible(&ctx.actor, indicator.strategy_id, ENTITY)?;
-    let row = store::find_value(&mut conn, value_id)
-        .await
-        .ok()
-        .filter(|v| v.indicator_id == indicator_id)
-        .ok_or_else(|| AppError::NotFound("no such value of this indicator".into()))?;
+    let row = of_indicator(store::find_value(&mut conn, value_id).await, indicator_id)?;
     value_with_history(&mut conn, &indicator, row, &ctx.actor).await
+}
+
+/// A value found by id, if it is one of this indicator's: a value of
+/// another indicator is as unknown here as a missing one.
+fn of_indicator(
+    found: diesel::QueryResult<IndicatorValue>,
+    indicator_id: Uuid,
+) -> Result<IndicatorValue, AppError> {
+    match found {
+        Ok(value) if value.indicator_id == indicator_id => Ok(value),
+        Ok(_) | Err(diesel::result::Error::NotFound) => {
+            Err(AppError::NotFound("no such value of this indicator".into()))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// A value's fields before they are checked against the indicator.
@@ -1165,11 +1180,10 @@ pub async fn correct(
     validate(&input)?;
     let row = conn
         .transaction(async |conn| {
-            let before = store::find_value_for_update(conn, value_id)
-                .await
-                .ok()
-                .filter(|v| v.indicator_id == indicator_id)
-                .ok_or_else(|| AppError::NotFound("no such value of this indicator".into()))?;
+            let before = of_indicator(
+                store::find_value_for_update(conn, value_id).await,
+                indicator_id,
+            )?;
             check_version(expected_version, before.version)?;
             let now = db::clock(conn).await?;
             let draft = ValueDraft {
