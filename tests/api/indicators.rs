@@ -411,6 +411,16 @@ async fn the_demo_indicators_show_hand_computed_figures() {
     );
     assert!(text.contains("277 (Mar 2025); breakdown adds up to 271"));
 
+    let mut html = app
+        .get(&format!("/api/v1/strategies/{strategy}/report?format=html"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    let page = String::from_utf8(html.body().limit(4 << 20).await.unwrap().to_vec()).unwrap();
+    assert!(page.contains("<h3>How we measure it</h3>"));
+    assert!(page.contains("<td>85.1% (Mar 2025)</td><td>+5.1 points</td><td>Better</td><td>85% by Mar 2025</td><td>Target met</td>"));
+
     // The young people's version says the same in words.
     let plain = app
         .read(
