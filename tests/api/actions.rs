@@ -778,6 +778,17 @@ async fn a_member_gets_their_organisations_actions_and_pledges_in_one_call() {
             .unwrap()
             .contains(&json!("post_update"))
     }));
+    // The police record the criminalisation measure's values.
+    let indicators = portfolio["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 1);
+    assert!(
+        indicators[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("cautioned or convicted")
+    );
+    assert_eq!(indicators[0]["allowed_actions"], json!(["record_value"]));
+    assert_eq!(indicators[0]["latest"]["value"], 2.4);
     let pledges = portfolio["pledges"].as_array().unwrap();
     assert!(!pledges.is_empty());
     assert!(

@@ -150,6 +150,25 @@ pub async fn list(
     query.load(conn).await
 }
 
+/// The indicators an organisation owns, in one strategy or all.
+pub async fn owned_by(
+    conn: &mut Conn,
+    organisation_id: Uuid,
+    strategy_id: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<Indicator>> {
+    let mut query = indicators::table
+        .filter(indicators::owner_organisation_id.eq(organisation_id))
+        .select(Indicator::as_select())
+        .order(indicators::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(id) = strategy_id {
+        query = query.filter(indicators::strategy_id.eq(id));
+    }
+    query.load(conn).await
+}
+
 /// Every indicator of a strategy with its owner's name.
 pub async fn for_strategy_with_owner(
     conn: &mut Conn,

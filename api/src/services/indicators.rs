@@ -405,7 +405,7 @@ fn indicator_actions(actor: &Actor, owner: Uuid) -> Vec<&'static str> {
 }
 
 /// Builds views, with one query each for owners, ambitions and values.
-async fn views(
+pub(crate) async fn views(
     conn: &mut Conn,
     rows: Vec<Indicator>,
     actor: &Actor,

@@ -1,6 +1,6 @@
 //! "My organisation's work": the actions a member's organisation leads or
-//! supports, with their latest update and milestones, and its pledges, in
-//! one response.
+//! supports, with their latest update and milestones, its pledges, and the
+//! indicators whose values it records, in one response.
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::Ctx;
 use super::actions::{self, ActionView, Include};
+use super::indicators::{self, IndicatorView};
 use super::pledges::{self, PledgeView};
 use crate::db::actions::ActionFilter;
 use crate::db::organisations::{self, OrganisationRef};
@@ -26,12 +27,15 @@ pub struct Portfolio {
     pub actions: Vec<ActionView>,
     /// The organisation's pledges (at most 500).
     pub pledges: Vec<PledgeView>,
+    /// The indicators whose values the organisation records (at most 500),
+    /// with their latest figures.
+    pub indicators: Vec<IndicatorView>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PortfolioQuery {
-    /// Only this strategy's actions and pledges.
+    /// Only this strategy's actions, pledges and indicators.
     pub strategy_id: Option<Uuid>,
 }
 
@@ -45,6 +49,7 @@ pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portf
             organisation: None,
             actions: Vec::new(),
             pledges: Vec::new(),
+            indicators: Vec::new(),
         });
     };
     let mut conn = pool.get().await?;
@@ -65,9 +70,12 @@ pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portf
     let mut pledge_rows =
         db::pledges::list(&mut conn, &pledge_filter, &PageRequest::first(MAX_LIMIT)).await?;
     pledge_rows.truncate(MAX_LIMIT as usize);
+    let indicator_rows =
+        db::indicators::owned_by(&mut conn, org, query.strategy_id, MAX_LIMIT).await?;
     Ok(Portfolio {
         organisation,
         actions: actions::views(&mut conn, action_rows, &ctx.actor, Include::ALL).await?,
         pledges: pledges::views(&mut conn, pledge_rows, &ctx.actor).await?,
+        indicators: indicators::views(&mut conn, indicator_rows, &ctx.actor).await?,
     })
 }
