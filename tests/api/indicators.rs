@@ -505,6 +505,14 @@ async fn a_closed_period_keeps_the_figures_it_closed_with() {
     let past = on_dashboard(&app, &ncc, &strategy, id, "as_at=2023-11-01").await;
     assert_eq!(past["latest"]["value"], 940);
     assert_eq!(past["trajectory"], "on_track");
+    // Before the board agreed its measures, there were none.
+    let before = app
+        .read(
+            &ncc,
+            &format!("/api/v1/strategies/{strategy}/dashboard?as_at=2022-04-10"),
+        )
+        .await;
+    assert_eq!(before["indicators"], json!([]));
     let values = app
         .read(&ncc, &format!("/api/v1/indicators/{id}/values"))
         .await;

@@ -58,6 +58,8 @@ pub struct NewIndicator {
     pub owner_organisation_id: Uuid,
     pub breakdown_dimension: Option<String>,
     pub breakdown_categories: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// Fields to change; `None` leaves a field as it is.
@@ -169,18 +171,23 @@ pub async fn owned_by(
     query.load(conn).await
 }
 
-/// Every indicator of a strategy with its owner's name.
+/// Every indicator of a strategy with its owner's name (those defined by
+/// `defined_by`, when given).
 pub async fn for_strategy_with_owner(
     conn: &mut Conn,
     strategy_id: Uuid,
+    defined_by: Option<DateTime<Utc>>,
 ) -> QueryResult<Vec<(Indicator, String)>> {
-    indicators::table
+    let mut query = indicators::table
         .inner_join(organisations::table)
         .filter(indicators::strategy_id.eq(strategy_id))
         .select((Indicator::as_select(), organisations::name))
         .order(indicators::id)
-        .load(conn)
-        .await
+        .into_boxed();
+    if let Some(at) = defined_by {
+        query = query.filter(indicators::created_at.le(at));
+    }
+    query.load(conn).await
 }
 
 /// The numbers of the ambitions each indicator of a strategy measures.

@@ -17,6 +17,9 @@ use crate::services::indicators::{self, CreateIndicator, RecordValue};
 
 const DATA: &str = include_str!("indicators.json");
 
+/// The board agreed the measures at its first meeting of the strategy.
+const DEFINED_ON: NaiveDate = NaiveDate::from_ymd_opt(2022, 4, 20).expect("a date");
+
 /// Days after a quarter ends that its figures are in.
 const FIGURES_IN_AFTER_DAYS: i64 = 10;
 
@@ -72,7 +75,7 @@ pub async fn load(
             .iter()
             .map(|n| Cast::statement(&cast.ambitions, *n))
             .collect::<Result<Vec<_>, _>>()?;
-        let created = indicators::create(
+        let created = indicators::create_at(
             pool,
             &cast.admin,
             cast.strategy_id,
@@ -90,6 +93,7 @@ pub async fn load(
                 breakdown_dimension: item.dimension,
                 breakdown_categories: Some(item.categories),
             },
+            at(DEFINED_ON),
         )
         .await?;
         for value in item.values {

@@ -474,14 +474,16 @@ async fn view(conn: &mut Conn, row: Indicator, actor: &Actor) -> Result<Indicato
 }
 
 /// The summaries of a strategy's indicators at a moment: `at` of `None`
-/// means as they stand now, with values dated up to `through`.
+/// means as they stand now; otherwise those defined by `at`, with the
+/// versions of their values that stood then. Values are dated up to
+/// `through`.
 pub(crate) async fn summaries(
     conn: &mut Conn,
     strategy_id: Uuid,
     through: NaiveDate,
     at: Option<DateTime<Utc>>,
 ) -> Result<Vec<IndicatorSummary>, AppError> {
-    let rows = store::for_strategy_with_owner(conn, strategy_id).await?;
+    let rows = store::for_strategy_with_owner(conn, strategy_id, at).await?;
     let ids: Vec<Uuid> = rows.iter().map(|(i, _)| i.id).collect();
     let mut numbers = store::ambition_numbers(conn, strategy_id).await?;
     let series = by_indicator(store::series(conn, &ids, through, at).await?);
@@ -628,6 +630,17 @@ pub async fn create(
     strategy_id: Uuid,
     input: CreateIndicator,
 ) -> Result<IndicatorView, AppError> {
+    create_at(pool, ctx, strategy_id, input, Utc::now()).await
+}
+
+/// Defines an indicator as of `at` (the demo data's history is made this way).
+pub async fn create_at(
+    pool: &Pool,
+    ctx: &Ctx,
+    strategy_id: Uuid,
+    input: CreateIndicator,
+    at: DateTime<Utc>,
+) -> Result<IndicatorView, AppError> {
     authorize(
         permissions::can_manage_indicators(&ctx.actor),
         MANAGE_FORBIDDEN,
@@ -684,6 +697,8 @@ pub async fn create(
                 owner_organisation_id: input.owner_organisation_id,
                 breakdown_dimension: dimension.clone(),
                 breakdown_categories: categories.clone(),
+                created_at: at,
+                updated_at: at,
             };
             let row = store::insert(conn, &new).await?;
             store::set_ambitions(conn, row.id, &ambition_ids).await?;
