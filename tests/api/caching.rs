@@ -68,3 +68,48 @@ async fn lists_dashboards_and_reports_answer_304_until_something_changes() {
         );
     }
 }
+
+/// The review's raw SQL is prepared once per connection, not once per
+/// request: PostgreSQL keeps one prepared statement for each, however often
+/// it runs.
+#[actix_web::test]
+async fn the_reviews_raw_queries_stay_prepared() {
+    use diesel::QueryableByName;
+    use diesel_async::RunQueryDsl;
+
+    #[derive(QueryableByName)]
+    struct Prepared {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let strategy: uuid::Uuid = app.demo_strategy(&admin).await["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut conn = app.pool_connection().await;
+    for _ in 0..3 {
+        delivery_tracker::db::review::action_states(&mut conn, strategy, None)
+            .await
+            .unwrap();
+        delivery_tracker::db::clock(&mut conn).await.unwrap();
+        delivery_tracker::db::changes::position(&mut conn)
+            .await
+            .unwrap();
+    }
+    let statements: Vec<Prepared> =
+        diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+            .load(&mut *conn)
+            .await
+            .unwrap();
+    for needle in ["last_reported_at", "clock_timestamp()", "FROM change_clock"] {
+        let kept = statements
+            .iter()
+            .filter(|s| s.statement.contains(needle))
+            .count();
+        assert_eq!(kept, 1, "statements containing {needle}");
+    }
+}

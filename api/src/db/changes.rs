@@ -8,6 +8,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 use super::Conn;
+use super::prepared::Prepared;
 
 /// One change, with the position of the transaction that made it.
 #[derive(Debug, QueryableByName)]
@@ -41,8 +42,9 @@ pub async fn after(
     excluded: &[&str],
     limit: i64,
 ) -> QueryResult<Vec<ChangeRow>> {
-    diesel::sql_query(
-        "SELECT t.position, t.committed_at, e.id AS event_id, e.actor_user_id,
+    Prepared(
+        diesel::sql_query(
+            "SELECT t.position, t.committed_at, e.id AS event_id, e.actor_user_id,
                 e.entity, e.entity_id, e.action, e.before, e.after
            FROM change_transactions t
            JOIN audit_events e ON e.change_id = t.change_id
@@ -51,11 +53,12 @@ pub async fn after(
             AND e.entity <> ALL ($3)
           ORDER BY t.position, e.id
           LIMIT $4",
+        )
+        .bind::<BigInt, _>(position)
+        .bind::<BigInt, _>(event_id)
+        .bind::<Array<Text>, _>(excluded)
+        .bind::<BigInt, _>(limit),
     )
-    .bind::<BigInt, _>(position)
-    .bind::<BigInt, _>(event_id)
-    .bind::<Array<Text>, _>(excluded)
-    .bind::<BigInt, _>(limit)
     .load(conn)
     .await
 }
@@ -63,7 +66,9 @@ pub async fn after(
 /// The position of the last committed change.
 pub async fn position(conn: &mut Conn) -> QueryResult<i64> {
     use diesel::dsl::sql;
-    diesel::select(sql::<BigInt>("(SELECT position FROM change_clock)"))
-        .get_result(conn)
-        .await
+    Prepared(diesel::select(sql::<BigInt>(
+        "(SELECT position FROM change_clock)",
+    )))
+    .get_result(conn)
+    .await
 }

@@ -11,6 +11,7 @@ pub mod milestones;
 pub mod organisations;
 pub mod periods;
 pub mod pledges;
+pub mod prepared;
 pub mod progress_updates;
 pub mod refresh_tokens;
 pub mod review;
@@ -156,9 +157,9 @@ async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> QueryResul
 
 /// The database server's current time (not the transaction's start time).
 pub async fn clock(conn: &mut Conn) -> QueryResult<chrono::DateTime<chrono::Utc>> {
-    diesel::select(diesel::dsl::sql::<diesel::sql_types::Timestamptz>(
-        "clock_timestamp()",
-    ))
+    prepared::Prepared(diesel::select(diesel::dsl::sql::<
+        diesel::sql_types::Timestamptz,
+    >("clock_timestamp()")))
     .get_result(conn)
     .await
 }

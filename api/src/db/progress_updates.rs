@@ -9,6 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::Conn;
+use super::prepared::Prepared;
 use super::schema::progress_updates;
 use crate::domain::{Rag, UpdateKind};
 use crate::http::pagination::PageRequest;
@@ -85,15 +86,17 @@ pub async fn latest(
     action_ids: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, ProgressUpdate>> {
     use diesel::sql_types::{Array, Uuid as SqlUuid};
-    let rows: Vec<ProgressUpdate> = diesel::sql_query(
-        "SELECT p.* FROM unnest($1::uuid[]) AS x(id)
+    let rows: Vec<ProgressUpdate> = Prepared(
+        diesel::sql_query(
+            "SELECT p.* FROM unnest($1::uuid[]) AS x(id)
           CROSS JOIN LATERAL (
                 SELECT * FROM progress_updates p
                  WHERE p.action_id = x.id
                  ORDER BY p.created_at DESC, p.id DESC
                  LIMIT 1) p",
+        )
+        .bind::<Array<SqlUuid>, _>(action_ids),
     )
-    .bind::<Array<SqlUuid>, _>(action_ids)
     .load(conn)
     .await?;
     Ok(rows.into_iter().map(|u| (u.action_id, u)).collect())

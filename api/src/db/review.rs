@@ -11,6 +11,7 @@ use diesel::sql_types::{Array, Bool, Date, Nullable, Text, Timestamptz, Uuid as 
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
+use super::prepared::Prepared;
 use super::{Conn, group};
 use crate::domain::review::{ActionState, LatestReport, MilestoneState, Named, PledgeState};
 use crate::domain::{Rag, UpdateKind};
@@ -98,17 +99,18 @@ pub async fn action_states(
 ) -> QueryResult<Vec<ActionState>> {
     let rows: Vec<StateRow> = match at {
         None => {
-            diesel::sql_query(LIVE_STATES)
-                .bind::<SqlUuid, _>(strategy_id)
+            Prepared(diesel::sql_query(LIVE_STATES).bind::<SqlUuid, _>(strategy_id))
                 .load(conn)
                 .await?
         }
         Some(at) => {
-            diesel::sql_query(PAST_STATES)
-                .bind::<SqlUuid, _>(strategy_id)
-                .bind::<Timestamptz, _>(at)
-                .load(conn)
-                .await?
+            Prepared(
+                diesel::sql_query(PAST_STATES)
+                    .bind::<SqlUuid, _>(strategy_id)
+                    .bind::<Timestamptz, _>(at),
+            )
+            .load(conn)
+            .await?
         }
     };
     Ok(rows
@@ -163,7 +165,7 @@ pub async fn latest_reports(
     action_ids: &[Uuid],
     at: DateTime<Utc>,
 ) -> QueryResult<HashMap<Uuid, LatestReport>> {
-    let rows: Vec<ReportRow> = diesel::sql_query(
+    let rows: Vec<ReportRow> = Prepared(diesel::sql_query(
         "SELECT x.id AS action_id, p.kind, p.rag, p.commentary, p.progress, p.next_steps, p.created_at,
                 u.name AS author, o.name AS organisation
            FROM unnest($1::uuid[]) AS x(id)
@@ -175,7 +177,7 @@ pub async fn latest_reports(
            LEFT JOIN organisations o ON o.id = p.organisation_id",
     )
     .bind::<Array<SqlUuid>, _>(action_ids)
-    .bind::<Timestamptz, _>(at)
+    .bind::<Timestamptz, _>(at))
     .load(conn)
     .await?;
     Ok(rows
@@ -253,11 +255,12 @@ async fn live_milestones(
     today: NaiveDate,
     only_overdue: bool,
 ) -> QueryResult<Vec<MilestoneRow>> {
-    diesel::sql_query(
-        // Per action of the strategy (`OFFSET 0` keeps the subquery per
-        // action), so the cost does not grow with other strategies' overdue
-        // milestones, which the index on open due dates would read.
-        "SELECT m.id, m.action_id, m.title, m.baseline_due, m.due_date, m.completed_on
+    Prepared(
+        diesel::sql_query(
+            // Per action of the strategy (`OFFSET 0` keeps the subquery per
+            // action), so the cost does not grow with other strategies' overdue
+            // milestones, which the index on open due dates would read.
+            "SELECT m.id, m.action_id, m.title, m.baseline_due, m.due_date, m.completed_on
            FROM actions a
           CROSS JOIN LATERAL (
                 SELECT * FROM milestones m
@@ -266,10 +269,11 @@ async fn live_milestones(
                 OFFSET 0) m
           WHERE a.strategy_id = $1
           ORDER BY m.action_id, m.due_date, m.id",
+        )
+        .bind::<SqlUuid, _>(strategy_id)
+        .bind::<Date, _>(today)
+        .bind::<Bool, _>(only_overdue),
     )
-    .bind::<SqlUuid, _>(strategy_id)
-    .bind::<Date, _>(today)
-    .bind::<Bool, _>(only_overdue)
     .load(conn)
     .await
 }
@@ -281,8 +285,9 @@ async fn past_milestones(
     today: NaiveDate,
     only_overdue: bool,
 ) -> QueryResult<Vec<MilestoneRow>> {
-    diesel::sql_query(
-        "SELECT * FROM (
+    Prepared(
+        diesel::sql_query(
+            "SELECT * FROM (
             SELECT m.id, m.action_id, m.title, m.baseline_due,
                    coalesce((SELECT r.to_date FROM milestone_reschedules r
                               WHERE r.milestone_id = m.id AND r.changed_at <= $2
@@ -293,11 +298,12 @@ async fn past_milestones(
              WHERE a.strategy_id = $1 AND m.created_at <= $2) s
           WHERE NOT $4 OR (s.completed_on IS NULL AND s.due_date < $3)
           ORDER BY s.action_id, s.due_date, s.id",
+        )
+        .bind::<SqlUuid, _>(strategy_id)
+        .bind::<Timestamptz, _>(at)
+        .bind::<Date, _>(today)
+        .bind::<Bool, _>(only_overdue),
     )
-    .bind::<SqlUuid, _>(strategy_id)
-    .bind::<Timestamptz, _>(at)
-    .bind::<Date, _>(today)
-    .bind::<Bool, _>(only_overdue)
     .load(conn)
     .await
 }
@@ -320,15 +326,17 @@ pub async fn pledge_states(
     strategy_id: Uuid,
     at: DateTime<Utc>,
 ) -> QueryResult<Vec<PledgeState>> {
-    let rows: Vec<PledgeRow> = diesel::sql_query(
-        "SELECT DISTINCT ON (p.id) p.organisation_id, p.commitment_id, v.rag, v.text
+    let rows: Vec<PledgeRow> = Prepared(
+        diesel::sql_query(
+            "SELECT DISTINCT ON (p.id) p.organisation_id, p.commitment_id, v.rag, v.text
            FROM pledges p
            JOIN pledge_versions v ON v.pledge_id = p.id AND v.changed_at <= $2
           WHERE p.strategy_id = $1
           ORDER BY p.id, v.version DESC",
+        )
+        .bind::<SqlUuid, _>(strategy_id)
+        .bind::<Timestamptz, _>(at),
     )
-    .bind::<SqlUuid, _>(strategy_id)
-    .bind::<Timestamptz, _>(at)
     .load(conn)
     .await?;
     Ok(rows
@@ -356,16 +364,18 @@ pub async fn reported_in(
     period_id: Uuid,
     at: DateTime<Utc>,
 ) -> QueryResult<HashSet<Uuid>> {
-    let rows: Vec<IdRow> = diesel::sql_query(
-        "SELECT DISTINCT p.organisation_id AS id
+    let rows: Vec<IdRow> = Prepared(
+        diesel::sql_query(
+            "SELECT DISTINCT p.organisation_id AS id
            FROM progress_updates p
            JOIN actions a ON a.id = p.action_id
           WHERE a.strategy_id = $1 AND p.period_id = $2 AND p.created_at <= $3
             AND p.kind <> 'challenge' AND p.organisation_id IS NOT NULL",
+        )
+        .bind::<SqlUuid, _>(strategy_id)
+        .bind::<SqlUuid, _>(period_id)
+        .bind::<Timestamptz, _>(at),
     )
-    .bind::<SqlUuid, _>(strategy_id)
-    .bind::<SqlUuid, _>(period_id)
-    .bind::<Timestamptz, _>(at)
     .load(conn)
     .await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
@@ -387,16 +397,18 @@ pub async fn period_ratings(
     action_ids: &[Uuid],
     at: DateTime<Utc>,
 ) -> QueryResult<HashMap<Uuid, Vec<Rag>>> {
-    let rows: Vec<RatingRow> = diesel::sql_query(
-        "SELECT s.action_id, s.rag
+    let rows: Vec<RatingRow> = Prepared(
+        diesel::sql_query(
+            "SELECT s.action_id, s.rag
            FROM period_action_snapshots s
            JOIN reporting_periods r ON r.id = s.period_id
           WHERE r.strategy_id = $1 AND r.closed_at < $3 AND s.action_id = ANY($2)
           ORDER BY r.starts_on, r.id",
+        )
+        .bind::<SqlUuid, _>(strategy_id)
+        .bind::<Array<SqlUuid>, _>(action_ids)
+        .bind::<Timestamptz, _>(at),
     )
-    .bind::<SqlUuid, _>(strategy_id)
-    .bind::<Array<SqlUuid>, _>(action_ids)
-    .bind::<Timestamptz, _>(at)
     .load(conn)
     .await?;
     Ok(group(
