@@ -168,7 +168,8 @@ pub struct IndicatorView {
     pub updated_at: DateTime<Utc>,
     #[schema(example = json!(["update", "delete", "record_value"]))]
     pub allowed_actions: Vec<&'static str>,
-    /// Stamps the state of its values, for the ETag.
+    /// Stamps the state of its values, for the ETag of a single indicator
+    /// (lists are tagged by their body).
     #[serde(skip)]
     pub values_stamp: i64,
 }
@@ -420,9 +421,8 @@ pub(crate) async fn views(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let today = db::clock(conn).await?.date_naive();
-    let series = by_indicator(store::series(conn, &ids, today, None).await?);
-    let stamps = store::values_stamps(conn, &ids).await?;
+    // No value is dated after the day it was recorded, so "now" is every value.
+    let series = by_indicator(store::series(conn, &ids, NaiveDate::MAX, None).await?);
     rows.into_iter()
         .map(|row| {
             let owner = owners
@@ -452,7 +452,7 @@ pub(crate) async fn views(
                 breakdown_dimension: row.breakdown_dimension,
                 breakdown_categories: row.breakdown_categories,
                 figures,
-                values_stamp: stamps.get(&row.id).copied().unwrap_or_default(),
+                values_stamp: 0,
                 version: row.version,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
@@ -470,7 +470,12 @@ fn by_indicator(series: Vec<SeriesValue>) -> HashMap<Uuid, Vec<SeriesValue>> {
 }
 
 async fn view(conn: &mut Conn, row: Indicator, actor: &Actor) -> Result<IndicatorView, AppError> {
-    Ok(views(conn, vec![row], actor).await?.remove(0))
+    let mut view = views(conn, vec![row], actor).await?.remove(0);
+    view.values_stamp = store::values_stamps(conn, &[view.id])
+        .await?
+        .remove(&view.id)
+        .unwrap_or_default();
+    Ok(view)
 }
 
 /// The summaries of a strategy's indicators at a moment: `at` of `None`
