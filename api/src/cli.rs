@@ -10,6 +10,7 @@ use secrecy::SecretString;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::{JwtKeys, password};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Role;
@@ -156,7 +157,7 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
                 closed_periods,
             };
             let started = std::time::Instant::now();
-            demo::synthetic::load(&pool, size, &password)
+            demo::synthetic::load(&pool, size, &password, &Clock::system(settings.time_zone))
                 .await
                 .map_err(|e| describe(&e))?;
             println!(
@@ -171,7 +172,8 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             db::create_database_if_missing(&settings.database_url).await?;
             db::migrate(&settings.database_url).await?;
             let pool = pool(&settings)?;
-            if demo::load(&pool, &SecretString::from(password.clone())).await? {
+            let clock = Clock::system(settings.time_zone);
+            if demo::load(&pool, &SecretString::from(password.clone()), &clock).await? {
                 println!("{}", demo::credentials_table(&password));
             } else {
                 println!("the database already holds data; nothing was loaded");
@@ -316,9 +318,10 @@ async fn serve(
         tracing::info!(count = applied.len(), "applied migrations");
     }
     let pool = pool(&settings)?;
+    let clock = Clock::system(settings.time_zone);
     if let Some(password) = demo_password {
         let secret_password = SecretString::from(password.clone());
-        if demo::load(&pool, &secret_password).await? {
+        if demo::load(&pool, &secret_password, &clock).await? {
             tracing::info!("loaded the demo data");
         }
         demo::reset_passwords(&pool, &secret_password).await?;
@@ -333,6 +336,7 @@ async fn serve(
 
     let state = web::Data::new(AppState {
         pool,
+        clock,
         jwt: JwtKeys::new(
             &secret,
             &settings.jwt_issuer,

@@ -1,6 +1,9 @@
 //! Settings, read from environment variables (or the matching flags).
 
+use chrono_tz::Tz;
 use clap::{Args, ValueEnum};
+
+use crate::clock::parse_zone;
 
 /// Shortest JWT secret accepted outside demo mode, in bytes.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -88,6 +91,11 @@ pub struct Settings {
     /// only behind a reverse proxy that sets them.
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+
+    /// The board's time zone (an IANA name): the days people mean (today,
+    /// overdue, a period's first and last day, "as at" a date) are its days.
+    #[arg(long, env = "TIME_ZONE", default_value = "Europe/London", value_parser = parse_zone)]
+    pub time_zone: Tz,
 
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

@@ -1,7 +1,7 @@
-//! The one error type of the service, and its RFC 9457 problem+json form.
+//! The one error type of the service, and its RFC 9457 problem document.
+//! Each door answers it in its own way: the JSON API as problem+json
+//! (`http::problem`), the web pages as a page that says what went wrong.
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -119,13 +119,34 @@ impl AppError {
         }
     }
 
+    /// The HTTP status that names this kind of failure.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthorized(_) => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::PreconditionFailed => 412,
+            AppError::PayloadTooLarge(_) => 413,
+            AppError::UnsupportedMediaType(_) => 415,
+            AppError::Validation(_) => 422,
+            AppError::PreconditionRequired => 428,
+            AppError::TooManyRequests { .. } => 429,
+            AppError::Internal(_) => 500,
+            AppError::Unavailable(_) => 503,
+            AppError::Item { error, .. } => error.status(),
+        }
+    }
+
+    /// The failure as an RFC 9457 problem document.
     pub fn problem(&self) -> Problem {
-        let status = self.status_code();
+        let status = self.status();
         let errors = self.field_errors();
         Problem {
             kind: format!("/problems/{}", self.code().replace('_', "-")),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
+            title: reason(status).to_owned(),
+            status,
             detail: self.to_string(),
             code: self.code().to_owned(),
             errors,
@@ -133,8 +154,28 @@ impl AppError {
     }
 }
 
+/// The standard reason phrase of a status this service answers with.
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Error",
+    }
+}
+
 /// The whole chain of causes, for the log.
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -143,64 +184,6 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Item { error, .. } => error.status_code(),
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let AppError::Item { error, .. } = self
-            && matches!(**error, AppError::Internal(_) | AppError::Unavailable(_))
-        {
-            // The failure is the service's, not the item's.
-            return error.error_response();
-        }
-        match self {
-            AppError::Internal(source) => {
-                tracing::error!(error = %chain(source.as_ref()), "request failed")
-            }
-            AppError::Unavailable(source) => {
-                tracing::warn!(error = %chain(source.as_ref()), "database unavailable")
-            }
-            _ => {}
-        }
-        let mut response = HttpResponse::build(self.status_code());
-        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        match self {
-            AppError::Unauthorized(_) => {
-                response.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    r#"Bearer realm="delivery-tracker", error="invalid_token""#,
-                ));
-            }
-            AppError::TooManyRequests { retry_after_secs } => {
-                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            }
-            AppError::Unavailable(_) => {
-                response.insert_header((header::RETRY_AFTER, "5"));
-            }
-            _ => {}
-        }
-        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        response.body(body)
-    }
 }
 
 /// Human wording for the constraints a client can trip over.
@@ -266,12 +249,6 @@ impl From<deadpool::managed::PoolError<diesel_async::pooled_connection::PoolErro
         error: deadpool::managed::PoolError<diesel_async::pooled_connection::PoolError>,
     ) -> Self {
         AppError::Unavailable(error.into())
-    }
-}
-
-impl From<actix_web::error::BlockingError> for AppError {
-    fn from(error: actix_web::error::BlockingError) -> Self {
-        AppError::internal(error)
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
+pub mod concurrency;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -10,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod paging;
 pub mod report;
 pub mod routes;
 pub mod server;

@@ -2,10 +2,13 @@
 
 use crate::auth::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
 use crate::db::Pool;
 
 pub struct AppState {
     pub pool: Pool,
+    /// The clock every operation runs by, in the board's time zone.
+    pub clock: Clock,
     pub jwt: JwtKeys,
     /// Lifetime of a refresh token, in seconds.
     pub refresh_ttl_secs: i64,

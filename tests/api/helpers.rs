@@ -10,6 +10,7 @@ use actix_web::{HttpServer, web};
 use awc::ClientRequest;
 use awc::http::StatusCode;
 use delivery_tracker::auth::JwtKeys;
+use delivery_tracker::clock::{Clock, DEFAULT_TIME_ZONE};
 use delivery_tracker::db::{self, Pool, quote_identifier, split_database_url};
 use delivery_tracker::demo;
 use delivery_tracker::server;
@@ -176,9 +177,13 @@ async fn build_template(conn: &mut AsyncPgConnection, template: Template) {
     db::migrate(&url).await.expect("migrations apply");
     if template == Template::Demo {
         let pool = db::pool(&url, 2, Duration::from_secs(10)).expect("pool");
-        demo::load(&pool, &SecretString::from(PASSWORD))
-            .await
-            .expect("demo data loads");
+        demo::load(
+            &pool,
+            &SecretString::from(PASSWORD),
+            &Clock::system(DEFAULT_TIME_ZONE),
+        )
+        .await
+        .expect("demo data loads");
         pool.close();
     }
     exec(
@@ -205,6 +210,9 @@ pub struct TestApp {
     pub client: awc::Client,
     pub pool: Pool,
     pub jwt_secret: Vec<u8>,
+    /// The clock the application runs by: the real time, unless the test
+    /// set it with `spawn_at`.
+    pub clock: Clock,
     database: String,
     server: ServerHandle,
 }
@@ -220,7 +228,22 @@ impl TestApp {
         Self::spawn_from(Template::Migrated).await
     }
 
+    /// An application over the demo data whose clock stands at `at` in
+    /// the board's time zone until the test moves it with `set_clock`.
+    pub async fn spawn_at(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::spawn_with(Template::Demo, Clock::manual(at, DEFAULT_TIME_ZONE)).await
+    }
+
+    /// Moves the clock of an application made by `spawn_at`.
+    pub fn set_clock(&self, at: chrono::DateTime<chrono::Utc>) {
+        self.clock.set(at);
+    }
+
     async fn spawn_from(template: Template) -> Self {
+        Self::spawn_with(template, Clock::system(DEFAULT_TIME_ZONE)).await
+    }
+
+    async fn spawn_with(template: Template, clock: Clock) -> Self {
         ensure_templates().await;
         let database = format!("dpt_test_{}_{}", now_secs(), uuid::Uuid::new_v4().simple());
         let mut conn = admin_connection().await;
@@ -237,6 +260,7 @@ impl TestApp {
         let jwt_secret = b"test-signing-key-0123456789abcdefghijklmnop".to_vec();
         let state = web::Data::new(AppState {
             pool: pool.clone(),
+            clock: clock.clone(),
             jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
             refresh_ttl_secs: 3600,
             stale_days: 60,
@@ -263,6 +287,7 @@ impl TestApp {
                 .finish(),
             pool,
             jwt_secret,
+            clock,
             database,
             server: handle,
         }

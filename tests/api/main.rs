@@ -6,6 +6,7 @@ mod actions;
 mod auth;
 mod backup;
 mod bad_input;
+mod board_time;
 mod bulk;
 mod caching;
 mod changes;

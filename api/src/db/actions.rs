@@ -16,7 +16,7 @@ use super::schema::{
 use super::statements::StatementRef;
 use super::{Conn, group, like_pattern};
 use crate::domain::Rag;
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = actions, check_for_backend(diesel::pg::Pg))]

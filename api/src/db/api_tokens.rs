@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::Conn;
 use super::schema::api_tokens;
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 /// A token as stored; the secret itself is never kept.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

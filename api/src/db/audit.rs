@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::Conn;
 use super::schema::audit_events;
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_events)]

@@ -17,7 +17,7 @@ use super::schema::{
 };
 use crate::domain::indicators::json_number;
 use crate::domain::indicators::{Polarity, Unit};
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
 #[diesel(table_name = indicators, check_for_backend(diesel::pg::Pg))]

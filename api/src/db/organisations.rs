@@ -13,7 +13,7 @@ use super::Conn;
 use super::like_pattern;
 use super::schema::{organisations, strategy_partners};
 use crate::domain::OrganisationKind;
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]

@@ -12,7 +12,7 @@ use super::Conn;
 use super::prepared::Prepared;
 use super::schema::progress_updates;
 use crate::domain::{Rag, UpdateKind};
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(
     Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable, Insertable, Serialize,

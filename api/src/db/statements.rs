@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::Conn;
 use super::schema::statements;
 use crate::domain::StatementKind;
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = statements, check_for_backend(diesel::pg::Pg))]

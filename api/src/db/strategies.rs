@@ -13,7 +13,7 @@ use super::like_pattern;
 use super::organisations::OrganisationRef;
 use super::schema::{organisations, strategies, strategy_partners};
 use crate::domain::StrategyStatus;
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = strategies, check_for_backend(diesel::pg::Pg))]

@@ -10,7 +10,7 @@ use super::Conn;
 use super::like_pattern;
 use super::schema::users;
 use crate::domain::Role;
-use crate::http::pagination::PageRequest;
+use crate::paging::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]

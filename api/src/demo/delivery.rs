@@ -9,10 +9,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::clock::Clock;
+use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::domain::{Actor, Rag, Role};
 use crate::error::AppError;
-use crate::http::conditional::Precondition;
 use crate::services::Ctx;
 use crate::services::actions::{self, CreateAction};
 use crate::services::milestones::{self, CreateMilestone, UpdateMilestone};
@@ -168,18 +169,18 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
                 rag: Some(rag),
             };
             let precondition = Precondition::assume(version - 1);
-            pledges::write_at(pool, ctx, *org, commitment, precondition, input, on).await?;
+            pledges::write(pool, &ctx.at(on), *org, commitment, precondition, input).await?;
         }
     }
     super::indicators::load(pool, cast, &by_name).await?;
     // The board closes each quarter at its meeting a fortnight later; every
     // report posted by then counts.
-    let today = Utc::now().date_naive();
+    let today = cast.chair.clock.today();
     for (id, end) in quarters {
         let meeting = end + chrono::Duration::days(BOARD_MEETS_AFTER_DAYS);
         if meeting < today {
             let closed_at = meeting.and_hms_opt(17, 0, 0).expect("valid time").and_utc();
-            periods::close_at(pool, &cast.chair, id, Precondition::none(), Some(closed_at)).await?;
+            periods::close(pool, &cast.chair.at(closed_at), id, Precondition::none()).await?;
         }
     }
     Ok(())
@@ -202,9 +203,9 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
         .iter()
         .map(|n| Cast::statement(&cast.commitments, *n))
         .collect::<Result<Vec<_>, _>>()?;
-    let action = actions::create_at(
+    let action = actions::create(
         pool,
-        &cast.chair,
+        &cast.chair.at(at(item.start_date)),
         CreateAction {
             strategy_id: cast.strategy_id,
             reference: item.reference,
@@ -217,7 +218,6 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
             start_date: Some(item.start_date),
             target_date: Some(item.target_date),
         },
-        at(item.start_date),
     )
     .await?;
     let lead_ctx = &cast.member(&item.lead)?.0;
@@ -240,9 +240,9 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
         .await?;
         if let Some(moved) = m.moved_to {
             // Moved when the original date arrived.
-            milestones::update_at(
+            milestones::update(
                 pool,
-                lead_ctx,
+                &lead_ctx.at(at(m.due)),
                 created.id,
                 Precondition::assume(created.version),
                 UpdateMilestone {
@@ -251,7 +251,6 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
                     completed_on: m.completed_on.map(Some),
                     ..Default::default()
                 },
-                at(m.due),
             )
             .await?;
         }
@@ -270,13 +269,12 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
             next_steps: text(&u.next_steps),
             risks: text(&u.risks),
         };
-        progress::post_at(
+        progress::post(
             pool,
-            ctx,
+            &ctx.at(at(u.on)),
             action.id,
             Precondition::none(),
             input,
-            Some(at(u.on)),
         )
         .await?;
     }
@@ -284,7 +282,7 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
 }
 
 /// The context of a demo user.
-pub fn ctx(id: Uuid, role: Role, organisation_id: Option<Uuid>) -> Ctx {
+pub fn ctx(id: Uuid, role: Role, organisation_id: Option<Uuid>, clock: &Clock) -> Ctx {
     Ctx {
         actor: Actor::User {
             id,
@@ -292,5 +290,6 @@ pub fn ctx(id: Uuid, role: Role, organisation_id: Option<Uuid>) -> Ctx {
             organisation_id,
         },
         request_id: Some("demo-data".into()),
+        clock: clock.clone(),
     }
 }

@@ -75,9 +75,9 @@ pub async fn load(
             .iter()
             .map(|n| Cast::statement(&cast.ambitions, *n))
             .collect::<Result<Vec<_>, _>>()?;
-        let created = indicators::create_at(
+        let created = indicators::create(
             pool,
-            &cast.admin,
+            &cast.admin.at(at(DEFINED_ON)),
             cast.strategy_id,
             CreateIndicator {
                 title: item.title,
@@ -93,7 +93,6 @@ pub async fn load(
                 breakdown_dimension: item.dimension,
                 breakdown_categories: Some(item.categories),
             },
-            at(DEFINED_ON),
         )
         .await?;
         for value in item.values {
@@ -113,7 +112,7 @@ pub async fn load(
                 accept_breakdown_mismatch: value.accept_breakdown_mismatch,
             };
             let recorded = at(*ends_on + Duration::days(FIGURES_IN_AFTER_DAYS));
-            indicators::record_at(pool, member, created.id, input, Some(recorded)).await?;
+            indicators::record(pool, &member.at(recorded), created.id, input).await?;
         }
     }
     Ok(())

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::password;
+use crate::clock::Clock;
 use crate::db::{self, Pool};
 use crate::domain::{Actor, OrganisationKind, Role, StatementKind, StrategyStatus};
 use crate::error::AppError;
@@ -115,7 +116,7 @@ pub fn users() -> Vec<DemoUser> {
 
 /// Loads the demo data into an empty database. Returns false, changing
 /// nothing, when the database already holds users or strategies.
-pub async fn load(pool: &Pool, password: &SecretString) -> Result<bool, AppError> {
+pub async fn load(pool: &Pool, password: &SecretString, clock: &Clock) -> Result<bool, AppError> {
     {
         let mut conn = pool.get().await?;
         if db::users::count(&mut conn).await? > 0 || db::strategies::count(&mut conn).await? > 0 {
@@ -143,6 +144,7 @@ pub async fn load(pool: &Pool, password: &SecretString) -> Result<bool, AppError
             organisation_id: None,
         },
         request_id: Some("demo-data".into()),
+        clock: clock.clone(),
     };
 
     let mut organisation_ids = Vec::new();
@@ -213,7 +215,7 @@ pub async fn load(pool: &Pool, password: &SecretString) -> Result<bool, AppError
             },
         )
         .await?;
-        let user_ctx = delivery::ctx(user.id, account.role, organisation_id);
+        let user_ctx = delivery::ctx(user.id, account.role, organisation_id, clock);
         match account.role {
             Role::Chair => chair = Some(user_ctx),
             Role::Member => {

@@ -12,10 +12,11 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::auth::password;
+use crate::clock::Clock;
+use crate::concurrency::Precondition;
 use crate::db::{self, Pool};
 use crate::domain::{Actor, Role};
 use crate::error::AppError;
-use crate::http::conditional::Precondition;
 use crate::services::Ctx;
 use crate::services::periods::{self, CreatePeriod};
 
@@ -168,7 +169,12 @@ const STRATEGY_STEPS: &[&str] = &[
 ];
 
 /// Creates the data set; returns the password of the synthetic accounts.
-pub async fn load(pool: &Pool, size: Size, password_text: &str) -> Result<(), AppError> {
+pub async fn load(
+    pool: &Pool,
+    size: Size,
+    password_text: &str,
+    clock: &Clock,
+) -> Result<(), AppError> {
     let hash = password::hash(SecretString::from(password_text.to_owned())).await?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
@@ -228,6 +234,7 @@ pub async fn load(pool: &Pool, size: Size, password_text: &str) -> Result<(), Ap
                 organisation_id: None,
             },
             request_id: Some("synthetic-data".into()),
+            clock: clock.clone(),
         };
         let first = NaiveDate::from_ymd_opt(2023, 4, 1).expect("date");
         for q in 0..size.closed_periods {
@@ -242,7 +249,7 @@ pub async fn load(pool: &Pool, size: Size, password_text: &str) -> Result<(), Ap
                 .and_hms_opt(17, 0, 0)
                 .expect("time")
                 .and_utc();
-            periods::close_at(pool, &ctx, period.id, Precondition::none(), Some(closed_at)).await?;
+            periods::close(pool, &ctx.at(closed_at), period.id, Precondition::none()).await?;
         }
     }
     diesel::sql_query("ANALYZE").execute(&mut conn).await?;

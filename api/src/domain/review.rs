@@ -271,15 +271,12 @@ pub struct ReviewInput<'a> {
     /// is no current period.
     pub reported: Option<&'a HashSet<Uuid>>,
     pub now: DateTime<Utc>,
+    /// The day reviewed, where the board is: what is overdue is judged
+    /// against it.
+    pub today: NaiveDate,
     pub stale_days: i64,
     /// Most items listed in each of the dashboard's lists.
     pub list_limit: usize,
-}
-
-impl ReviewInput<'_> {
-    fn today(&self) -> NaiveDate {
-        self.now.date_naive()
-    }
 }
 
 /// RAG counts per statement, in the statements' order.
@@ -536,7 +533,7 @@ pub struct Review {
 }
 
 pub fn review(input: &ReviewInput<'_>) -> Review {
-    let today = input.today();
+    let today = input.today;
     let limit = input.list_limit;
     Review {
         totals: RagCounts::of(input.actions.iter().map(|a| &a.rag)),
@@ -666,6 +663,7 @@ mod tests {
             period_ratings: &ratings,
             reported: None,
             now: time("2024-04-01"),
+            today: date("2024-04-01"),
             stale_days: 60,
             list_limit: 50,
         };

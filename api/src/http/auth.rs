@@ -8,7 +8,8 @@ use tracing_actix_web::RequestId;
 
 use crate::domain::Actor;
 use crate::error::AppError;
-use crate::services::{Ctx, tokens};
+use crate::services::Ctx;
+use crate::services::tokens::{self, SYSTEM_TOKEN_PREFIX};
 use crate::state::AppState;
 
 fn bearer_token(req: &HttpRequest) -> Result<&str, AppError> {
@@ -29,9 +30,6 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, AppError> {
         )),
     }
 }
-
-/// The prefix of system tokens; user access tokens are JWTs.
-pub const SYSTEM_TOKEN_PREFIX: &str = "dts_";
 
 async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
     let state = req
@@ -63,6 +61,7 @@ async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
     Ok(Ctx {
         actor,
         request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
+        clock: state.clock.clone(),
     })
 }
 

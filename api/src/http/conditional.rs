@@ -8,6 +8,7 @@ use actix_web::http::header::{self, EntityTag, Header, IfMatch, IfNoneMatch};
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+use crate::concurrency::Precondition;
 use crate::error::AppError;
 
 pub fn etag(version: i32) -> EntityTag {
@@ -50,47 +51,17 @@ pub fn expected_version(req: &HttpRequest) -> Result<i32, AppError> {
 /// The version a write is based on, read from `If-Match`. Extraction never
 /// fails: the operation asks for the version after it has authorised the
 /// caller, so a caller without permission learns that first.
-pub struct Precondition(Option<Result<i32, AppError>>);
-
-impl Precondition {
-    /// A precondition on `version`, for callers inside the service.
-    pub fn assume(version: i32) -> Self {
-        Precondition(Some(Ok(version)))
-    }
-
-    /// No precondition, for callers inside the service.
-    pub fn none() -> Self {
-        Precondition(None)
-    }
-
-    /// The version named; 428 when the header is missing.
-    pub fn version(self) -> Result<i32, AppError> {
-        self.0.unwrap_or(Err(AppError::PreconditionRequired))
-    }
-
-    /// The version named, if the client sent one (for writes where it is
-    /// optional).
-    pub fn optional(self) -> Result<Option<i32>, AppError> {
-        self.0.transpose()
-    }
-}
-
 impl FromRequest for Precondition {
     type Error = AppError;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let present = req.headers().contains_key(header::IF_MATCH);
-        ready(Ok(Precondition(present.then(|| expected_version(req)))))
-    }
-}
-
-/// Fails with 412 unless the stored version is the one the client read.
-pub fn check_version(expected: i32, current: i32) -> Result<(), AppError> {
-    if expected == current {
-        Ok(())
-    } else {
-        Err(AppError::PreconditionFailed)
+        ready(Ok(if present {
+            Precondition::named(expected_version(req))
+        } else {
+            Precondition::none()
+        }))
     }
 }
 
@@ -180,15 +151,6 @@ mod tests {
         ));
         assert!(matches!(
             expected_version(&with("\"abc\"")),
-            Err(AppError::PreconditionFailed)
-        ));
-    }
-
-    #[test]
-    fn stale_versions_fail() {
-        assert!(check_version(2, 2).is_ok());
-        assert!(matches!(
-            check_version(1, 2),
             Err(AppError::PreconditionFailed)
         ));
     }

@@ -7,11 +7,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpRequest, HttpResponse};
-use chrono::Utc;
 use sha2::{Digest, Sha256};
 
-use crate::db::{Pool, changes};
-use crate::error::AppError;
+use crate::services::changes::DataStamp;
 
 /// A weak validator: the same representation, byte for byte, has the same
 /// tag (weak, because compression may change the bytes on the wire).
@@ -70,18 +68,17 @@ pub async fn tag_reads(
 }
 
 /// A tag for a view computed from much of the data (a dashboard, a
-/// report): it changes when any change commits, when the day turns (what
-/// is overdue or stale depends on the day), or with the query. Checking it
-/// costs one small read, so a client polling an unchanged dashboard is
-/// answered without the dashboard being computed.
-pub async fn data_tag(pool: &Pool, req: &HttpRequest) -> Result<String, AppError> {
-    let mut conn = pool.get().await?;
-    let position = changes::position(&mut conn).await?;
-    let today = Utc::now().date_naive();
+/// report): it changes when any change commits, when the board's day
+/// turns, or with the query.
+pub fn data_tag(stamp: &DataStamp, req: &HttpRequest) -> String {
     let request = format!("{}?{}", req.path(), req.query_string());
     let digest = Sha256::digest(request.as_bytes());
     let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("W/\"{position}-{}-{hex}\"", today.format("%Y%m%d")))
+    format!(
+        "W/\"{}-{}-{hex}\"",
+        stamp.position,
+        stamp.day.format("%Y%m%d")
+    )
 }
 
 /// 304 when the client's copy carries this tag.

@@ -1,13 +1,16 @@
-//! HTTP plumbing shared by all routes: extractor configuration, pagination,
-//! conditional requests, and the authenticated request context.
+//! The JSON door's HTTP plumbing, shared by all routes: authentication of
+//! bearer tokens, extractor configuration, `If-Match` and ETags, the `Link`
+//! header of pages, and problem+json answers. Everything here is actix
+//! glue; the types it carries come from the core.
 
 pub mod auth;
 pub mod conditional;
+pub mod docs;
 pub mod etag;
 pub mod extractors;
 pub mod limits;
 pub mod pagination;
+pub mod problem;
 
 pub use conditional::{expected_version, respond_created, respond_updated, respond_versioned};
-pub use pagination::{Page, PageParams, respond_page};
-pub mod docs;
+pub use pagination::respond_page;

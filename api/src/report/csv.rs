@@ -54,7 +54,7 @@ pub fn render(report: &Report) -> Vec<u8> {
                 cell(&a.progress),
                 cell(&a.next_steps),
                 a.reported_at
-                    .map(|t| t.date_naive().to_string())
+                    .map(|t| t.with_timezone(&report.zone).date_naive().to_string())
                     .unwrap_or_default(),
                 a.target_date.map(|d| d.to_string()).unwrap_or_default(),
                 a.milestones_due.to_string(),

@@ -187,7 +187,7 @@ pub fn render_plain(report: &PlainReport) -> String {
     let _ = writeln!(
         body,
         "<p>How we are doing, {}.</p>",
-        report.as_at.format("%-d %B %Y")
+        report.day.format("%-d %B %Y")
     );
     for ambition in &report.ambitions {
         let _ = writeln!(body, "<h2>{}</h2>", escape(&ambition.ambition));

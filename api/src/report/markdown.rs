@@ -123,7 +123,7 @@ pub fn render_plain(report: &PlainReport) -> String {
     let _ = writeln!(
         md,
         "How we are doing, {}.\n",
-        report.as_at.format("%-d %B %Y")
+        report.day.format("%-d %B %Y")
     );
     for ambition in &report.ambitions {
         let _ = writeln!(md, "## {}\n", escape(&ambition.ambition));

@@ -32,7 +32,7 @@ pub fn direction_label(direction: Direction) -> &'static str {
 /// When the report describes, in words: "2024-25 Q2 (closed 14 October
 /// 2024)" or "as at 26 November 2026", with names escaped by `escape`.
 pub fn moment(report: &Report, escape: fn(&str) -> String) -> String {
-    let when = report.as_at.format("%-d %B %Y").to_string();
+    let when = report.day.format("%-d %B %Y").to_string();
     match (&report.source, &report.period) {
         (Source::Snapshot, Some(p)) => format!("{} (closed {when})", escape(&p.name)),
         (_, Some(p)) => format!("as at {when} (period {})", escape(&p.name)),

@@ -2,7 +2,7 @@
 //! ambition, what we said we would do, how it is going and what happens
 //! next, without codes or jargon.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,6 +16,9 @@ use crate::services::review::Report;
 pub struct PlainReport {
     pub title: String,
     pub as_at: DateTime<Utc>,
+    /// The day it describes, where the board is.
+    #[serde(skip)]
+    pub day: NaiveDate,
     pub ambitions: Vec<PlainAmbition>,
 }
 
@@ -76,6 +79,7 @@ pub fn plain(report: &Report) -> PlainReport {
     PlainReport {
         title: report.strategy.name.clone(),
         as_at: report.as_at,
+        day: report.day,
         ambitions: report
             .ambitions
             .iter()

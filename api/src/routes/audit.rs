@@ -6,7 +6,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
 use crate::http::docs::ListErrors;
-use crate::http::{Page, PageParams, respond_page};
+use crate::http::respond_page;
+use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
 use crate::services::audit_log::{self as service, AuditEventView, AuditQuery};
 use crate::state::AppState;

@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::conditional::Precondition;
 use crate::http::docs::{DeleteErrors, ReadErrors, UpdateErrors};
 use crate::http::{respond_updated, respond_versioned};
 use crate::services::Ctx;

@@ -5,12 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::conditional::Precondition;
 use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors};
-use crate::http::{
-    Page, PageParams, respond_created, respond_page, respond_updated, respond_versioned,
-};
+use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
+use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
 use crate::services::organisations::{
     self as service, CreateOrganisation, OrganisationQuery, OrganisationView, UpdateOrganisation,

@@ -5,10 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, get, put};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, etag};
+use crate::http::conditional::etag;
 use crate::http::docs::{ListErrors, ReadErrors, UpdateErrors};
-use crate::http::{Page, PageParams, respond_page, respond_versioned};
+use crate::http::{respond_page, respond_versioned};
+use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
 use crate::services::pledges::{self as service, PledgeQuery, PledgeView, WritePledge};
 use crate::state::AppState;

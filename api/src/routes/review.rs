@@ -9,15 +9,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::conditional::Precondition;
 use crate::http::docs::{CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::{respond_created, respond_updated, respond_versioned};
 use crate::report::{self, plain::PlainReport};
-use crate::services::Ctx;
 use crate::services::periods::{self, CreatePeriod, PeriodView, UpdatePeriod};
 use crate::services::review::{self, Dashboard, DashboardQuery, MomentQuery, Report, Trend};
+use crate::services::{Ctx, changes};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -159,7 +159,7 @@ async fn get_dashboard(
     moment: Query<MomentQuery>,
     query: Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&state.pool, &req).await?;
+    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
@@ -185,7 +185,7 @@ async fn get_trend(
     req: HttpRequest,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&state.pool, &req).await?;
+    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
@@ -263,7 +263,7 @@ async fn get_report(
     moment: Query<MomentQuery>,
     query: Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&state.pool, &req).await?;
+    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::http::docs::{CreateErrors, ListErrors, ReadErrors};
-use crate::http::{Page, PageParams, respond_page};
+use crate::http::respond_page;
+use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
 use crate::services::tokens::{self as service, CreateToken, CreatedToken, TokenView};
 use crate::state::AppState;

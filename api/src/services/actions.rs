@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::milestones::{MilestoneView, views as milestone_views};
 use super::progress::{UpdateView, views as update_views};
 use super::{Change, Ctx, audit, authorize, missing, nullable, scoped, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::actions::{self as store, Action, ActionChanges, ActionFilter, NewAction};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::statements::{self, StatementRef};
@@ -22,8 +23,7 @@ use crate::domain::delivery::action_overdue;
 use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, Rag, StatementKind, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const ENTITY: &str = "action";
 pub(crate) const MAX_LINKS: usize = 100;
@@ -230,18 +230,16 @@ pub fn parse_rags(text: Option<&str>) -> Result<Vec<Rag>, AppError> {
         .collect()
 }
 
-pub(crate) fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 /// Builds views for actions with a fixed number of queries, whatever the
 /// number of actions.
 pub(crate) async fn views(
     conn: &mut Conn,
     rows: Vec<Action>,
-    actor: &Actor,
+    ctx: &Ctx,
     include: Include,
 ) -> Result<Vec<ActionView>, AppError> {
+    let actor = &ctx.actor;
+    let today = ctx.clock.today();
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let lead_ids: Vec<Uuid> = rows.iter().map(|a| a.lead_organisation_id).collect();
     let leads = organisations::refs(conn, &lead_ids).await?;
@@ -268,12 +266,12 @@ pub(crate) async fn views(
             by_action.into_values().flatten().collect(),
             &lead_of,
             actor,
+            today,
         )
         .await?
     } else {
         std::collections::HashMap::new()
     };
-    let today = today();
     Ok(rows
         .into_iter()
         .map(|a| {
@@ -325,10 +323,10 @@ pub(crate) async fn views(
 pub(crate) async fn view(
     conn: &mut Conn,
     row: Action,
-    actor: &Actor,
+    ctx: &Ctx,
     include: Include,
 ) -> Result<ActionView, AppError> {
-    Ok(views(conn, vec![row], actor, include).await?.remove(0))
+    Ok(views(conn, vec![row], ctx, include).await?.remove(0))
 }
 
 /// The action's stored state, for the audit trail: the row with the ids of
@@ -405,14 +403,14 @@ pub async fn list(
         organisation_id: query.organisation_id,
         lead_organisation_id: query.lead_organisation_id,
         rags: parse_rags(query.rag.as_deref())?,
-        overdue_on: query.overdue.filter(|o| *o).map(|_| today()),
+        overdue_on: query.overdue.filter(|o| *o).map(|_| ctx.clock.today()),
         q: query.q,
     };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &page).await?;
     let next = page.page(rows, |a| (a.strategy_id, a.reference.clone()), |a| a);
     Ok(Page {
-        items: views(&mut conn, next.items, &ctx.actor, include).await?,
+        items: views(&mut conn, next.items, ctx, include).await?,
         next_cursor: next.next_cursor,
     })
 }
@@ -426,7 +424,7 @@ pub async fn get(
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
     visible(&ctx.actor, row.strategy_id, ENTITY)?;
-    view(&mut conn, row, &ctx.actor, include).await
+    view(&mut conn, row, ctx, include).await
 }
 
 /// Checks that organisations are partners of the strategy and statements
@@ -556,16 +554,6 @@ pub(crate) fn check_dates(
 }
 
 pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateAction) -> Result<ActionView, AppError> {
-    create_at(pool, ctx, input, Utc::now()).await
-}
-
-/// Creates an action as of `at` (the demo data's history is created this way).
-pub async fn create_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    input: CreateAction,
-    at: DateTime<Utc>,
-) -> Result<ActionView, AppError> {
     authorize(
         permissions::can_manage_actions(&ctx.actor),
         "only administrators and the chair can create actions",
@@ -606,13 +594,13 @@ pub async fn create_at(
         lead_organisation_id: input.lead_organisation_id,
         start_date: input.start_date,
         target_date: input.target_date,
-        created_at: at,
-        updated_at: at,
+        created_at: ctx.clock.now(),
+        updated_at: ctx.clock.now(),
     };
     let row = conn
         .transaction(async |conn| insert(conn, ctx, &new, &supporting, &statement_ids).await)
         .await?;
-    view(&mut conn, row, &ctx.actor, Include::default()).await
+    view(&mut conn, row, ctx, Include::default()).await
 }
 
 /// Stores a checked new action with its supporters and links, and audits
@@ -722,7 +710,7 @@ pub async fn update(
             Ok::<_, AppError>(row)
         })
         .await?;
-    view(&mut conn, row, &ctx.actor, Include::default()).await
+    view(&mut conn, row, ctx, Include::default()).await
 }
 
 pub async fn delete(

@@ -11,7 +11,7 @@ use crate::db::audit::{self, AuditFilter};
 use crate::db::users::{self, UserRef};
 use crate::domain::permissions;
 use crate::error::AppError;
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 /// One recorded change.
 #[derive(Debug, Serialize, ToSchema)]

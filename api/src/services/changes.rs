@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +15,7 @@ use crate::db::changes::{self as store, ChangeRow};
 use crate::db::users::{self, UserRef};
 use crate::domain::permissions;
 use crate::error::AppError;
-use crate::http::pagination::{checked_limit, decode_cursor, encode_cursor};
+use crate::paging::{checked_limit, decode_cursor, encode_cursor};
 
 /// Records that are not part of the plan: accounts hold personal data and
 /// tokens hold credentials, so neither leaves through the feed.
@@ -131,6 +131,29 @@ fn kind(action: &str) -> ChangeKind {
     }
 }
 
+/// What a view computed from much of the data (a dashboard, a report)
+/// depends on besides its query: every committed change, and the day where
+/// the board is (what is overdue or stale turns with the day). Reading it
+/// costs one small query, so a client polling an unchanged view can be
+/// answered without the view being computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataStamp {
+    /// The position of the last committed change.
+    pub position: i64,
+    /// Today, where the board is.
+    pub day: NaiveDate,
+}
+
+/// The stamp of the data as it stands.
+pub async fn data_stamp(pool: &Pool, ctx: &Ctx) -> Result<DataStamp, AppError> {
+    let mut conn = pool.get().await?;
+    Ok(DataStamp {
+        position: store::position(&mut conn).await?,
+        day: ctx.clock.today(),
+    })
+}
+
+/// A page of the feed after the cursor `since`.
 pub async fn list(pool: &Pool, ctx: &Ctx, query: ChangeQuery) -> Result<ChangePage, AppError> {
     authorize(
         permissions::can_read_changes(&ctx.actor),

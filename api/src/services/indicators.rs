@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::actions::{MAX_LINKS, check_request};
 use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::indicators::{
     self as store, Indicator, IndicatorChanges, IndicatorValue, NewIndicator, SeriesValue,
     ValueFields,
@@ -21,15 +22,14 @@ use crate::db::indicators::{
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::statements::{self, StatementRef};
 use crate::db::users::{self, UserRef};
-use crate::db::{self, Conn, Pool, periods, strategies};
+use crate::db::{Conn, Pool, periods, strategies};
 use crate::domain::indicators::json_number;
 use crate::domain::indicators::{self as rules, Course, Part, Point, Polarity, Trajectory, Unit};
 use crate::domain::review::{Direction, Named};
 use crate::domain::validation::{FieldError, NAME_MAX, TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, StatementKind, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const ENTITY: &str = "indicator";
 const VALUE_ENTITY: &str = "indicator_value";
@@ -635,17 +635,6 @@ pub async fn create(
     strategy_id: Uuid,
     input: CreateIndicator,
 ) -> Result<IndicatorView, AppError> {
-    create_at(pool, ctx, strategy_id, input, Utc::now()).await
-}
-
-/// Defines an indicator as of `at` (the demo data's history is made this way).
-pub async fn create_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    strategy_id: Uuid,
-    input: CreateIndicator,
-    at: DateTime<Utc>,
-) -> Result<IndicatorView, AppError> {
     authorize(
         permissions::can_manage_indicators(&ctx.actor),
         MANAGE_FORBIDDEN,
@@ -702,8 +691,8 @@ pub async fn create_at(
                 owner_organisation_id: input.owner_organisation_id,
                 breakdown_dimension: dimension.clone(),
                 breakdown_categories: categories.clone(),
-                created_at: at,
-                updated_at: at,
+                created_at: ctx.clock.now(),
+                updated_at: ctx.clock.now(),
             };
             let row = store::insert(conn, &new).await?;
             store::set_ambitions(conn, row.id, &ambition_ids).await?;
@@ -1131,26 +1120,12 @@ pub async fn record(
     indicator_id: Uuid,
     input: RecordValue,
 ) -> Result<IndicatorValueView, AppError> {
-    record_at(pool, ctx, indicator_id, input, None).await
-}
-
-/// As `record`, as of `at` (used for the demo history).
-pub async fn record_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    indicator_id: Uuid,
-    input: RecordValue,
-    at: Option<DateTime<Utc>>,
-) -> Result<IndicatorValueView, AppError> {
     let mut conn = pool.get().await?;
     let indicator = indicator_for_recording(&mut conn, ctx, indicator_id).await?;
     validate(&input)?;
     let row = conn
         .transaction(async |conn| {
-            let now = match at {
-                Some(at) => at,
-                None => db::clock(conn).await?,
-            };
+            let now = ctx.stamp(conn).await?;
             let draft = ValueDraft {
                 period_id: input.period_id,
                 as_of: input.as_of,
@@ -1165,7 +1140,7 @@ pub async fn record_at(
                 &indicator,
                 draft,
                 ctx.actor.user_id(),
-                now.date_naive(),
+                ctx.clock.local_date(now),
             )
             .await?;
             let row = store::insert_value(conn, Uuid::now_v7(), indicator_id, &fields).await?;
@@ -1205,7 +1180,7 @@ pub async fn correct(
                 indicator_id,
             )?;
             check_version(expected_version, before.version)?;
-            let now = db::clock(conn).await?;
+            let now = ctx.stamp(conn).await?;
             let draft = ValueDraft {
                 period_id: input.period_id.unwrap_or(before.period_id),
                 // A new period without a new date dates the value in it.
@@ -1238,7 +1213,7 @@ pub async fn correct(
                 &indicator,
                 draft,
                 ctx.actor.user_id(),
-                now.date_naive(),
+                ctx.clock.local_date(now),
             )
             .await?;
             let after = store::update_value(conn, value_id, &fields).await?;

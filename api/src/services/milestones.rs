@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::actions::today;
 use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::actions;
 use crate::db::milestones::{
     self as store, Milestone, MilestoneChanges, NewMilestone, NewReschedule,
@@ -22,7 +22,6 @@ use crate::domain::delivery::{milestone_overdue, reschedule};
 use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
 
 const ENTITY: &str = "milestone";
 const FORBIDDEN: &str = "only the action's lead organisation can change its milestones";
@@ -114,6 +113,7 @@ pub(crate) async fn views(
     rows: Vec<Milestone>,
     lead_of: &HashMap<Uuid, Uuid>,
     actor: &Actor,
+    today: NaiveDate,
 ) -> Result<HashMap<Uuid, Vec<MilestoneView>>, AppError> {
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
     let mut moves = store::reschedules(conn, &ids).await?;
@@ -123,7 +123,6 @@ pub(crate) async fn views(
         .filter_map(|r| r.changed_by)
         .collect();
     let names = users::refs(conn, &user_ids).await?;
-    let today = today();
     let mut by_action: HashMap<Uuid, Vec<MilestoneView>> = HashMap::new();
     for m in rows {
         let reschedules = moves
@@ -166,11 +165,11 @@ async fn view(
     conn: &mut Conn,
     row: Milestone,
     lead: Uuid,
-    actor: &Actor,
+    ctx: &Ctx,
 ) -> Result<MilestoneView, AppError> {
     let action_id = row.action_id;
     let lead_of = HashMap::from([(action_id, lead)]);
-    let mut views = views(conn, vec![row], &lead_of, actor).await?;
+    let mut views = views(conn, vec![row], &lead_of, &ctx.actor, ctx.clock.today()).await?;
     Ok(views
         .remove(&action_id)
         .and_then(|mut v| v.pop())
@@ -201,10 +200,12 @@ pub async fn list(pool: &Pool, ctx: &Ctx, action_id: Uuid) -> Result<Vec<Milesto
         .remove(&action_id)
         .unwrap_or_default();
     let lead_of = HashMap::from([(action_id, action.lead_organisation_id)]);
-    Ok(views(&mut conn, rows, &lead_of, &ctx.actor)
-        .await?
-        .remove(&action_id)
-        .unwrap_or_default())
+    Ok(
+        views(&mut conn, rows, &lead_of, &ctx.actor, ctx.clock.today())
+            .await?
+            .remove(&action_id)
+            .unwrap_or_default(),
+    )
 }
 
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppError> {
@@ -212,7 +213,7 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppE
     let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
     let action = actions::find(&mut conn, row.action_id).await?;
     visible(&ctx.actor, action.strategy_id, ENTITY)?;
-    view(&mut conn, row, action.lead_organisation_id, &ctx.actor).await
+    view(&mut conn, row, action.lead_organisation_id, ctx).await
 }
 
 pub async fn create(
@@ -220,17 +221,6 @@ pub async fn create(
     ctx: &Ctx,
     action_id: Uuid,
     input: CreateMilestone,
-) -> Result<MilestoneView, AppError> {
-    create_at(pool, ctx, action_id, input, Utc::now()).await
-}
-
-/// Creates a milestone as of `at` (used for the demo history).
-pub async fn create_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    action_id: Uuid,
-    input: CreateMilestone,
-    at: DateTime<Utc>,
 ) -> Result<MilestoneView, AppError> {
     let mut conn = pool.get().await?;
     let action = actions::find(&mut conn, action_id)
@@ -253,8 +243,8 @@ pub async fn create_at(
         due_date: input.due_date,
         completed_on: input.completed_on,
         note: input.note.as_deref().map(trimmed).unwrap_or_default(),
-        created_at: at,
-        updated_at: at,
+        created_at: ctx.clock.now(),
+        updated_at: ctx.clock.now(),
     };
     let row = conn
         .transaction(async |conn| {
@@ -263,7 +253,7 @@ pub async fn create_at(
             Ok::<_, AppError>(row)
         })
         .await?;
-    view(&mut conn, row, action.lead_organisation_id, &ctx.actor).await
+    view(&mut conn, row, action.lead_organisation_id, ctx).await
 }
 
 pub async fn update(
@@ -272,18 +262,6 @@ pub async fn update(
     id: Uuid,
     precondition: Precondition,
     input: UpdateMilestone,
-) -> Result<MilestoneView, AppError> {
-    update_at(pool, ctx, id, precondition, input, Utc::now()).await
-}
-
-/// Changes a milestone, recording any move of its due date as of `at`.
-pub async fn update_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    id: Uuid,
-    precondition: Precondition,
-    input: UpdateMilestone,
-    at: DateTime<Utc>,
 ) -> Result<MilestoneView, AppError> {
     let mut conn = pool.get().await?;
     let (row, lead) = conn
@@ -327,7 +305,7 @@ pub async fn update_at(
                         to_date: moved.to,
                         reason: moved.reason,
                         changed_by: ctx.actor.user_id(),
-                        changed_at: at,
+                        changed_at: ctx.clock.now(),
                     },
                 )
                 .await?;
@@ -345,7 +323,7 @@ pub async fn update_at(
             Ok::<_, AppError>((after, lead))
         })
         .await?;
-    view(&mut conn, row, lead, &ctx.actor).await
+    view(&mut conn, row, lead, ctx).await
 }
 
 pub async fn delete(

@@ -19,20 +19,47 @@ pub mod strategies;
 pub mod tokens;
 pub mod users;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
+use crate::clock::Clock;
 use crate::db::{self, Conn};
 use crate::domain::Actor;
 use crate::domain::validation::field_errors;
 use crate::error::AppError;
 
-/// The caller of an operation.
+/// The caller of an operation, and the clock it runs by.
 #[derive(Debug, Clone)]
 pub struct Ctx {
+    /// Who is asking.
     pub actor: Actor,
     /// Correlates the audit trail with the request log.
     pub request_id: Option<String>,
+    /// The time the operation runs at, in the board's time zone.
+    pub clock: Clock,
+}
+
+impl Ctx {
+    /// The same caller with the clock standing at `at`: for writing history
+    /// after the fact (the demo's past quarters).
+    pub fn at(&self, at: DateTime<Utc>) -> Ctx {
+        Ctx {
+            clock: self.clock.at(at),
+            ..self.clone()
+        }
+    }
+
+    /// The moment a write takes its place in history. Read after the
+    /// write's locks are taken, from the database's clock, so that history
+    /// is in commit order whichever instance wrote it; or the moment a
+    /// clock that is not the real time stands at.
+    pub async fn stamp(&self, conn: &mut Conn) -> Result<DateTime<Utc>, AppError> {
+        match self.clock.set_moment() {
+            Some(at) => Ok(at),
+            None => Ok(db::clock(conn).await?),
+        }
+    }
 }
 
 /// Fails with 403 unless `allowed`.

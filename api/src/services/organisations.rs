@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::Pool;
 use crate::db::organisations::{
     self as store, NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter,
@@ -15,8 +16,7 @@ use crate::db::organisations::{
 use crate::domain::validation::{NAME_MAX, not_blank, printable};
 use crate::domain::{Actor, OrganisationKind, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const ENTITY: &str = "organisation";
 const FORBIDDEN: &str = "only administrators can change organisations";

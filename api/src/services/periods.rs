@@ -11,15 +11,15 @@ use uuid::Uuid;
 
 use super::indicators::summaries;
 use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::indicators as indicator_store;
 use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
 use crate::db::users::{self, UserRef};
-use crate::db::{self, Conn, Pool, review, strategies};
+use crate::db::{Conn, Pool, review, strategies};
 use crate::domain::review::ActionState;
 use crate::domain::validation::{FieldError, NAME_MAX, not_blank, printable};
 use crate::domain::{Actor, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
 
 const ENTITY: &str = "reporting_period";
 const FORBIDDEN: &str = "only administrators and the chair can manage reporting periods";
@@ -268,16 +268,13 @@ pub(crate) async fn full_states(
     conn: &mut Conn,
     strategy_id: Uuid,
     at: Option<DateTime<Utc>>,
+    moment: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<Vec<ActionState>, AppError> {
-    let moment = match at {
-        Some(at) => at,
-        None => db::clock(conn).await?,
-    };
     let mut states = review::action_states(conn, strategy_id, at).await?;
     let ids: Vec<Uuid> = states.iter().map(|a| a.id).collect();
     let mut latest = review::latest_reports(conn, &ids, moment).await?;
-    let mut milestones =
-        review::milestones(conn, strategy_id, at, moment.date_naive(), false).await?;
+    let mut milestones = review::milestones(conn, strategy_id, at, today, false).await?;
     for state in &mut states {
         state.latest = latest.remove(&state.id);
         state.milestones = milestones.remove(&state.id).unwrap_or_default();
@@ -285,24 +282,14 @@ pub(crate) async fn full_states(
     Ok(states)
 }
 
-/// Closes a period now: snapshots every action and pledge of its strategy.
+/// Closes a period as of the caller's clock: snapshots every action,
+/// pledge and indicator of its strategy. (The demo closes its past quarters
+/// with the clock at the board meeting after each.)
 pub async fn close(
     pool: &Pool,
     ctx: &Ctx,
     id: Uuid,
     precondition: Precondition,
-) -> Result<PeriodView, AppError> {
-    close_at(pool, ctx, id, precondition, None).await
-}
-
-/// Closes a period as of `at` (now when `None`; the demo closes its past
-/// quarters as of the board meeting after each).
-pub async fn close_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    id: Uuid,
-    precondition: Precondition,
-    at: Option<DateTime<Utc>>,
 ) -> Result<PeriodView, AppError> {
     authorize(permissions::can_close_period(&ctx.actor), FORBIDDEN)?;
     let expected_version = precondition.optional()?;
@@ -318,11 +305,12 @@ pub async fn close_at(
             if before.closed_at.is_some() {
                 return Err(AppError::Conflict("this period is already closed".into()));
             }
-            let moment = match at {
-                Some(at) => at,
-                None => db::clock(conn).await?,
-            };
-            let states = full_states(conn, before.strategy_id, at).await?;
+            let moment = ctx.stamp(conn).await?;
+            // A clock set to the past reconstructs the state then; the real
+            // clock reads the state as it stands.
+            let at = ctx.clock.set_moment();
+            let today = ctx.clock.local_date(moment);
+            let states = full_states(conn, before.strategy_id, at, moment, today).await?;
             let action_rows: Vec<_> = states
                 .iter()
                 .map(|s| (s.id, s.rag, serde_json::to_value(s).unwrap_or_default()))
@@ -341,7 +329,7 @@ pub async fn close_at(
                 })
                 .collect();
             store::insert_pledge_snapshots(conn, id, &pledge_rows).await?;
-            let indicators = summaries(conn, before.strategy_id, moment.date_naive(), at).await?;
+            let indicators = summaries(conn, before.strategy_id, today, at).await?;
             let indicator_rows: Vec<_> = indicators
                 .iter()
                 .map(|i| (i.id, serde_json::to_value(i).unwrap_or_default()))

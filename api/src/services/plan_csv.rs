@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use csv::{ReaderBuilder, Writer};
 use diesel_async::AsyncConnection;
 use serde::Serialize;
@@ -399,7 +399,7 @@ pub async fn import(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let at = Utc::now();
+    let at = ctx.clock.now();
     let references = conn
         .transaction(async |conn| {
             let mut references = Vec::with_capacity(resolved.len());

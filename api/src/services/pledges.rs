@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::actions::parse_rags;
 use super::{Change, Ctx, audit, authorize, missing, scoped, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::pledges::{self as store, NewPledge, Pledge, PledgeFilter};
 use crate::db::statements::{self, StatementRef};
@@ -20,8 +21,7 @@ use crate::db::{Conn, Pool, strategies};
 use crate::domain::validation::{TEXT_MAX, not_blank, printable};
 use crate::domain::{Actor, Rag, StatementKind, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const ENTITY: &str = "pledge";
 
@@ -196,28 +196,6 @@ pub async fn write(
     precondition: Precondition,
     input: WritePledge,
 ) -> Result<(PledgeView, bool), AppError> {
-    write_at(
-        pool,
-        ctx,
-        organisation_id,
-        commitment_id,
-        precondition,
-        input,
-        Utc::now(),
-    )
-    .await
-}
-
-/// As `write`, recording the change as of `at` (used for the demo history).
-pub async fn write_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    organisation_id: Uuid,
-    commitment_id: Uuid,
-    precondition: Precondition,
-    input: WritePledge,
-    at: DateTime<Utc>,
-) -> Result<(PledgeView, bool), AppError> {
     authorize(
         permissions::can_write_pledge(&ctx.actor, organisation_id),
         "only members of the organisation can write its pledges",
@@ -264,7 +242,7 @@ pub async fn write_at(
                         (store::insert(conn, &new).await?, true, None)
                     }
                 };
-            store::record_version(conn, &row, at).await?;
+            store::record_version(conn, &row, ctx.clock.now()).await?;
             let change = if created {
                 Change::Create
             } else {

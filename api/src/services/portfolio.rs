@@ -16,7 +16,7 @@ use crate::db::pledges::PledgeFilter;
 use crate::db::{self, Pool};
 use crate::domain::Actor;
 use crate::error::AppError;
-use crate::http::pagination::{MAX_LIMIT, PageRequest};
+use crate::paging::{MAX_LIMIT, PageRequest};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Portfolio {
@@ -74,7 +74,7 @@ pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portf
         db::indicators::owned_by(&mut conn, org, query.strategy_id, MAX_LIMIT).await?;
     Ok(Portfolio {
         organisation,
-        actions: actions::views(&mut conn, action_rows, &ctx.actor, Include::ALL).await?,
+        actions: actions::views(&mut conn, action_rows, ctx, Include::ALL).await?,
         pledges: pledges::views(&mut conn, pledge_rows, &ctx.actor).await?,
         indicators: indicators::views(&mut conn, indicator_rows, &ctx.actor).await?,
     })

@@ -11,17 +11,17 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::actions::{self, ActionChanges};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::progress_updates::{self as store, ProgressUpdate};
 use crate::db::users::{self, UserRef};
-use crate::db::{self, Conn, Pool, periods};
+use crate::db::{Conn, Pool, periods};
 use crate::domain::delivery::{UpdateRefusal, UpdateText, classify_update};
 use crate::domain::validation::{TEXT_MAX, printable};
 use crate::domain::{Actor, Rag, UpdateKind, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 /// A report on an action, with its author and their organisation by name.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -132,8 +132,9 @@ pub async fn list(
     })
 }
 
-/// Posts an update now. If the client sent If-Match, it must name the
-/// action's current version.
+/// Posts an update, as of the moment it takes its place in the action's
+/// history. If the client sent If-Match, it must name the action's current
+/// version.
 pub async fn post(
     pool: &Pool,
     ctx: &Ctx,
@@ -141,23 +142,9 @@ pub async fn post(
     precondition: Precondition,
     input: CreateUpdate,
 ) -> Result<UpdateView, AppError> {
-    post_at(pool, ctx, action_id, precondition, input, None).await
-}
-
-/// Posts an update as of `at`, or as of the moment it takes its place in
-/// the action's history when `at` is `None`. (The demo data's history is
-/// posted with past dates.)
-pub async fn post_at(
-    pool: &Pool,
-    ctx: &Ctx,
-    action_id: Uuid,
-    precondition: Precondition,
-    input: CreateUpdate,
-    at: Option<DateTime<Utc>>,
-) -> Result<UpdateView, AppError> {
     let mut conn = pool.get().await?;
     let row = conn
-        .transaction(async |conn| post_in(conn, ctx, action_id, precondition, &input, at).await)
+        .transaction(async |conn| post_in(conn, ctx, action_id, precondition, &input).await)
         .await?;
     Ok(views(&mut conn, vec![row]).await?.remove(0))
 }
@@ -218,7 +205,7 @@ pub async fn post_many(pool: &Pool, ctx: &Ctx, input: BulkUpdates) -> Result<Bul
                     Some(version) => Precondition::assume(version),
                     None => Precondition::none(),
                 };
-                let row = post_in(conn, ctx, item.action_id, version, &item.update, None)
+                let row = post_in(conn, ctx, item.action_id, version, &item.update)
                     .await
                     .map_err(|e| e.in_item(format!("updates[{i}].update")))?;
                 rows.push(row);
@@ -239,7 +226,6 @@ async fn post_in(
     action_id: Uuid,
     precondition: Precondition,
     input: &CreateUpdate,
-    at: Option<DateTime<Utc>>,
 ) -> Result<ProgressUpdate, AppError> {
     let Actor::User {
         id: author_id,
@@ -255,12 +241,8 @@ async fn post_in(
     let action = actions::find_for_update(conn, action_id)
         .await
         .map_err(missing("action"))?;
-    // Stamped after the lock, from the database's clock, so that
-    // history order is commit order whichever instance wrote it.
-    let at = match at {
-        Some(at) => at,
-        None => db::clock(conn).await?,
-    };
+    // Stamped after the lock, so that history order is commit order.
+    let at = ctx.stamp(conn).await?;
     let supporting: Vec<Uuid> = actions::supporters(conn, &[action_id])
         .await?
         .remove(&action_id)
@@ -268,7 +250,9 @@ async fn post_in(
         .into_iter()
         .map(|o| o.id)
         .collect();
-    let period = periods::current(conn, action.strategy_id, at.date_naive()).await?;
+    // The period an update falls in is the one whose days, where the board
+    // is, include the day it was posted.
+    let period = periods::current(conn, action.strategy_id, ctx.clock.local_date(at)).await?;
     let update = ProgressUpdate {
         period_id: period.map(|p| p.id),
         id: Uuid::now_v7(),

@@ -4,7 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -13,7 +14,7 @@ use super::indicators::{self as indicator_service, IndicatorSummary};
 use super::periods::full_states;
 use super::{Ctx, missing, visible};
 use crate::db::periods::{self, Period};
-use crate::db::{self, Conn, Pool, indicators, review, statements, strategies};
+use crate::db::{Conn, Pool, indicators, review, statements, strategies};
 use crate::domain::review::{
     self as rules, ActionBrief, ActionState, Direction, Exception, MilestoneState, Named, Numbered,
     PledgeMatrix, PledgeState, RagCounts, Review, ReviewInput,
@@ -75,24 +76,25 @@ struct Moment {
     period: Option<Period>,
 }
 
-/// Works out what moment a query names.
+/// Works out what moment a query names. Days are the board's days: "as at
+/// 31 March" ends at midnight where the board is.
 async fn resolve(
     conn: &mut Conn,
+    ctx: &Ctx,
     strategy_id: Uuid,
     query: &MomentQuery,
 ) -> Result<Moment, AppError> {
-    let now = db::clock(conn).await?;
+    let clock = &ctx.clock;
+    let now = ctx.stamp(conn).await?;
+    let today = clock.local_date(now);
     let live = |period| Moment {
         at: now,
-        today: now.date_naive(),
+        today,
         source: Source::Live,
         period,
     };
     let as_at = |day: NaiveDate, period| Moment {
-        at: (day + Duration::days(1))
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight")
-            .and_utc(),
+        at: clock.end_of_day(day),
         today: day,
         source: Source::History,
         period,
@@ -102,13 +104,13 @@ async fn resolve(
             "give as_at or period_id, not both".into(),
         )),
         (None, None) => {
-            let current = periods::current(conn, strategy_id, now.date_naive()).await?;
+            let current = periods::current(conn, strategy_id, today).await?;
             Ok(live(current))
         }
-        (Some(day), None) if day > now.date_naive() => Err(AppError::BadRequest(
+        (Some(day), None) if day > today => Err(AppError::BadRequest(
             "as_at must not be in the future".into(),
         )),
-        (Some(day), None) if day == now.date_naive() => {
+        (Some(day), None) if day == today => {
             let current = periods::current(conn, strategy_id, day).await?;
             Ok(live(current))
         }
@@ -127,11 +129,11 @@ async fn resolve(
             match period.closed_at {
                 Some(closed_at) => Ok(Moment {
                     at: closed_at,
-                    today: closed_at.date_naive(),
+                    today: clock.local_date(closed_at),
                     source: Source::Snapshot,
                     period: Some(period),
                 }),
-                None if period.ends_on >= now.date_naive() => Ok(live(Some(period))),
+                None if period.ends_on >= today => Ok(live(Some(period))),
                 None => Ok(as_at(period.ends_on, Some(period))),
             }
         }
@@ -237,7 +239,7 @@ async fn load(
                 }
                 actions
             } else {
-                full_states(conn, strategy_id, past).await?
+                full_states(conn, strategy_id, past, moment.at, moment.today).await?
             };
             (
                 actions,
@@ -370,7 +372,7 @@ pub async fn dashboard(
     }
     let mut conn = pool.get().await?;
     let frame = frame(&mut conn, strategy_id).await?;
-    let moment = resolve(&mut conn, strategy_id, moment).await?;
+    let moment = resolve(&mut conn, ctx, strategy_id, moment).await?;
     let loaded = load(&mut conn, strategy_id, &moment, Depth::Exceptions(limit)).await?;
     let indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
     let input = ReviewInput {
@@ -382,6 +384,7 @@ pub async fn dashboard(
         period_ratings: &loaded.period_ratings,
         reported: loaded.reported.as_ref(),
         now: moment.at,
+        today: moment.today,
         stale_days,
         list_limit: limit,
     };
@@ -536,6 +539,13 @@ pub struct Report {
     pub strategy: Named,
     pub vision: String,
     pub as_at: DateTime<Utc>,
+    /// The day the report describes, where the board is: what people
+    /// reading it call "as at".
+    #[serde(skip)]
+    pub day: NaiveDate,
+    /// The board's time zone, in which people read the report's times.
+    #[serde(skip)]
+    pub zone: Tz,
     pub source: Source,
     pub period: Option<PeriodBrief>,
     pub summary: RagCounts,
@@ -554,7 +564,7 @@ pub async fn report(
     visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
     let frame = frame(&mut conn, strategy_id).await?;
-    let moment = resolve(&mut conn, strategy_id, moment).await?;
+    let moment = resolve(&mut conn, ctx, strategy_id, moment).await?;
     let loaded = load(&mut conn, strategy_id, &moment, Depth::Full).await?;
     let indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
     let input = ReviewInput {
@@ -566,6 +576,7 @@ pub async fn report(
         period_ratings: &loaded.period_ratings,
         reported: None,
         now: moment.at,
+        today: moment.today,
         stale_days: i64::MAX,
         list_limit: usize::MAX,
     };
@@ -635,6 +646,8 @@ pub async fn report(
         },
         vision: frame.strategy.vision.clone(),
         as_at: moment.at,
+        day: moment.today,
+        zone: ctx.clock.zone(),
         source: moment.source,
         period: moment.period.as_ref().map(PeriodBrief::from),
         summary: RagCounts::of(loaded.actions.iter().map(|a| &a.rag)),

@@ -9,14 +9,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::Pool;
 use crate::db::statements::{self as store, NewStatement, Statement, StatementChanges};
 use crate::db::strategies;
 use crate::domain::validation::{TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, StatementKind, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const FORBIDDEN: &str = "only administrators can change a strategy's ambitions and commitments";
 

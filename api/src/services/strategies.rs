@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
+use crate::concurrency::{Precondition, check_version};
 use crate::db::Pool;
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::strategies::{
@@ -17,8 +18,7 @@ use crate::db::{Conn, actions};
 use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, StrategyStatus, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const ENTITY: &str = "strategy";
 const FORBIDDEN: &str = "only administrators can change strategies";

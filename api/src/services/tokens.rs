@@ -16,10 +16,13 @@ use crate::db::{self, Conn, Pool, strategies};
 use crate::domain::permissions;
 use crate::domain::validation::{NAME_MAX, not_blank, printable};
 use crate::error::AppError;
-use crate::http::auth::SYSTEM_TOKEN_PREFIX;
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const ENTITY: &str = "api_token";
+
+/// The prefix of system tokens, which tells them from user access tokens
+/// (JWTs) at a glance.
+pub const SYSTEM_TOKEN_PREFIX: &str = "dts_";
 const FORBIDDEN: &str = "only administrators can manage system tokens";
 /// A token lives a year unless its maker says otherwise, and two at most.
 const DEFAULT_LIFETIME_DAYS: i64 = 365;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{Change, Ctx, Event, audit, authorize, missing, nullable, record, trimmed, validate};
 use crate::auth::password;
+use crate::concurrency::{Precondition, check_version};
 use crate::db::Pool;
 use crate::db::organisations::{self as organisations, OrganisationRef};
 use crate::db::users::{self as store, NewUser, User, UserChanges, UserFilter};
@@ -19,8 +20,7 @@ use crate::db::{Conn, refresh_tokens};
 use crate::domain::validation::{NAME_MAX, normalise_email, not_blank, password_policy, printable};
 use crate::domain::{Actor, Role, permissions};
 use crate::error::AppError;
-use crate::http::conditional::{Precondition, check_version};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 
 const ENTITY: &str = "user";
 const FORBIDDEN: &str = "only administrators can manage users";
