@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 
 use crate::auth::throttle::LoginThrottle;
-use crate::auth::{JwtKeys, password};
+use crate::auth::{Identity, JwtKeys, password};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Pool};
@@ -337,19 +337,21 @@ async fn serve(
     let state = web::Data::new(AppState {
         pool,
         clock,
-        jwt: JwtKeys::new(
-            &secret,
-            &settings.jwt_issuer,
-            &settings.jwt_audience,
-            settings.access_token_ttl_secs,
-        ),
-        refresh_ttl_secs: settings.refresh_token_ttl_secs,
+        identity: Identity {
+            jwt: JwtKeys::new(
+                &secret,
+                &settings.jwt_issuer,
+                &settings.jwt_audience,
+                settings.access_token_ttl_secs,
+            ),
+            refresh_ttl_secs: settings.refresh_token_ttl_secs,
+            login_throttle: LoginThrottle::new(
+                settings.login_max_failures,
+                settings.login_address_max_failures,
+                std::time::Duration::from_secs(settings.login_lockout_secs),
+            ),
+        },
         stale_days: settings.stale_days,
-        login_throttle: LoginThrottle::new(
-            settings.login_max_failures,
-            settings.login_address_max_failures,
-            std::time::Duration::from_secs(settings.login_lockout_secs),
-        ),
         trust_forwarded: settings.trust_forwarded_for,
     });
     let origins = settings.cors_allowed_origins.clone();

@@ -1,21 +1,19 @@
-//! What every request handler shares.
+//! What every request handler shares, whichever door it serves.
 
-use crate::auth::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::Identity;
 use crate::clock::Clock;
 use crate::db::Pool;
 
+/// The application's shared state, built once at start.
 pub struct AppState {
+    /// Connections to the database.
     pub pool: Pool,
     /// The clock every operation runs by, in the board's time zone.
     pub clock: Clock,
-    pub jwt: JwtKeys,
-    /// Lifetime of a refresh token, in seconds.
-    pub refresh_ttl_secs: i64,
+    /// Access-token keys, refresh-token lifetime and the sign-in throttle.
+    pub identity: Identity,
     /// The dashboard's default for stale actions, in days.
     pub stale_days: i64,
-    /// Failed sign-ins, per account and per client address.
-    pub login_throttle: LoginThrottle,
     /// Whether the client address comes from `Forwarded`/`X-Forwarded-For`
     /// (behind a trusted reverse proxy) rather than the connection.
     pub trust_forwarded: bool,

@@ -9,7 +9,7 @@ use actix_web::dev::ServerHandle;
 use actix_web::{HttpServer, web};
 use awc::ClientRequest;
 use awc::http::StatusCode;
-use delivery_tracker::auth::JwtKeys;
+use delivery_tracker::auth::{Identity, JwtKeys};
 use delivery_tracker::clock::{Clock, DEFAULT_TIME_ZONE};
 use delivery_tracker::db::{self, Pool, quote_identifier, split_database_url};
 use delivery_tracker::demo;
@@ -261,10 +261,12 @@ impl TestApp {
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             clock: clock.clone(),
-            jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
-            refresh_ttl_secs: 3600,
+            identity: Identity {
+                jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
+                refresh_ttl_secs: 3600,
+                login_throttle: Default::default(),
+            },
             stale_days: 60,
-            login_throttle: Default::default(),
             trust_forwarded: false,
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");

@@ -8,13 +8,14 @@ use uuid::Uuid;
 
 use super::Conn;
 use super::schema::audit_events;
+use crate::domain::Entity;
 use crate::paging::PageRequest;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent<'a> {
     pub actor_user_id: Option<Uuid>,
-    pub entity: &'a str,
+    pub entity: Entity,
     pub entity_id: Uuid,
     pub action: &'a str,
     pub before: Option<serde_json::Value>,
@@ -46,7 +47,7 @@ pub struct AuditEvent {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,
     pub actor_user_id: Option<Uuid>,
-    pub entity: String,
+    pub entity: Entity,
     pub entity_id: Uuid,
     pub action: String,
     pub before: Option<serde_json::Value>,
@@ -56,7 +57,7 @@ pub struct AuditEvent {
 
 #[derive(Debug, Default)]
 pub struct AuditFilter {
-    pub entity: Option<String>,
+    pub entity: Option<Entity>,
     pub entity_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
     pub since: Option<DateTime<Utc>>,
@@ -74,7 +75,7 @@ pub async fn list(
         .order(audit_events::id.desc())
         .limit(page.fetch())
         .into_boxed();
-    if let Some(entity) = &filter.entity {
+    if let Some(entity) = filter.entity {
         query = query.filter(audit_events::entity.eq(entity));
     }
     if let Some(id) = filter.entity_id {

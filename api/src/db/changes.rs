@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::Conn;
 use super::prepared::Prepared;
+use crate::domain::Entity;
 
 /// One change, with the position of the transaction that made it.
 #[derive(Debug, QueryableByName)]
@@ -22,7 +23,7 @@ pub struct ChangeRow {
     #[diesel(sql_type = Nullable<SqlUuid>)]
     pub actor_user_id: Option<Uuid>,
     #[diesel(sql_type = Text)]
-    pub entity: String,
+    pub entity: Entity,
     #[diesel(sql_type = SqlUuid)]
     pub entity_id: Uuid,
     #[diesel(sql_type = Text)]
@@ -39,7 +40,7 @@ pub async fn after(
     conn: &mut Conn,
     position: i64,
     event_id: i64,
-    excluded: &[&str],
+    excluded: &[Entity],
     limit: i64,
 ) -> QueryResult<Vec<ChangeRow>> {
     Prepared(

@@ -156,3 +156,50 @@ text_enum! {
         Challenge => "challenge",
     }
 }
+
+text_enum! {
+    /// A kind of record, as the audit trail and the change feed name it.
+    pub enum Entity {
+        Organisation => "organisation",
+        /// An account (never in the change feed: it holds personal data).
+        User => "user",
+        /// A system token (never in the change feed: it is a credential).
+        ApiToken => "api_token",
+        Strategy => "strategy",
+        Ambition => "ambition",
+        Commitment => "commitment",
+        Action => "action",
+        Milestone => "milestone",
+        ProgressUpdate => "progress_update",
+        Pledge => "pledge",
+        ReportingPeriod => "reporting_period",
+        Indicator => "indicator",
+        IndicatorValue => "indicator_value",
+    }
+}
+
+impl Entity {
+    /// The record's name in a sentence: "no such reporting period".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Entity::ApiToken => "token",
+            Entity::ProgressUpdate => "progress update",
+            Entity::ReportingPeriod => "reporting period",
+            Entity::IndicatorValue => "value of this indicator",
+            other => other.as_str(),
+        }
+    }
+
+    /// Records that stay out of the change feed: accounts hold personal
+    /// data and tokens hold credentials.
+    pub const PRIVATE: [Entity; 2] = [Entity::User, Entity::ApiToken];
+}
+
+impl From<StatementKind> for Entity {
+    fn from(kind: StatementKind) -> Self {
+        match kind {
+            StatementKind::Ambition => Entity::Ambition,
+            StatementKind::Commitment => Entity::Commitment,
+        }
+    }
+}

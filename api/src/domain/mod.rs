@@ -3,12 +3,15 @@
 
 #[macro_use]
 pub mod enums;
+pub mod allowed;
 pub mod delivery;
 pub mod indicators;
 pub mod permissions;
 pub mod rag;
 pub mod review;
+pub mod spreadsheet;
 pub mod validation;
 
-pub use enums::{OrganisationKind, Rag, Role, StatementKind, StrategyStatus, UpdateKind};
+pub use allowed::AllowedAction;
+pub use enums::{Entity, OrganisationKind, Rag, Role, StatementKind, StrategyStatus, UpdateKind};
 pub use permissions::Actor;

@@ -47,7 +47,7 @@ async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
             strategy_id: token.strategy_id,
         }
     } else {
-        let claims = state.jwt.verify(token).map_err(|_| {
+        let claims = state.identity.jwt.verify(token).map_err(|_| {
             AppError::Unauthorized("the access token is invalid or has expired".into())
         })?;
         Actor::User {

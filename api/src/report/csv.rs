@@ -5,21 +5,11 @@ use ::csv::Writer;
 
 use super::plain::PlainReport;
 use super::{direction_label, rag_label};
+use crate::domain::spreadsheet::{cell, with_bom};
 use crate::services::review::Report;
 
-pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-pub(crate) fn finish(writer: Writer<Vec<u8>>) -> Vec<u8> {
-    let body = writer.into_inner().unwrap_or_default();
-    [BOM, body.as_slice()].concat()
-}
-
-/// Neutralises cells a spreadsheet would run as a formula.
-pub(crate) fn cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
+fn finish(writer: Writer<Vec<u8>>) -> Vec<u8> {
+    with_bom(&writer.into_inner().unwrap_or_default())
 }
 
 pub fn render(report: &Report) -> Vec<u8> {
@@ -87,16 +77,4 @@ pub fn render_plain(report: &PlainReport) -> Vec<u8> {
         }
     }
     finish(writer)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(cell("-1"), "'-1");
-        assert_eq!(cell("Plain"), "Plain");
-    }
 }

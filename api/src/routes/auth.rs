@@ -38,7 +38,7 @@ async fn login(
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
     let client = client_address(&req, state.trust_forwarded);
-    let tokens = service::login(&state, &client, body.into_inner()).await?;
+    let tokens = service::login(&state.pool, &state.identity, &client, body.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(tokens))
@@ -69,7 +69,7 @@ async fn refresh(
     state: Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let tokens = service::refresh(&state, body.into_inner()).await?;
+    let tokens = service::refresh(&state.pool, &state.identity, body.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(tokens))
@@ -87,7 +87,7 @@ async fn logout(
     state: Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    service::logout(&state, body.into_inner()).await?;
+    service::logout(&state.pool, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -103,7 +103,7 @@ async fn get_me(
     ctx: Ctx,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let me = service::me(&state, &ctx).await?;
+    let me = service::me(&state.pool, &ctx).await?;
     Ok(respond_versioned(&req, me.version, &me))
 }
 
@@ -120,7 +120,7 @@ async fn change_password(
     ctx: Ctx,
     body: Json<ChangePassword>,
 ) -> Result<HttpResponse, AppError> {
-    service::change_password(&state, &ctx, body.into_inner()).await?;
+    service::change_password(&state.pool, &ctx, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

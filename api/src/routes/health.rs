@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::db;
 use crate::error::AppError;
+use crate::services::health;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -42,7 +42,7 @@ async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 async fn readyz(state: Data<AppState>) -> Result<HttpResponse, AppError> {
-    if db::ping(&state.pool).await {
+    if health::database_ready(&state.pool).await {
         Ok(HttpResponse::Ok().json(Health { status: "ready" }))
     } else {
         Err(AppError::Unavailable("database ping failed".into()))

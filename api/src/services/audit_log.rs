@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Ctx, authorize};
+use super::context::{Ctx, authorize};
 use crate::db::Pool;
 use crate::db::audit::{self, AuditFilter};
 use crate::db::users::{self, UserRef};
-use crate::domain::permissions;
+use crate::domain::{Entity, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
@@ -20,8 +20,7 @@ pub struct AuditEventView {
     pub occurred_at: DateTime<Utc>,
     /// Who made the change; absent for changes made at the command line.
     pub actor: Option<UserRef>,
-    #[schema(example = "action")]
-    pub entity: String,
+    pub entity: Entity,
     pub entity_id: Uuid,
     #[schema(example = "update")]
     pub action: String,
@@ -37,7 +36,7 @@ pub struct AuditEventView {
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only changes to this kind of record (`action`, `pledge`, ...).
-    pub entity: Option<String>,
+    pub entity: Option<Entity>,
     /// Only changes to this record.
     pub entity_id: Option<Uuid>,
     /// Only changes by this user.

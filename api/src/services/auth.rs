@@ -10,15 +10,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::audit::{Change, Event, record};
+use super::context::{Ctx, missing};
+use super::input::validate;
+use super::locked::{self, Target, Written};
 use super::users::{UserView, view};
-use super::{Change, Ctx, Event, audit, missing, record, validate};
-use crate::auth::{opaque, password};
-use crate::db::Conn;
+use crate::auth::{Identity, opaque, password};
 use crate::db::refresh_tokens::{self, NewRefreshToken};
 use crate::db::users::{self, User, UserChanges};
+use crate::db::{Conn, Pool};
+use crate::domain::Entity;
 use crate::domain::validation::{PASSWORD_MAX, normalise_email, password_policy};
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// Prefix that makes a leaked refresh token recognisable to secret scanners.
 const REFRESH_PREFIX: &str = "dtr_";
@@ -74,14 +77,14 @@ pub struct TokenResponse {
 /// a fresh sign-in).
 async fn issue(
     conn: &mut Conn,
-    state: &AppState,
+    identity: &Identity,
     user: &User,
     family_id: Uuid,
 ) -> Result<TokenResponse, AppError> {
-    let claims = state
+    let claims = identity
         .jwt
         .claims_for(user.id, user.role, user.organisation_id);
-    let access_token = state.jwt.sign(&claims).map_err(AppError::internal)?;
+    let access_token = identity.jwt.sign(&claims).map_err(AppError::internal)?;
     let (refresh_token, token_hash) = opaque::generate(REFRESH_PREFIX);
     refresh_tokens::insert(
         conn,
@@ -90,14 +93,14 @@ async fn issue(
             family_id,
             user_id: user.id,
             token_hash,
-            expires_at: Utc::now() + Duration::seconds(state.refresh_ttl_secs),
+            expires_at: Utc::now() + Duration::seconds(identity.refresh_ttl_secs),
         },
     )
     .await?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
-        expires_in: state.jwt.ttl_secs,
+        expires_in: identity.jwt.ttl_secs,
         refresh_token,
     })
 }
@@ -107,7 +110,8 @@ async fn issue(
 /// failures lock the email tried, and the client address, for a while
 /// (`auth::throttle`); a lock on an existing account is audited.
 pub async fn login(
-    state: &AppState,
+    pool: &Pool,
+    identity: &Identity,
     client: &str,
     input: LoginRequest,
 ) -> Result<TokenResponse, AppError> {
@@ -117,7 +121,7 @@ pub async fn login(
         return Err(AppError::Unauthorized(BAD_CREDENTIALS.into()));
     }
     let email = normalise_email(&input.email);
-    let throttle = &state.login_throttle;
+    let throttle = &identity.login_throttle;
     let now = Instant::now();
     let locked = [
         throttle.accounts.locked(&email, now),
@@ -128,14 +132,14 @@ pub async fn login(
             retry_after_secs: wait.as_secs().max(1),
         });
     }
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     let user = users::find_by_email(&mut conn, &email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = password::verify(stored, input.password).await?;
     match user {
         Some(user) if matches && user.active => {
             throttle.accounts.succeed(&email);
-            issue(&mut conn, state, &user, Uuid::now_v7()).await
+            issue(&mut conn, identity, &user, Uuid::now_v7()).await
         }
         user => {
             let now = Instant::now();
@@ -164,7 +168,7 @@ async fn record_lockout(
     let until = Utc::now() + chrono::Duration::seconds(lockout.as_secs() as i64);
     tracing::warn!(user_id = %user.id, %until, "sign-in locked for an account after repeated failures");
     let event = Event {
-        entity: "user",
+        entity: Entity::User,
         entity_id: user.id,
         change: Change::Lock,
     };
@@ -175,10 +179,14 @@ async fn record_lockout(
 /// Exchanges a refresh token for new tokens. Each refresh token works once;
 /// presenting one that was already used revokes every token of its family,
 /// since either the client or a thief is replaying it.
-pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenResponse, AppError> {
+pub async fn refresh(
+    pool: &Pool,
+    identity: &Identity,
+    input: RefreshRequest,
+) -> Result<TokenResponse, AppError> {
     use secrecy::ExposeSecret;
     let hash = opaque::digest(input.refresh_token.expose_secret());
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     let outcome = conn
         .transaction(async |conn| {
             let Some(token) = refresh_tokens::find_by_hash_for_update(conn, &hash).await? else {
@@ -196,7 +204,7 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
                 return Ok(Err(BAD_REFRESH));
             }
             refresh_tokens::mark_rotated(conn, token.id).await?;
-            Ok::<_, AppError>(Ok(issue(conn, state, &user, token.family_id).await?))
+            Ok::<_, AppError>(Ok(issue(conn, identity, &user, token.family_id).await?))
         })
         .await?;
     // The family revocation above must commit, so the refusal is returned
@@ -206,10 +214,10 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
 
 /// Signs out: revokes the refresh token's whole family. Unknown tokens are
 /// ignored, so the answer does not reveal whether a token was valid.
-pub async fn logout(state: &AppState, input: RefreshRequest) -> Result<(), AppError> {
+pub async fn logout(pool: &Pool, input: RefreshRequest) -> Result<(), AppError> {
     use secrecy::ExposeSecret;
     let hash = opaque::digest(input.refresh_token.expose_secret());
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
         if let Some(token) = refresh_tokens::find_by_hash_for_update(conn, &hash).await? {
             refresh_tokens::revoke_family(conn, token.family_id).await?;
@@ -220,19 +228,19 @@ pub async fn logout(state: &AppState, input: RefreshRequest) -> Result<(), AppEr
 }
 
 /// The signed-in user's own account.
-pub async fn me(state: &AppState, ctx: &Ctx) -> Result<UserView, AppError> {
+pub async fn me(pool: &Pool, ctx: &Ctx) -> Result<UserView, AppError> {
     let id = ctx
         .actor
         .user_id()
         .ok_or_else(|| AppError::NotFound("system tokens have no user account".into()))?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     let row = users::find(&mut conn, id).await.map_err(missing("user"))?;
     view(&mut conn, row, &ctx.actor).await
 }
 
 /// Changes the signed-in user's password and ends all their sessions.
 pub async fn change_password(
-    state: &AppState,
+    pool: &Pool,
     ctx: &Ctx,
     input: ChangePassword,
 ) -> Result<(), AppError> {
@@ -241,7 +249,7 @@ pub async fn change_password(
         .actor
         .user_id()
         .ok_or_else(|| AppError::Forbidden("system tokens have no password".into()))?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     let user = users::find(&mut conn, id).await.map_err(missing("user"))?;
     if !password::verify(Some(user.password_hash.clone()), input.current_password).await? {
         return Err(AppError::validation("current_password", "is incorrect"));
@@ -251,20 +259,23 @@ pub async fn change_password(
         ..Default::default()
     };
     conn.transaction(async |conn| {
-        let before = users::find_for_update(conn, id).await?;
-        let after = users::update(conn, id, &changes).await?;
-        refresh_tokens::revoke_user(conn, id).await?;
-        audit(
+        locked::change(
             conn,
             ctx,
-            "user",
-            id,
-            Change::Update,
-            Some(&before),
-            Some(&after),
+            Target::new(Entity::User, id),
+            async |conn| users::find_for_update(conn, id).await,
+            async |_, _| Ok(None),
+            async |conn, before| {
+                let after = users::update(conn, id, &changes).await?;
+                refresh_tokens::revoke_user(conn, id).await?;
+                Ok(Written::Changed {
+                    before,
+                    after,
+                    answer: (),
+                })
+            },
         )
-        .await?;
-        Ok::<_, AppError>(())
+        .await
     })
     .await
 }

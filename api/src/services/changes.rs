@@ -9,17 +9,13 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Ctx, authorize};
+use super::context::{Ctx, authorize};
 use crate::db::Pool;
 use crate::db::changes::{self as store, ChangeRow};
 use crate::db::users::{self, UserRef};
-use crate::domain::permissions;
+use crate::domain::{Entity, permissions};
 use crate::error::AppError;
 use crate::paging::{checked_limit, decode_cursor, encode_cursor};
-
-/// Records that are not part of the plan: accounts hold personal data and
-/// tokens hold credentials, so neither leaves through the feed.
-const PRIVATE: [&str; 2] = ["user", "api_token"];
 
 /// What happened to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -43,11 +39,9 @@ pub struct ChangeView {
     /// The position of the transaction in commit order; several changes
     /// made together share one.
     pub position: i64,
-    /// The kind of record: `organisation`, `strategy`, `ambition`,
-    /// `commitment`, `action`, `milestone`, `progress_update`, `pledge` or
-    /// `reporting_period`.
-    #[schema(example = "action")]
-    pub entity: String,
+    /// The kind of record: any but `user` and `api_token`, which stay out
+    /// of the feed.
+    pub entity: Entity,
     pub id: Uuid,
     pub kind: ChangeKind,
     /// Who made it; absent for changes made at the server's command line.
@@ -165,7 +159,7 @@ pub async fn list(pool: &Pool, ctx: &Ctx, query: ChangeQuery) -> Result<ChangePa
         None => (0, 0),
     };
     let mut conn = pool.get().await?;
-    let mut rows = store::after(&mut conn, position, event_id, &PRIVATE, limit + 1).await?;
+    let mut rows = store::after(&mut conn, position, event_id, &Entity::PRIVATE, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = match rows.last() {

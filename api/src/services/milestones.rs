@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate, visible};
-use crate::concurrency::{Precondition, check_version};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing, visible};
+use super::input::{nullable, trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
 use crate::db::actions;
 use crate::db::milestones::{
     self as store, Milestone, MilestoneChanges, NewMilestone, NewReschedule,
@@ -20,10 +23,10 @@ use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool};
 use crate::domain::delivery::{milestone_overdue, reschedule};
 use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
-use crate::domain::{Actor, permissions};
+use crate::domain::{Actor, AllowedAction, Entity, allowed, permissions};
 use crate::error::AppError;
 
-const ENTITY: &str = "milestone";
+const ENTITY: Entity = Entity::Milestone;
 const FORBIDDEN: &str = "only the action's lead organisation can change its milestones";
 
 /// A dated step of an action.
@@ -48,7 +51,7 @@ pub struct MilestoneView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[schema(example = json!(["update", "delete"]))]
-    pub allowed_actions: Vec<&'static str>,
+    pub allowed_actions: Vec<AllowedAction>,
 }
 
 /// One move of a milestone's due date.
@@ -98,14 +101,6 @@ pub struct UpdateMilestone {
     pub note: Option<String>,
 }
 
-fn allowed_actions(actor: &Actor, lead: Uuid) -> Vec<&'static str> {
-    if permissions::can_edit_action(actor, lead) {
-        vec!["update", "delete"]
-    } else {
-        vec![]
-    }
-}
-
 /// Builds views for milestones, grouped by action, with their reschedules
 /// and who made them, in a fixed number of queries.
 pub(crate) async fn views(
@@ -145,7 +140,7 @@ pub(crate) async fn views(
                 overdue: milestone_overdue(m.due_date, m.completed_on, today),
                 slipped_days: (m.due_date - m.baseline_due).num_days(),
                 reschedules,
-                allowed_actions: allowed_actions(actor, lead),
+                allowed_actions: allowed::for_milestone(actor, lead),
                 id: m.id,
                 action_id: m.action_id,
                 title: m.title,
@@ -210,9 +205,11 @@ pub async fn list(pool: &Pool, ctx: &Ctx, action_id: Uuid) -> Result<Vec<Milesto
 
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppError> {
     let mut conn = pool.get().await?;
-    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    let row = store::find(&mut conn, id)
+        .await
+        .map_err(missing(ENTITY.noun()))?;
     let action = actions::find(&mut conn, row.action_id).await?;
-    visible(&ctx.actor, action.strategy_id, ENTITY)?;
+    visible(&ctx.actor, action.strategy_id, ENTITY.noun())?;
     view(&mut conn, row, action.lead_organisation_id, ctx).await
 }
 
@@ -249,13 +246,16 @@ pub async fn create(
     let row = conn
         .transaction(async |conn| {
             let row = store::insert(conn, &new).await?;
-            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            created(conn, ctx, ENTITY, row.id, &row).await?;
             Ok::<_, AppError>(row)
         })
         .await?;
     view(&mut conn, row, action.lead_organisation_id, ctx).await
 }
 
+/// Changes a milestone (its action's lead organisation; needs the version
+/// read). Moving the due date needs a reason, which is recorded with who
+/// moved it and when.
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -266,66 +266,64 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let (row, lead) = conn
         .transaction(async |conn| {
-            let before = store::find_for_update(conn, id)
-                .await
-                .map_err(missing(ENTITY))?;
-            let lead = actions::find(conn, before.action_id)
-                .await?
-                .lead_organisation_id;
-            authorize(permissions::can_edit_action(&ctx.actor, lead), FORBIDDEN)?;
-            let expected_version = precondition.version()?;
-            validate(&input)?;
-            check_dates(&[
-                ("due_date", input.due_date),
-                ("completed_on", input.completed_on.flatten()),
-            ])?;
-            check_version(expected_version, before.version)?;
-            let moved = reschedule(
-                before.due_date,
-                input.due_date,
-                input.due_date_reason.as_deref(),
-            )
-            .map_err(|e| AppError::Validation(vec![e]))?;
-            let changes = MilestoneChanges {
-                title: input.title.as_deref().map(trimmed),
-                due_date: moved.as_ref().map(|m| m.to),
-                completed_on: input.completed_on,
-                note: input.note.as_deref().map(trimmed),
-            };
-            if changes.is_empty() {
-                return Ok((before, lead));
-            }
-            let after = store::update(conn, id, &changes).await?;
-            if let Some(moved) = moved {
-                store::insert_reschedule(
-                    conn,
-                    &NewReschedule {
-                        milestone_id: id,
-                        from_date: moved.from,
-                        to_date: moved.to,
-                        reason: moved.reason,
-                        changed_by: ctx.actor.user_id(),
-                        changed_at: ctx.clock.now(),
-                    },
-                )
-                .await?;
-            }
-            audit(
+            locked::change(
                 conn,
                 ctx,
-                ENTITY,
-                id,
-                Change::Update,
-                Some(&before),
-                Some(&after),
+                Target::new(ENTITY, id),
+                async |conn| lock(conn, id).await,
+                async |_, (_, lead)| {
+                    authorize(permissions::can_edit_action(&ctx.actor, *lead), FORBIDDEN)?;
+                    let expected = precondition.version()?;
+                    validate(&input)?;
+                    check_dates(&[
+                        ("due_date", input.due_date),
+                        ("completed_on", input.completed_on.flatten()),
+                    ])?;
+                    Ok(Some(expected))
+                },
+                async |conn, (before, lead)| {
+                    let moved = reschedule(
+                        before.due_date,
+                        input.due_date,
+                        input.due_date_reason.as_deref(),
+                    )
+                    .map_err(|e| AppError::Validation(vec![e]))?;
+                    let changes = MilestoneChanges {
+                        title: input.title.as_deref().map(trimmed),
+                        due_date: moved.as_ref().map(|m| m.to),
+                        completed_on: input.completed_on,
+                        note: input.note.as_deref().map(trimmed),
+                    };
+                    if changes.is_empty() {
+                        return Ok(Written::Unchanged((before, lead)));
+                    }
+                    let after = store::update(conn, id, &changes).await?;
+                    if let Some(moved) = moved {
+                        let reschedule = NewReschedule {
+                            milestone_id: id,
+                            from_date: moved.from,
+                            to_date: moved.to,
+                            reason: moved.reason,
+                            changed_by: ctx.actor.user_id(),
+                            changed_at: ctx.clock.now(),
+                        };
+                        store::insert_reschedule(conn, &reschedule).await?;
+                    }
+                    Ok(Written::Changed {
+                        before,
+                        answer: (after.clone(), lead),
+                        after,
+                    })
+                },
             )
-            .await?;
-            Ok::<_, AppError>((after, lead))
+            .await
         })
         .await?;
     view(&mut conn, row, lead, ctx).await
 }
 
+/// Deletes a milestone (its action's lead organisation; needs the version
+/// read).
 pub async fn delete(
     pool: &Pool,
     ctx: &Ctx,
@@ -334,17 +332,30 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        let before = store::find_for_update(conn, id)
-            .await
-            .map_err(missing(ENTITY))?;
-        let lead = actions::find(conn, before.action_id)
-            .await?
-            .lead_organisation_id;
-        authorize(permissions::can_edit_action(&ctx.actor, lead), FORBIDDEN)?;
-        check_version(precondition.version()?, before.version)?;
-        store::delete(conn, id).await?;
-        audit(conn, ctx, ENTITY, id, Change::Delete, Some(&before), None).await?;
-        Ok::<_, AppError>(())
+        locked::change(
+            conn,
+            ctx,
+            Target::new(ENTITY, id),
+            async |conn| lock(conn, id).await,
+            async |_, (_, lead)| {
+                authorize(permissions::can_edit_action(&ctx.actor, *lead), FORBIDDEN)?;
+                Ok(Some(precondition.version()?))
+            },
+            async |conn, (before, _)| {
+                store::delete(conn, id).await?;
+                Ok(Written::Deleted { before, answer: () })
+            },
+        )
+        .await
     })
     .await
+}
+
+/// Locks a milestone, with the lead organisation of its action.
+async fn lock(conn: &mut Conn, id: Uuid) -> diesel::QueryResult<(Milestone, Uuid)> {
+    let milestone = store::find_for_update(conn, id).await?;
+    let lead = actions::find(conn, milestone.action_id)
+        .await?
+        .lead_organisation_id;
+    Ok((milestone, lead))
 }

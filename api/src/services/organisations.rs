@@ -7,18 +7,21 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, nullable, trimmed, validate};
-use crate::concurrency::{Precondition, check_version};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing};
+use super::input::{nullable, trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::db::organisations::{
     self as store, NewOrganisation, Organisation, OrganisationChanges, OrganisationFilter,
 };
 use crate::domain::validation::{NAME_MAX, not_blank, printable};
-use crate::domain::{Actor, OrganisationKind, permissions};
+use crate::domain::{Actor, AllowedAction, Entity, OrganisationKind, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
-const ENTITY: &str = "organisation";
+const ENTITY: Entity = Entity::Organisation;
 const FORBIDDEN: &str = "only administrators can change organisations";
 
 /// A partner organisation.
@@ -35,16 +38,12 @@ pub struct OrganisationView {
     pub updated_at: DateTime<Utc>,
     /// What the caller may do with this organisation.
     #[schema(example = json!(["update", "delete"]))]
-    pub allowed_actions: Vec<&'static str>,
+    pub allowed_actions: Vec<AllowedAction>,
 }
 
 impl OrganisationView {
     fn new(row: Organisation, actor: &Actor) -> Self {
-        let allowed_actions = if permissions::can_manage_strategy(actor) {
-            vec!["update", "delete"]
-        } else {
-            vec![]
-        };
+        let allowed_actions = allowed::for_framework(actor);
         Self {
             id: row.id,
             name: row.name,
@@ -121,10 +120,13 @@ pub async fn list(
 
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<OrganisationView, AppError> {
     let mut conn = pool.get().await?;
-    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    let row = store::find(&mut conn, id)
+        .await
+        .map_err(missing(ENTITY.noun()))?;
     Ok(OrganisationView::new(row, &ctx.actor))
 }
 
+/// Adds a partner organisation (administrators).
 pub async fn create(
     pool: &Pool,
     ctx: &Ctx,
@@ -142,13 +144,14 @@ pub async fn create(
     let row = conn
         .transaction(async |conn| {
             let row = store::insert(conn, &new).await?;
-            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            created(conn, ctx, ENTITY, row.id, &row).await?;
             Ok::<_, AppError>(row)
         })
         .await?;
     Ok(OrganisationView::new(row, &ctx.actor))
 }
 
+/// Changes an organisation (administrators; needs the version read).
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -157,7 +160,7 @@ pub async fn update(
     input: UpdateOrganisation,
 ) -> Result<OrganisationView, AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     validate(&input)?;
     let changes = OrganisationChanges {
         name: input.name.as_deref().map(trimmed),
@@ -167,30 +170,28 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            let before = store::find_for_update(conn, id)
-                .await
-                .map_err(missing(ENTITY))?;
-            check_version(expected_version, before.version)?;
-            if changes.is_empty() {
-                return Ok(before);
-            }
-            let after = store::update(conn, id, &changes).await?;
-            audit(
+            locked::change(
                 conn,
                 ctx,
-                ENTITY,
-                id,
-                Change::Update,
-                Some(&before),
-                Some(&after),
+                Target::new(ENTITY, id),
+                async |conn| store::find_for_update(conn, id).await,
+                async |_, _| Ok(Some(expected)),
+                async |conn, before| {
+                    if changes.is_empty() {
+                        return Ok(Written::Unchanged(before));
+                    }
+                    let after = store::update(conn, id, &changes).await?;
+                    Ok(Written::changed(before, after))
+                },
             )
-            .await?;
-            Ok::<_, AppError>(after)
+            .await
         })
         .await?;
     Ok(OrganisationView::new(row, &ctx.actor))
 }
 
+/// Deletes an organisation that has no users and is no strategy's partner
+/// (administrators; needs the version read).
 pub async fn delete(
     pool: &Pool,
     ctx: &Ctx,
@@ -198,20 +199,27 @@ pub async fn delete(
     precondition: Precondition,
 ) -> Result<(), AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        let before = store::find_for_update(conn, id).await.map_err(missing(ENTITY))?;
-        check_version(expected_version, before.version)?;
-        store::delete(conn, id).await.map_err(|error| match AppError::from(error) {
-            AppError::Conflict(_) => AppError::Conflict(
-                "this organisation still has users or is a partner of a strategy; remove those first"
-                    .into(),
-            ),
-            other => other,
-        })?;
-        audit(conn, ctx, ENTITY, id, Change::Delete, Some(&before), None).await?;
-        Ok::<_, AppError>(())
+        locked::change(
+            conn,
+            ctx,
+            Target::new(ENTITY, id),
+            async |conn| store::find_for_update(conn, id).await,
+            async |_, _| Ok(Some(expected)),
+            async |conn, before| {
+                store::delete(conn, id).await.map_err(|error| match AppError::from(error) {
+                    AppError::Conflict(_) => AppError::Conflict(
+                        "this organisation still has users or is a partner of a strategy; remove those first"
+                            .into(),
+                    ),
+                    other => other,
+                })?;
+                Ok(Written::Deleted { before, answer: () })
+            },
+        )
+        .await
     })
     .await
 }

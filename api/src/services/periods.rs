@@ -9,19 +9,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::audit::created;
+use super::context::{Ctx, authorize, missing, visible};
 use super::indicators::summaries;
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
-use crate::concurrency::{Precondition, check_version};
+use super::input::{trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
 use crate::db::indicators as indicator_store;
 use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
 use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool, review, strategies};
 use crate::domain::review::ActionState;
 use crate::domain::validation::{FieldError, NAME_MAX, not_blank, printable};
-use crate::domain::{Actor, permissions};
+use crate::domain::{Actor, AllowedAction, Entity, allowed, permissions};
 use crate::error::AppError;
 
-const ENTITY: &str = "reporting_period";
+const ENTITY: Entity = Entity::ReportingPeriod;
 const FORBIDDEN: &str = "only administrators and the chair can manage reporting periods";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -47,7 +50,7 @@ pub struct PeriodView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[schema(example = json!(["update", "close"]))]
-    pub allowed_actions: Vec<&'static str>,
+    pub allowed_actions: Vec<AllowedAction>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -87,11 +90,7 @@ async fn views(
         .map(|p| {
             let open = p.closed_at.is_none();
             PeriodView {
-                allowed_actions: if open && permissions::can_close_period(actor) {
-                    vec!["update", "close"]
-                } else {
-                    vec![]
-                },
+                allowed_actions: allowed::for_period(actor, open),
                 status: if open {
                     PeriodStatus::Open
                 } else {
@@ -197,13 +196,15 @@ pub async fn create(
                 ends_on: input.ends_on,
             };
             let row = store::insert(conn, &new).await?;
-            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            created(conn, ctx, ENTITY, row.id, &row).await?;
             Ok::<_, AppError>(row)
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await
 }
 
+/// Renames an open period or moves its dates (administrators and the
+/// chair; needs the version read). Periods of a strategy do not overlap.
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -212,53 +213,50 @@ pub async fn update(
     input: UpdatePeriod,
 ) -> Result<PeriodView, AppError> {
     authorize(permissions::can_close_period(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     validate(&input)?;
+    let changes = PeriodChanges {
+        name: input.name.as_deref().map(trimmed),
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+    };
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            let before = store::find(conn, id)
-                .await
-                .map_err(missing("reporting period"))?;
-            strategies::find_for_update(conn, before.strategy_id).await?;
-            let before = store::find_for_update(conn, id).await?;
-            check_version(expected_version, before.version)?;
-            if before.closed_at.is_some() {
-                return Err(AppError::Conflict(
-                    "a closed period cannot be changed".into(),
-                ));
-            }
-            let changes = PeriodChanges {
-                name: input.name.as_deref().map(trimmed),
-                starts_on: input.starts_on,
-                ends_on: input.ends_on,
-            };
-            if changes.is_empty() {
-                return Ok(before);
-            }
-            check_span(
-                conn,
-                before.strategy_id,
-                Some(id),
-                changes.starts_on.unwrap_or(before.starts_on),
-                changes.ends_on.unwrap_or(before.ends_on),
-            )
-            .await?;
-            let after = store::update(conn, id, &changes).await?;
-            audit(
+            locked::change(
                 conn,
                 ctx,
-                ENTITY,
-                id,
-                Change::Update,
-                Some(&before),
-                Some(&after),
+                Target::new(ENTITY, id),
+                async |conn| lock(conn, id).await,
+                async |_, _| Ok(Some(expected)),
+                async |conn, before| {
+                    if before.closed_at.is_some() {
+                        return Err(AppError::Conflict(
+                            "a closed period cannot be changed".into(),
+                        ));
+                    }
+                    if changes.is_empty() {
+                        return Ok(Written::Unchanged(before));
+                    }
+                    let starts_on = changes.starts_on.unwrap_or(before.starts_on);
+                    let ends_on = changes.ends_on.unwrap_or(before.ends_on);
+                    check_span(conn, before.strategy_id, Some(id), starts_on, ends_on).await?;
+                    let after = store::update(conn, id, &changes).await?;
+                    Ok(Written::changed(before, after))
+                },
             )
-            .await?;
-            Ok::<_, AppError>(after)
+            .await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await
+}
+
+/// Locks a period, after its strategy: locking the strategy first
+/// serialises the overlap checks of its periods.
+async fn lock(conn: &mut Conn, id: Uuid) -> diesel::QueryResult<Period> {
+    let period = store::find(conn, id).await?;
+    strategies::find_for_update(conn, period.strategy_id).await?;
+    store::find_for_update(conn, id).await
 }
 
 /// Every action of a strategy at `at` (now when `None`), with its newest
@@ -282,9 +280,11 @@ pub(crate) async fn full_states(
     Ok(states)
 }
 
-/// Closes a period as of the caller's clock: snapshots every action,
-/// pledge and indicator of its strategy. (The demo closes its past quarters
-/// with the clock at the board meeting after each.)
+/// Closes a period as of the caller's clock: keeps every action's,
+/// pledge's and indicator's state then, so the period's reports never
+/// change (administrators and the chair; the version read is optional). The
+/// demo closes its past quarters with the clock at the board meeting after
+/// each.
 pub async fn close(
     pool: &Pool,
     ctx: &Ctx,
@@ -292,62 +292,64 @@ pub async fn close(
     precondition: Precondition,
 ) -> Result<PeriodView, AppError> {
     authorize(permissions::can_close_period(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.optional()?;
+    let expected = precondition.optional()?;
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            let before = store::find_for_update(conn, id)
-                .await
-                .map_err(missing("reporting period"))?;
-            if let Some(expected) = expected_version {
-                check_version(expected, before.version)?;
-            }
-            if before.closed_at.is_some() {
-                return Err(AppError::Conflict("this period is already closed".into()));
-            }
-            let moment = ctx.stamp(conn).await?;
-            // A clock set to the past reconstructs the state then; the real
-            // clock reads the state as it stands.
-            let at = ctx.clock.set_moment();
-            let today = ctx.clock.local_date(moment);
-            let states = full_states(conn, before.strategy_id, at, moment, today).await?;
-            let action_rows: Vec<_> = states
-                .iter()
-                .map(|s| (s.id, s.rag, serde_json::to_value(s).unwrap_or_default()))
-                .collect();
-            store::insert_action_snapshots(conn, id, &action_rows).await?;
-            let pledges = review::pledge_states(conn, before.strategy_id, moment).await?;
-            let pledge_rows: Vec<_> = pledges
-                .iter()
-                .map(|p| {
-                    (
-                        p.organisation_id,
-                        p.commitment_id,
-                        p.rag,
-                        serde_json::to_value(p).unwrap_or_default(),
-                    )
-                })
-                .collect();
-            store::insert_pledge_snapshots(conn, id, &pledge_rows).await?;
-            let indicators = summaries(conn, before.strategy_id, today, at).await?;
-            let indicator_rows: Vec<_> = indicators
-                .iter()
-                .map(|i| (i.id, serde_json::to_value(i).unwrap_or_default()))
-                .collect();
-            indicator_store::insert_snapshots(conn, id, &indicator_rows).await?;
-            let after = store::close(conn, id, moment, ctx.actor.user_id()).await?;
-            audit(
+            locked::change(
                 conn,
                 ctx,
-                ENTITY,
-                id,
-                Change::Update,
-                Some(&before),
-                Some(&after),
+                Target::new(ENTITY, id),
+                async |conn| store::find_for_update(conn, id).await,
+                async |_, _| Ok(expected),
+                async |conn, before| {
+                    if before.closed_at.is_some() {
+                        return Err(AppError::Conflict("this period is already closed".into()));
+                    }
+                    let moment = ctx.stamp(conn).await?;
+                    keep_states(conn, ctx, &before, moment).await?;
+                    let after = store::close(conn, id, moment, ctx.actor.user_id()).await?;
+                    Ok(Written::changed(before, after))
+                },
             )
-            .await?;
-            Ok::<_, AppError>(after)
+            .await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await
+}
+
+/// Keeps the state of every action, pledge and indicator of the period's
+/// strategy at `moment`. A clock set to the past reconstructs the state
+/// then; the real clock reads the state as it stands.
+async fn keep_states(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    period: &Period,
+    moment: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let strategy_id = period.strategy_id;
+    let at = ctx.clock.set_moment();
+    let today = ctx.clock.local_date(moment);
+    let states = full_states(conn, strategy_id, at, moment, today).await?;
+    let action_rows: Vec<_> = states
+        .iter()
+        .map(|s| (s.id, s.rag, serde_json::to_value(s).unwrap_or_default()))
+        .collect();
+    store::insert_action_snapshots(conn, period.id, &action_rows).await?;
+    let pledges = review::pledge_states(conn, strategy_id, moment).await?;
+    let pledge_rows: Vec<_> = pledges
+        .iter()
+        .map(|p| {
+            let json = serde_json::to_value(p).unwrap_or_default();
+            (p.organisation_id, p.commitment_id, p.rag, json)
+        })
+        .collect();
+    store::insert_pledge_snapshots(conn, period.id, &pledge_rows).await?;
+    let indicators = summaries(conn, strategy_id, today, at).await?;
+    let indicator_rows: Vec<_> = indicators
+        .iter()
+        .map(|i| (i.id, serde_json::to_value(i).unwrap_or_default()))
+        .collect();
+    indicator_store::insert_snapshots(conn, period.id, &indicator_rows).await?;
+    Ok(())
 }

@@ -13,14 +13,16 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::actions::{CreateAction, check_dates};
-use super::{Ctx, authorize, validate, visible};
+use super::actions::links::{check_dates, dedup};
+use super::actions::{CreateAction, insert};
+use super::context::{Ctx, authorize, missing, visible};
+use super::input::validate;
 use crate::db::actions::{self as store, NewAction};
 use crate::db::{self, Pool, statements, strategies};
+use crate::domain::spreadsheet::{BOM, cell, uncell, with_bom};
 use crate::domain::validation::FieldError;
 use crate::domain::{StatementKind, permissions};
 use crate::error::AppError;
-use crate::report::csv::{BOM, cell, finish};
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 9] = [
@@ -65,15 +67,6 @@ pub struct ImportResult {
 
 fn row_error(line: usize, column: &str, message: impl Into<String>) -> FieldError {
     FieldError::new(format!("row {line}: {column}"), message)
-}
-
-/// Undoes the export's protection of cells a spreadsheet would run as a
-/// formula.
-fn uncell(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => text,
-    }
 }
 
 fn split_list(text: &str) -> impl Iterator<Item = &str> {
@@ -381,7 +374,7 @@ pub async fn import(
     let mut conn = pool.get().await?;
     strategies::find(&mut conn, strategy_id)
         .await
-        .map_err(super::missing("strategy"))?;
+        .map_err(missing("strategy"))?;
     let words = vocabulary(&mut conn, strategy_id).await?;
     let resolved = resolve(rows, &words).map_err(AppError::Validation)?;
     let mut errors = Vec::new();
@@ -405,7 +398,7 @@ pub async fn import(
             let mut references = Vec::with_capacity(resolved.len());
             for Resolved { line, action } in &resolved {
                 let lead = action.lead_organisation_id;
-                let supporting = super::actions::dedup(
+                let supporting = dedup(
                     action
                         .supporting_organisation_ids
                         .clone()
@@ -430,7 +423,7 @@ pub async fn import(
                     created_at: at,
                     updated_at: at,
                 };
-                super::actions::insert(conn, ctx, &new, &supporting, &links)
+                insert(conn, ctx, &new, &supporting, &links)
                     .await
                     .map_err(|e| e.in_item(format!("row {line}")))?;
                 references.push(new.reference);
@@ -450,7 +443,7 @@ pub async fn export(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<u8>
     let mut conn = pool.get().await?;
     strategies::find(&mut conn, strategy_id)
         .await
-        .map_err(super::missing("strategy"))?;
+        .map_err(missing("strategy"))?;
     let mut actions = store::for_strategy(&mut conn, strategy_id).await?;
     actions.sort_by(|a, b| natural(&a.reference, &b.reference));
     let ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
@@ -505,7 +498,7 @@ pub async fn export(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<u8>
             ])
             .map_err(AppError::internal)?;
     }
-    Ok(finish(writer))
+    Ok(with_bom(&writer.into_inner().map_err(AppError::internal)?))
 }
 
 #[cfg(test)]

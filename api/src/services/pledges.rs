@@ -10,20 +10,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::actions::parse_rags;
-use super::{Change, Ctx, audit, authorize, missing, scoped, trimmed, validate, visible};
-use crate::concurrency::{Precondition, check_version};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing, scoped, visible};
+use super::input::{rags, trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::pledges::{self as store, NewPledge, Pledge, PledgeFilter};
 use crate::db::statements::{self, StatementRef};
 use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool, strategies};
 use crate::domain::validation::{TEXT_MAX, not_blank, printable};
-use crate::domain::{Actor, Rag, StatementKind, permissions};
+use crate::domain::{Actor, AllowedAction, Entity, Rag, StatementKind, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
-const ENTITY: &str = "pledge";
+const ENTITY: Entity = Entity::Pledge;
 
 /// An organisation's pledge against one commitment.
 #[derive(Debug, Serialize, ToSchema)]
@@ -40,7 +42,7 @@ pub struct PledgeView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[schema(example = json!(["update"]))]
-    pub allowed_actions: Vec<&'static str>,
+    pub allowed_actions: Vec<AllowedAction>,
     /// Every version, newest first (when reading one pledge).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<PledgeVersionView>>,
@@ -103,11 +105,7 @@ pub(crate) async fn views(
                 return Err(AppError::internal("pledge refers to a missing row"));
             };
             Ok(PledgeView {
-                allowed_actions: if permissions::can_write_pledge(actor, p.organisation_id) {
-                    vec!["update"]
-                } else {
-                    vec![]
-                },
+                allowed_actions: allowed::for_pledge(actor, p.organisation_id),
                 updated_by: p.updated_by.and_then(|id| names.get(&id).cloned()),
                 organisation,
                 commitment,
@@ -159,7 +157,7 @@ pub async fn list(
         strategy_id: scoped(&ctx.actor, query.strategy_id)?,
         organisation_id: query.organisation_id,
         commitment_id: query.commitment_id,
-        rags: parse_rags(query.rag.as_deref())?,
+        rags: rags(query.rag.as_deref())?,
     };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &page).await?;
@@ -186,6 +184,31 @@ pub async fn get(
     view_with_history(&mut conn, row, &ctx.actor).await
 }
 
+/// The strategy of a commitment that `organisation_id` may pledge
+/// against: one it is a partner of.
+async fn partner_strategy(
+    conn: &mut Conn,
+    organisation_id: Uuid,
+    commitment_id: Uuid,
+) -> Result<Uuid, AppError> {
+    let commitment = statements::find(conn, commitment_id, StatementKind::Commitment)
+        .await
+        .map_err(missing("commitment"))?;
+    let partners = strategies::partners(conn, &[commitment.strategy_id])
+        .await?
+        .remove(&commitment.strategy_id)
+        .unwrap_or_default();
+    if partners.iter().any(|o| o.id == organisation_id) {
+        return Ok(commitment.strategy_id);
+    }
+    organisations::find(conn, organisation_id)
+        .await
+        .map_err(missing("organisation"))?;
+    Err(AppError::Conflict(
+        "this organisation is not a partner of the commitment's strategy".into(),
+    ))
+}
+
 /// Creates or replaces a pledge. Replacing needs the version read
 /// (If-Match); creating needs none. Returns whether it was created.
 pub async fn write(
@@ -206,59 +229,39 @@ pub async fn write(
     let mut conn = pool.get().await?;
     let (row, created) = conn
         .transaction(async |conn| {
-            let commitment = statements::find(conn, commitment_id, StatementKind::Commitment)
-                .await
-                .map_err(missing("commitment"))?;
-            let partners = strategies::partners(conn, &[commitment.strategy_id])
-                .await?
-                .remove(&commitment.strategy_id)
-                .unwrap_or_default();
-            if !partners.iter().any(|o| o.id == organisation_id) {
-                organisations::find(conn, organisation_id)
-                    .await
-                    .map_err(missing("organisation"))?;
-                return Err(AppError::Conflict(
-                    "this organisation is not a partner of the commitment's strategy".into(),
-                ));
-            }
-            let (row, created, before) =
-                match store::find_for_update(conn, organisation_id, commitment_id).await? {
-                    Some(before) => {
-                        check_version(precondition.version()?, before.version)?;
-                        let after =
-                            store::update(conn, before.id, &text, rag, ctx.actor.user_id()).await?;
-                        (after, false, Some(before))
-                    }
-                    None => {
-                        let new = NewPledge {
-                            id: Uuid::now_v7(),
-                            strategy_id: commitment.strategy_id,
-                            organisation_id,
-                            commitment_id,
-                            text: text.clone(),
-                            rag,
-                            updated_by: ctx.actor.user_id(),
-                        };
-                        (store::insert(conn, &new).await?, true, None)
-                    }
+            let strategy_id = partner_strategy(conn, organisation_id, commitment_id).await?;
+            let Some(before) = store::find_for_update(conn, organisation_id, commitment_id).await?
+            else {
+                let new = NewPledge {
+                    id: Uuid::now_v7(),
+                    strategy_id,
+                    organisation_id,
+                    commitment_id,
+                    text: text.clone(),
+                    rag,
+                    updated_by: ctx.actor.user_id(),
                 };
-            store::record_version(conn, &row, ctx.clock.now()).await?;
-            let change = if created {
-                Change::Create
-            } else {
-                Change::Update
+                let row = store::insert(conn, &new).await?;
+                store::record_version(conn, &row, ctx.clock.now()).await?;
+                created(conn, ctx, ENTITY, row.id, &row).await?;
+                return Ok((row, true));
             };
-            audit(
+            let row = locked::change(
                 conn,
                 ctx,
-                ENTITY,
-                row.id,
-                change,
-                before.as_ref(),
-                Some(&row),
+                Target::new(ENTITY, before.id),
+                // Found under its lock just above.
+                async move |_| Ok(before),
+                async |_, _| Ok(Some(precondition.version()?)),
+                async |conn, before| {
+                    let updated_by = ctx.actor.user_id();
+                    let after = store::update(conn, before.id, &text, rag, updated_by).await?;
+                    store::record_version(conn, &after, ctx.clock.now()).await?;
+                    Ok(Written::changed(before, after))
+                },
             )
             .await?;
-            Ok::<_, AppError>((row, created))
+            Ok::<_, AppError>((row, false))
         })
         .await?;
     Ok((

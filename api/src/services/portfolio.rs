@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::Ctx;
 use super::actions::{self, ActionView, Include};
+use super::context::Ctx;
 use super::indicators::{self, IndicatorView};
 use super::pledges::{self, PledgeView};
 use crate::db::actions::ActionFilter;

@@ -10,16 +10,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
-use crate::concurrency::{Precondition, check_version};
-use crate::db::actions::{self, ActionChanges};
+use super::actions::snapshot::{Snapshot, statement_ids};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing, visible};
+use super::input::{trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
+use crate::db::actions::{self, Action, ActionChanges};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::progress_updates::{self as store, ProgressUpdate};
 use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool, periods};
 use crate::domain::delivery::{UpdateRefusal, UpdateText, classify_update};
 use crate::domain::validation::{TEXT_MAX, printable};
-use crate::domain::{Actor, Rag, UpdateKind, permissions};
+use crate::domain::{Actor, Entity, Rag, UpdateKind, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
@@ -235,101 +239,123 @@ async fn post_in(
     else {
         return Err(AppError::Forbidden("system tokens are read-only".into()));
     };
-    let text = |field: &Option<String>| field.as_deref().map(trimmed).unwrap_or_default();
-    // Locking the action orders concurrent reports on it, so its
-    // current RAG is always that of its newest rated update.
-    let action = actions::find_for_update(conn, action_id)
-        .await
-        .map_err(missing("action"))?;
-    // Stamped after the lock, so that history order is commit order.
-    let at = ctx.stamp(conn).await?;
-    let supporting: Vec<Uuid> = actions::supporters(conn, &[action_id])
+    let texts = Texts::of(input);
+    let classify = |action: &Action, supporting: &[Uuid]| {
+        let lead = action.lead_organisation_id;
+        classify_update(&ctx.actor, lead, supporting, input.rag, &texts.words()).map_err(
+            |refusal| match refusal {
+                UpdateRefusal::Forbidden(message) => AppError::Forbidden(message.into()),
+                UpdateRefusal::Invalid(errors) => AppError::Validation(errors),
+            },
+        )
+    };
+    locked::change(
+        conn,
+        ctx,
+        Target::new(Entity::Action, action_id),
+        // Locking the action orders concurrent reports on it, so its
+        // current RAG is always that of its newest rated update.
+        async |conn| lock(conn, action_id).await,
+        async |_, (action, supporting)| {
+            classify(action, supporting)?;
+            // Checked after the permission, so a caller who may not post
+            // learns nothing about the action's version.
+            let expected = precondition.optional()?;
+            validate(input)?;
+            Ok(expected)
+        },
+        async |conn, (action, supporting)| {
+            // The same checks as admitted it, now for the kind they give.
+            let kind = classify(&action, &supporting)?;
+            // Stamped after the lock, so that history order is commit order.
+            let at = ctx.stamp(conn).await?;
+            // The period an update falls in is the one whose days, where
+            // the board is, include the day it was posted.
+            let day = ctx.clock.local_date(at);
+            let period = periods::current(conn, action.strategy_id, day).await?;
+            let update = ProgressUpdate {
+                id: Uuid::now_v7(),
+                action_id,
+                author_id,
+                organisation_id,
+                period_id: period.map(|p| p.id),
+                kind,
+                rag: input.rag,
+                commentary: texts.commentary.clone(),
+                progress: texts.progress.clone(),
+                impact: texts.impact.clone(),
+                next_steps: texts.next_steps.clone(),
+                risks: texts.risks.clone(),
+                created_at: at,
+            };
+            store::insert(conn, &update).await?;
+            created(conn, ctx, Entity::ProgressUpdate, update.id, &update).await?;
+            if kind == UpdateKind::Challenge {
+                return Ok(Written::Unchanged(update));
+            }
+            let changes = ActionChanges {
+                rag: update.rag,
+                rag_since: update
+                    .rag
+                    .filter(|rag| *rag != action.rag)
+                    .map(|_| Some(at)),
+                last_reported_at: Some(Some(at.max(action.last_reported_at.unwrap_or(at)))),
+                ..Default::default()
+            };
+            let after = actions::update(conn, action_id, &changes).await?;
+            // A report changes neither supporters nor links: read them once.
+            let links = statement_ids(conn, action_id).await?;
+            Ok(Written::Changed {
+                before: Snapshot::of(action, supporting.clone(), links.clone()),
+                after: Snapshot::of(after, supporting, links),
+                answer: update,
+            })
+        },
+    )
+    .await
+}
+
+/// Locks an action, with the ids of its supporting organisations.
+async fn lock(conn: &mut Conn, id: Uuid) -> diesel::QueryResult<(Action, Vec<Uuid>)> {
+    let action = actions::find_for_update(conn, id).await?;
+    let supporting = actions::supporters(conn, &[id])
         .await?
-        .remove(&action_id)
+        .remove(&id)
         .unwrap_or_default()
         .into_iter()
         .map(|o| o.id)
         .collect();
-    // The period an update falls in is the one whose days, where the board
-    // is, include the day it was posted.
-    let period = periods::current(conn, action.strategy_id, ctx.clock.local_date(at)).await?;
-    let update = ProgressUpdate {
-        period_id: period.map(|p| p.id),
-        id: Uuid::now_v7(),
-        action_id,
-        author_id,
-        organisation_id,
-        kind: UpdateKind::Note,
-        rag: input.rag,
-        commentary: text(&input.commentary),
-        progress: text(&input.progress),
-        impact: text(&input.impact),
-        next_steps: text(&input.next_steps),
-        risks: text(&input.risks),
-        created_at: at,
-    };
-    let words = UpdateText {
-        commentary: &update.commentary,
-        progress: &update.progress,
-        impact: &update.impact,
-        next_steps: &update.next_steps,
-        risks: &update.risks,
-    };
-    let kind = classify_update(
-        &ctx.actor,
-        action.lead_organisation_id,
-        &supporting,
-        input.rag,
-        &words,
-    )
-    .map_err(|refusal| match refusal {
-        UpdateRefusal::Forbidden(message) => AppError::Forbidden(message.into()),
-        UpdateRefusal::Invalid(errors) => AppError::Validation(errors),
-    })?;
-    // Checked after the permission, so a caller who may not post learns
-    // nothing about the action's version.
-    let expected_version = precondition.optional()?;
-    validate(input)?;
-    if let Some(expected) = expected_version {
-        check_version(expected, action.version)?;
+    Ok((action, supporting))
+}
+
+/// The words of an update, trimmed.
+struct Texts {
+    commentary: String,
+    progress: String,
+    impact: String,
+    next_steps: String,
+    risks: String,
+}
+
+impl Texts {
+    fn of(input: &CreateUpdate) -> Texts {
+        let text = |field: &Option<String>| field.as_deref().map(trimmed).unwrap_or_default();
+        Texts {
+            commentary: text(&input.commentary),
+            progress: text(&input.progress),
+            impact: text(&input.impact),
+            next_steps: text(&input.next_steps),
+            risks: text(&input.risks),
+        }
     }
-    let update = ProgressUpdate { kind, ..update };
-    store::insert(conn, &update).await?;
-    audit(
-        conn,
-        ctx,
-        "progress_update",
-        update.id,
-        Change::Create,
-        None,
-        Some(&update),
-    )
-    .await?;
-    if kind != UpdateKind::Challenge {
-        let changes = ActionChanges {
-            rag: update.rag,
-            rag_since: update
-                .rag
-                .filter(|rag| *rag != action.rag)
-                .map(|_| Some(at)),
-            last_reported_at: Some(Some(at.max(action.last_reported_at.unwrap_or(at)))),
-            ..Default::default()
-        };
-        let after = actions::update(conn, action_id, &changes).await?;
-        // A report changes neither supporters nor links: read them once.
-        let links = super::actions::statement_ids(conn, action_id).await?;
-        let before = super::actions::snapshot_of(action, supporting.clone(), links.clone());
-        let after = super::actions::snapshot_of(after, supporting, links);
-        audit(
-            conn,
-            ctx,
-            "action",
-            action_id,
-            Change::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+
+    fn words(&self) -> UpdateText<'_> {
+        UpdateText {
+            commentary: &self.commentary,
+            progress: &self.progress,
+            impact: &self.impact,
+            next_steps: &self.next_steps,
+            risks: &self.risks,
+        }
     }
-    Ok(update)
 }

@@ -8,13 +8,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
-use crate::concurrency::{Precondition, check_version};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing, visible};
+use super::input::{trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::db::statements::{self as store, NewStatement, Statement, StatementChanges};
 use crate::db::strategies;
 use crate::domain::validation::{TEXT_MAX, TITLE_MAX, not_blank, printable};
-use crate::domain::{Actor, StatementKind, permissions};
+use crate::domain::{Actor, AllowedAction, StatementKind, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
@@ -37,16 +40,12 @@ pub struct StatementView {
     pub updated_at: DateTime<Utc>,
     /// What the caller may do with this statement.
     #[schema(example = json!(["update", "delete"]))]
-    pub allowed_actions: Vec<&'static str>,
+    pub allowed_actions: Vec<AllowedAction>,
 }
 
 impl StatementView {
     fn new(row: Statement, actor: &Actor) -> Self {
-        let allowed_actions = if permissions::can_manage_strategy(actor) {
-            vec!["update", "delete"]
-        } else {
-            vec![]
-        };
+        let allowed_actions = allowed::for_framework(actor);
         Self {
             id: row.id,
             strategy_id: row.strategy_id,
@@ -156,22 +155,14 @@ pub async fn create(
                     .unwrap_or_default(),
             };
             let row = store::insert(conn, &new).await?;
-            audit(
-                conn,
-                ctx,
-                kind.as_str(),
-                row.id,
-                Change::Create,
-                None,
-                Some(&row),
-            )
-            .await?;
+            created(conn, ctx, kind.into(), row.id, &row).await?;
             Ok::<_, AppError>(row)
         })
         .await?;
     Ok(StatementView::new(row, &ctx.actor))
 }
 
+/// Changes a statement (administrators; needs the version read).
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -181,7 +172,7 @@ pub async fn update(
     input: UpdateStatement,
 ) -> Result<StatementView, AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     validate(&input)?;
     let changes = StatementChanges {
         number: input.number,
@@ -191,30 +182,27 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            let before = store::find_for_update(conn, id, kind)
-                .await
-                .map_err(missing(kind.as_str()))?;
-            check_version(expected_version, before.version)?;
-            if changes.is_empty() {
-                return Ok(before);
-            }
-            let after = store::update(conn, id, &changes).await?;
-            audit(
+            locked::change(
                 conn,
                 ctx,
-                kind.as_str(),
-                id,
-                Change::Update,
-                Some(&before),
-                Some(&after),
+                Target::new(kind.into(), id),
+                async |conn| store::find_for_update(conn, id, kind).await,
+                async |_, _| Ok(Some(expected)),
+                async |conn, before| {
+                    if changes.is_empty() {
+                        return Ok(Written::Unchanged(before));
+                    }
+                    let after = store::update(conn, id, &changes).await?;
+                    Ok(Written::changed(before, after))
+                },
             )
-            .await?;
-            Ok::<_, AppError>(after)
+            .await
         })
         .await?;
     Ok(StatementView::new(row, &ctx.actor))
 }
 
+/// Deletes a statement (administrators; needs the version read).
 pub async fn delete(
     pool: &Pool,
     ctx: &Ctx,
@@ -223,25 +211,21 @@ pub async fn delete(
     precondition: Precondition,
 ) -> Result<(), AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        let before = store::find_for_update(conn, id, kind)
-            .await
-            .map_err(missing(kind.as_str()))?;
-        check_version(expected_version, before.version)?;
-        store::delete(conn, id).await?;
-        audit(
+        locked::change(
             conn,
             ctx,
-            kind.as_str(),
-            id,
-            Change::Delete,
-            Some(&before),
-            None,
+            Target::new(kind.into(), id),
+            async |conn| store::find_for_update(conn, id, kind).await,
+            async |_, _| Ok(Some(expected)),
+            async |conn, before| {
+                store::delete(conn, id).await?;
+                Ok(Written::Deleted { before, answer: () })
+            },
         )
-        .await?;
-        Ok::<_, AppError>(())
+        .await
     })
     .await
 }

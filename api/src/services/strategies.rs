@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate, visible};
-use crate::concurrency::{Precondition, check_version};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing, visible};
+use super::input::{trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::strategies::{
@@ -16,17 +19,17 @@ use crate::db::strategies::{
 };
 use crate::db::{Conn, actions};
 use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
-use crate::domain::{Actor, StrategyStatus, permissions};
+use crate::domain::{Actor, AllowedAction, Entity, StrategyStatus, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
-const ENTITY: &str = "strategy";
+const ENTITY: Entity = Entity::Strategy;
 const FORBIDDEN: &str = "only administrators can change strategies";
 /// Most partners a strategy can list.
 const MAX_PARTNERS: usize = 200;
 
 /// A strategy, with the organisations that are its partners.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StrategyView {
     pub id: Uuid,
     #[schema(
@@ -46,24 +49,12 @@ pub struct StrategyView {
     pub updated_at: DateTime<Utc>,
     /// What the caller may do with this strategy.
     #[schema(example = json!(["update", "create_ambition", "create_commitment"]))]
-    pub allowed_actions: Vec<&'static str>,
-}
-
-/// What a caller may do with a strategy.
-fn allowed_actions(row: &Strategy, actor: &Actor) -> Vec<&'static str> {
-    let mut allowed = Vec::new();
-    if permissions::can_manage_strategy(actor) {
-        allowed.extend(["update", "create_ambition", "create_commitment"]);
-        if row.status == StrategyStatus::Draft {
-            allowed.push("delete");
-        }
-    }
-    allowed
+    pub allowed_actions: Vec<AllowedAction>,
 }
 
 impl StrategyView {
     fn new(row: Strategy, partners: Vec<OrganisationRef>, actor: &Actor) -> Self {
-        let allowed_actions = allowed_actions(&row, actor);
+        let allowed_actions = allowed::for_strategy(actor, row.status);
         Self {
             id: row.id,
             title: row.title,
@@ -214,9 +205,11 @@ pub async fn list(
 }
 
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<StrategyView, AppError> {
-    visible(&ctx.actor, id, ENTITY)?;
+    visible(&ctx.actor, id, ENTITY.noun())?;
     let mut conn = pool.get().await?;
-    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    let row = store::find(&mut conn, id)
+        .await
+        .map_err(missing(ENTITY.noun()))?;
     view(&mut conn, row, &ctx.actor).await
 }
 
@@ -244,22 +237,16 @@ pub async fn create(
             let row = store::insert(conn, &new).await?;
             store::set_partners(conn, row.id, &partner_ids).await?;
             let after = view(conn, row, &ctx.actor).await?;
-            audit(
-                conn,
-                ctx,
-                ENTITY,
-                after.id,
-                Change::Create,
-                None,
-                Some(&after),
-            )
-            .await?;
+            created(conn, ctx, ENTITY, after.id, &after).await?;
             Ok::<_, AppError>(after)
         })
         .await?;
     Ok(row)
 }
 
+/// Changes a strategy and, when `partner_ids` is given, replaces its
+/// partners (administrators; needs the version read). An organisation with
+/// work in the strategy stays a partner.
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -268,7 +255,7 @@ pub async fn update(
     input: UpdateStrategy,
 ) -> Result<StrategyView, AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     validate(&input)?;
     let changes = StrategyChanges {
         title: input.title.as_deref().map(trimmed),
@@ -282,53 +269,61 @@ pub async fn update(
         check_partners(&mut conn, ids).await?;
     }
     conn.transaction(async |conn| {
-        let row = store::find_for_update(conn, id)
-            .await
-            .map_err(missing(ENTITY))?;
-        check_version(expected_version, row.version)?;
-        if changes.is_empty() && input.partner_ids.is_none() {
-            return view(conn, row, &ctx.actor).await;
-        }
-        check_period(
-            changes.period_start.unwrap_or(row.period_start),
-            changes.period_end.unwrap_or(row.period_end),
-        )?;
-        let before = view(conn, row, &ctx.actor).await?;
-        let row = if changes.is_empty() {
-            store::touch(conn, id).await?
-        } else {
-            store::update(conn, id, &changes).await?
-        };
-        if let Some(ids) = &input.partner_ids {
-            let in_use = actions::organisations_in_use(conn, id).await?;
-            let dropped: Vec<Uuid> = in_use.into_iter().filter(|org| !ids.contains(org)).collect();
-            if !dropped.is_empty() {
-                let names = organisations::refs(conn, &dropped).await?;
-                let mut names: Vec<String> = names.into_values().map(|o| o.name).collect();
-                names.sort();
-                return Err(AppError::Conflict(format!(
-                    "these organisations lead, support or pledge in this strategy and must stay partners: {}",
-                    names.join("; ")
-                )));
-            }
-            store::set_partners(conn, id, ids).await?;
-        }
-        let after = view(conn, row, &ctx.actor).await?;
-        audit(
+        locked::change(
             conn,
             ctx,
-            ENTITY,
-            id,
-            Change::Update,
-            Some(&before),
-            Some(&after),
+            Target::new(ENTITY, id),
+            async |conn| store::find_for_update(conn, id).await,
+            async |_, _| Ok(Some(expected)),
+            async |conn, row| {
+                if changes.is_empty() && input.partner_ids.is_none() {
+                    return Ok(Written::Unchanged(view(conn, row, &ctx.actor).await?));
+                }
+                check_period(
+                    changes.period_start.unwrap_or(row.period_start),
+                    changes.period_end.unwrap_or(row.period_end),
+                )?;
+                let before = view(conn, row, &ctx.actor).await?;
+                let row = if changes.is_empty() {
+                    store::touch(conn, id).await?
+                } else {
+                    store::update(conn, id, &changes).await?
+                };
+                if let Some(ids) = &input.partner_ids {
+                    replace_partners(conn, id, ids).await?;
+                }
+                let after = view(conn, row, &ctx.actor).await?;
+                Ok(Written::changed(before, after))
+            },
         )
-        .await?;
-        Ok::<_, AppError>(after)
+        .await
     })
     .await
 }
 
+/// Makes `ids` the strategy's partners, unless that would drop an
+/// organisation that leads, supports or pledges in it.
+async fn replace_partners(conn: &mut Conn, id: Uuid, ids: &[Uuid]) -> Result<(), AppError> {
+    let in_use = actions::organisations_in_use(conn, id).await?;
+    let dropped: Vec<Uuid> = in_use
+        .into_iter()
+        .filter(|org| !ids.contains(org))
+        .collect();
+    if !dropped.is_empty() {
+        let names = organisations::refs(conn, &dropped).await?;
+        let mut names: Vec<String> = names.into_values().map(|o| o.name).collect();
+        names.sort();
+        return Err(AppError::Conflict(format!(
+            "these organisations lead, support or pledge in this strategy and must stay partners: {}",
+            names.join("; ")
+        )));
+    }
+    store::set_partners(conn, id, ids).await?;
+    Ok(())
+}
+
+/// Deletes a draft strategy with everything in it (administrators; needs
+/// the version read). Active and archived strategies are kept.
 pub async fn delete(
     pool: &Pool,
     ctx: &Ctx,
@@ -336,22 +331,27 @@ pub async fn delete(
     precondition: Precondition,
 ) -> Result<(), AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        let row = store::find_for_update(conn, id)
-            .await
-            .map_err(missing(ENTITY))?;
-        check_version(expected_version, row.version)?;
-        if row.status != StrategyStatus::Draft {
-            return Err(AppError::Conflict(
-                "only a draft strategy can be deleted; archive this one instead".into(),
-            ));
-        }
-        let before = view(conn, row, &ctx.actor).await?;
-        store::delete(conn, id).await?;
-        audit(conn, ctx, ENTITY, id, Change::Delete, Some(&before), None).await?;
-        Ok::<_, AppError>(())
+        locked::change(
+            conn,
+            ctx,
+            Target::new(ENTITY, id),
+            async |conn| store::find_for_update(conn, id).await,
+            async |_, _| Ok(Some(expected)),
+            async |conn, row| {
+                if row.status != StrategyStatus::Draft {
+                    return Err(AppError::Conflict(
+                        "only a draft strategy can be deleted; archive this one instead".into(),
+                    ));
+                }
+                let before = view(conn, row, &ctx.actor).await?;
+                store::delete(conn, id).await?;
+                Ok(Written::Deleted { before, answer: () })
+            },
+        )
+        .await
     })
     .await
 }

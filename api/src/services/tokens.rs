@@ -8,17 +8,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Change, Ctx, audit, authorize, missing, trimmed, validate};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing};
+use super::input::{trimmed, validate};
+use super::locked::{self, Target, Written};
 use crate::auth::opaque;
 use crate::db::api_tokens::{self as store, ApiToken, NewApiToken};
 use crate::db::users::{self, UserRef};
 use crate::db::{self, Conn, Pool, strategies};
-use crate::domain::permissions;
 use crate::domain::validation::{NAME_MAX, not_blank, printable};
+use crate::domain::{Entity, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
-const ENTITY: &str = "api_token";
+const ENTITY: Entity = Entity::ApiToken;
 
 /// The prefix of system tokens, which tells them from user access tokens
 /// (JWTs) at a glance.
@@ -162,7 +165,7 @@ pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateToken) -> Result<Create
     let row = conn
         .transaction(async |conn| {
             let row = store::insert(conn, &new).await?;
-            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            created(conn, ctx, ENTITY, row.id, &row).await?;
             Ok::<_, AppError>(row)
         })
         .await?;
@@ -192,30 +195,34 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<TokenView, AppError
     view(&mut conn, row).await
 }
 
-/// Revokes a token at once. Revoking a revoked token changes nothing.
+/// Revokes a token at once (administrators). Revoking a revoked token
+/// changes nothing.
 pub async fn revoke(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        let before = store::find_for_update(conn, id)
-            .await
-            .map_err(missing("token"))?;
-        if before.revoked_at.is_some() {
-            return Ok(());
-        }
-        let at = db::clock(conn).await?;
-        let after = store::revoke(conn, id, at).await?;
-        audit(
+        locked::change(
             conn,
             ctx,
-            ENTITY,
-            id,
-            Change::Update,
-            Some(&before),
-            Some(&after),
+            Target::new(ENTITY, id),
+            async |conn| store::find_for_update(conn, id).await,
+            async |_, _| Ok(None),
+            async |conn, before| {
+                if before.revoked_at.is_some() {
+                    return Ok(Written::Unchanged(()));
+                }
+                // Credentials run by the real time, as the database's
+                // checks of them do.
+                let at = db::clock(conn).await?;
+                let after = store::revoke(conn, id, at).await?;
+                Ok(Written::Changed {
+                    before,
+                    after,
+                    answer: (),
+                })
+            },
         )
-        .await?;
-        Ok::<_, AppError>(())
+        .await
     })
     .await
 }

@@ -10,19 +10,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Change, Ctx, Event, audit, authorize, missing, nullable, record, trimmed, validate};
+use super::audit::{Event, created, record};
+use super::context::{Ctx, authorize, missing};
+use super::input::{nullable, trimmed, validate};
+use super::locked::{self, Target, Written};
 use crate::auth::password;
-use crate::concurrency::{Precondition, check_version};
+use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::db::organisations::{self as organisations, OrganisationRef};
 use crate::db::users::{self as store, NewUser, User, UserChanges, UserFilter};
 use crate::db::{Conn, refresh_tokens};
 use crate::domain::validation::{NAME_MAX, normalise_email, not_blank, password_policy, printable};
-use crate::domain::{Actor, Role, permissions};
+use crate::domain::{Actor, Entity, Role, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
-const ENTITY: &str = "user";
+const ENTITY: Entity = Entity::User;
 const FORBIDDEN: &str = "only administrators can manage users";
 
 /// A user account. Personal data is limited to name, email and organisation.
@@ -165,7 +168,9 @@ pub async fn list(
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<UserView, AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     let mut conn = pool.get().await?;
-    let row = store::find(&mut conn, id).await.map_err(missing(ENTITY))?;
+    let row = store::find(&mut conn, id)
+        .await
+        .map_err(missing(ENTITY.noun()))?;
     view(&mut conn, row, &ctx.actor).await
 }
 
@@ -213,7 +218,7 @@ pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateUser) -> Result<UserVie
     let row = conn
         .transaction(async |conn| {
             let row = store::insert(conn, &new).await?;
-            audit(conn, ctx, ENTITY, row.id, Change::Create, None, Some(&row)).await?;
+            created(conn, ctx, ENTITY, row.id, &row).await?;
             Ok::<_, AppError>(row)
         })
         .await?;
@@ -227,17 +232,16 @@ pub async fn create_from_command_line(pool: &Pool, input: CreateUser) -> Result<
     let new = new_user(&mut conn, input).await?;
     conn.transaction(async |conn| {
         let row = store::insert(conn, &new).await?;
-        let event = Event {
-            entity: ENTITY,
-            entity_id: row.id,
-            change: Change::Create,
-        };
+        let event = Event::created(ENTITY, row.id);
         record(conn, None, Some("command-line"), event, None, Some(&row)).await?;
         Ok::<_, AppError>(row)
     })
     .await
 }
 
+/// Changes an account (administrators; needs the version read).
+/// Deactivating it or changing its password, role or organisation ends its
+/// sessions; the last active administrator stays one.
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -246,7 +250,7 @@ pub async fn update(
     input: UpdateUser,
 ) -> Result<UserView, AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
-    let expected_version = precondition.version()?;
+    let expected = precondition.version()?;
     validate(&input)?;
     let password_hash = match input.password {
         Some(password) => Some(password::hash(password).await?),
@@ -262,47 +266,56 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            let before = store::find_for_update(conn, id)
-                .await
-                .map_err(missing(ENTITY))?;
-            check_version(expected_version, before.version)?;
-            if changes.is_empty() {
-                return Ok(before);
-            }
-            let role = changes.role.unwrap_or(before.role);
-            let organisation_id = changes.organisation_id.unwrap_or(before.organisation_id);
-            let active = changes.active.unwrap_or(before.active);
-            check_membership(conn, role, organisation_id).await?;
-            let still_admin = role == Role::Admin && active;
-            if before.role == Role::Admin
-                && before.active
-                && !still_admin
-                && store::other_active_admins(conn, id).await?.is_empty()
-            {
-                return Err(AppError::Conflict(
-                    "this is the last active administrator; appoint another first".into(),
-                ));
-            }
-            let after = store::update(conn, id, &changes).await?;
-            let ends_sessions = !after.active
-                || changes.password_hash.is_some()
-                || after.role != before.role
-                || after.organisation_id != before.organisation_id;
-            if ends_sessions {
-                refresh_tokens::revoke_user(conn, id).await?;
-            }
-            audit(
+            locked::change(
                 conn,
                 ctx,
-                ENTITY,
-                id,
-                Change::Update,
-                Some(&before),
-                Some(&after),
+                Target::new(ENTITY, id),
+                async |conn| store::find_for_update(conn, id).await,
+                async |_, _| Ok(Some(expected)),
+                async |conn, before| {
+                    if changes.is_empty() {
+                        return Ok(Written::Unchanged(before));
+                    }
+                    check_change(conn, &before, &changes).await?;
+                    let after = store::update(conn, id, &changes).await?;
+                    let ends_sessions = !after.active
+                        || changes.password_hash.is_some()
+                        || after.role != before.role
+                        || after.organisation_id != before.organisation_id;
+                    if ends_sessions {
+                        refresh_tokens::revoke_user(conn, id).await?;
+                    }
+                    Ok(Written::changed(before, after))
+                },
             )
-            .await?;
-            Ok::<_, AppError>(after)
+            .await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await
+}
+
+/// A change must leave a member in an organisation and the service with an
+/// active administrator.
+async fn check_change(
+    conn: &mut Conn,
+    before: &User,
+    changes: &UserChanges,
+) -> Result<(), AppError> {
+    let role = changes.role.unwrap_or(before.role);
+    let organisation_id = changes.organisation_id.unwrap_or(before.organisation_id);
+    let active = changes.active.unwrap_or(before.active);
+    check_membership(conn, role, organisation_id).await?;
+    let still_admin = role == Role::Admin && active;
+    if before.role == Role::Admin
+        && before.active
+        && !still_admin
+        && store::other_active_admins(conn, before.id)
+            .await?
+            .is_empty()
+    {
+        return Err(AppError::Conflict(
+            "this is the last active administrator; appoint another first".into(),
+        ));
+    }
+    Ok(())
 }

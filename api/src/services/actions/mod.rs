@@ -1,0 +1,411 @@
+//! Actions of the delivery plan: "We will ..." lines with an owning
+//! organisation, supporters, links to ambitions and commitments, dates and
+//! a current RAG.
+
+pub mod links;
+pub mod snapshot;
+pub mod view;
+
+use chrono::NaiveDate;
+use diesel_async::AsyncConnection;
+use garde::Validate;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+pub use view::{ActionView, Include, view, views};
+
+use self::links::{MAX_LINKS, check_dates, check_request, dedup, named_links, named_organisations};
+use self::snapshot::{Snapshot, snapshot};
+use super::audit::created;
+use super::context::{Ctx, authorize, missing, scoped, visible};
+use super::input::{nullable, rags, trimmed, validate};
+use super::locked::{self, Target, Written};
+use crate::concurrency::Precondition;
+use crate::db::actions::{self as store, Action, ActionChanges, ActionFilter, NewAction};
+use crate::db::statements::StatementRef;
+use crate::db::{Conn, Pool, strategies};
+use crate::domain::validation::{TEXT_MAX, TITLE_MAX, not_blank, printable};
+use crate::domain::{Entity, StatementKind, permissions};
+use crate::error::AppError;
+use crate::paging::{Page, PageParams};
+
+const ENTITY: Entity = Entity::Action;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAction {
+    #[garde(skip)]
+    pub strategy_id: Uuid,
+    #[garde(length(chars, min = 1, max = 20), custom(not_blank), custom(printable))]
+    #[schema(example = "A1.3")]
+    pub reference: String,
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    pub title: String,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub description: Option<String>,
+    #[garde(skip)]
+    pub lead_organisation_id: Uuid,
+    #[garde(length(max = MAX_LINKS))]
+    pub supporting_organisation_ids: Option<Vec<Uuid>>,
+    /// At least one ambition of the same strategy.
+    #[garde(length(min = 1, max = MAX_LINKS))]
+    pub ambition_ids: Vec<Uuid>,
+    #[garde(length(max = MAX_LINKS))]
+    pub commitment_ids: Option<Vec<Uuid>>,
+    #[garde(skip)]
+    pub start_date: Option<NaiveDate>,
+    #[garde(skip)]
+    pub target_date: Option<NaiveDate>,
+}
+
+/// Fields to change; absent fields stay as they are. `reference`, the lead
+/// and the supporters are changed by administrators and the chair; the rest
+/// by administrators and the lead organisation's members.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Reduce the criminalisation of looked after children", "target_date": "2025-09-30"}))]
+pub struct UpdateAction {
+    #[garde(length(chars, min = 1, max = 20), custom(not_blank), custom(printable))]
+    pub reference: Option<String>,
+    #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
+    pub title: Option<String>,
+    #[garde(length(chars, max = TEXT_MAX), custom(printable))]
+    pub description: Option<String>,
+    #[garde(skip)]
+    pub lead_organisation_id: Option<Uuid>,
+    #[garde(length(max = MAX_LINKS))]
+    pub supporting_organisation_ids: Option<Vec<Uuid>>,
+    #[garde(length(min = 1, max = MAX_LINKS))]
+    pub ambition_ids: Option<Vec<Uuid>>,
+    #[garde(length(max = MAX_LINKS))]
+    pub commitment_ids: Option<Vec<Uuid>>,
+    /// `null` clears the date.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    #[garde(skip)]
+    pub start_date: Option<Option<NaiveDate>>,
+    /// `null` clears the date.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    #[garde(skip)]
+    pub target_date: Option<Option<NaiveDate>>,
+}
+
+impl UpdateAction {
+    fn reassigns(&self) -> bool {
+        self.reference.is_some()
+            || self.lead_organisation_id.is_some()
+            || self.supporting_organisation_ids.is_some()
+    }
+
+    fn edits_details(&self) -> bool {
+        self.title.is_some()
+            || self.description.is_some()
+            || self.ambition_ids.is_some()
+            || self.commitment_ids.is_some()
+            || self.start_date.is_some()
+            || self.target_date.is_some()
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActionQuery {
+    pub strategy_id: Option<Uuid>,
+    /// Only actions serving this ambition.
+    pub ambition_id: Option<Uuid>,
+    /// Only actions serving this commitment.
+    pub commitment_id: Option<Uuid>,
+    /// Only actions this organisation leads or supports.
+    pub organisation_id: Option<Uuid>,
+    /// Only actions this organisation leads.
+    pub lead_organisation_id: Option<Uuid>,
+    /// Only these ratings, comma-separated (`red,amber`).
+    pub rag: Option<String>,
+    /// `true`: only actions past their target date and not complete, or with
+    /// a milestone past due.
+    pub overdue: Option<bool>,
+    /// Only actions whose reference, title or description contains this text.
+    pub q: Option<String>,
+    /// Parts to include, comma-separated: `latest_update`, `milestones`.
+    pub include: Option<String>,
+}
+
+/// A page of actions, by strategy and reference.
+pub async fn list(
+    pool: &Pool,
+    ctx: &Ctx,
+    query: ActionQuery,
+    page: &PageParams,
+) -> Result<Page<ActionView>, AppError> {
+    let page = page.request()?;
+    let include = Include::parse(query.include.as_deref())?;
+    let filter = ActionFilter {
+        strategy_id: scoped(&ctx.actor, query.strategy_id)?,
+        statement_id: query
+            .ambition_id
+            .into_iter()
+            .chain(query.commitment_id)
+            .collect(),
+        organisation_id: query.organisation_id,
+        lead_organisation_id: query.lead_organisation_id,
+        rags: rags(query.rag.as_deref())?,
+        overdue_on: query.overdue.filter(|o| *o).map(|_| ctx.clock.today()),
+        q: query.q,
+    };
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, &page).await?;
+    let next = page.page(rows, |a| (a.strategy_id, a.reference.clone()), |a| a);
+    Ok(Page {
+        items: views(&mut conn, next.items, ctx, include).await?,
+        next_cursor: next.next_cursor,
+    })
+}
+
+/// One action.
+pub async fn get(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    include: Include,
+) -> Result<ActionView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id)
+        .await
+        .map_err(missing(ENTITY.noun()))?;
+    visible(&ctx.actor, row.strategy_id, ENTITY.noun())?;
+    view(&mut conn, row, ctx, include).await
+}
+
+/// Adds an action to a strategy's delivery plan (administrators and the
+/// chair).
+pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateAction) -> Result<ActionView, AppError> {
+    authorize(
+        permissions::can_manage_actions(&ctx.actor),
+        "only administrators and the chair can create actions",
+    )?;
+    validate(&input)?;
+    check_dates(input.start_date, input.target_date)?;
+    let supporting = dedup(
+        input.supporting_organisation_ids.unwrap_or_default(),
+        input.lead_organisation_id,
+    );
+    let statement_ids: Vec<Uuid> = input
+        .ambition_ids
+        .iter()
+        .chain(input.commitment_ids.iter().flatten())
+        .copied()
+        .collect();
+    let mut conn = pool.get().await?;
+    strategies::find(&mut conn, input.strategy_id)
+        .await
+        .map_err(|_| AppError::validation("strategy_id", "no strategy has this id"))?;
+    check_request(
+        &mut conn,
+        input.strategy_id,
+        &named_organisations(Some(input.lead_organisation_id), Some(&supporting)),
+        &named_links(Some(&input.ambition_ids), input.commitment_ids.as_deref()),
+    )
+    .await?;
+    let new = NewAction {
+        id: Uuid::now_v7(),
+        strategy_id: input.strategy_id,
+        reference: trimmed(&input.reference),
+        title: trimmed(&input.title),
+        description: input
+            .description
+            .as_deref()
+            .map(trimmed)
+            .unwrap_or_default(),
+        lead_organisation_id: input.lead_organisation_id,
+        start_date: input.start_date,
+        target_date: input.target_date,
+        created_at: ctx.clock.now(),
+        updated_at: ctx.clock.now(),
+    };
+    let row = conn
+        .transaction(async |conn| insert(conn, ctx, &new, &supporting, &statement_ids).await)
+        .await?;
+    view(&mut conn, row, ctx, Include::default()).await
+}
+
+/// Stores a checked new action with its supporters and links, and audits
+/// it, inside the caller's transaction.
+pub async fn insert(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    new: &NewAction,
+    supporting: &[Uuid],
+    statement_ids: &[Uuid],
+) -> Result<Action, AppError> {
+    let row = store::insert(conn, new).await?;
+    store::set_supporters(conn, row.id, supporting).await?;
+    store::set_links(conn, row.id, statement_ids).await?;
+    let after = snapshot(conn, row.clone()).await?;
+    created(conn, ctx, ENTITY, row.id, &after).await?;
+    Ok(row)
+}
+
+/// Changes an action (needs the version read). Its reference, lead and
+/// supporters are changed by administrators and the chair; the rest by
+/// administrators and the lead organisation's members.
+pub async fn update(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+    input: UpdateAction,
+) -> Result<ActionView, AppError> {
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction(async |conn| {
+            locked::change(
+                conn,
+                ctx,
+                Target::new(ENTITY, id),
+                async |conn| store::find_for_update(conn, id).await,
+                async |_, before| {
+                    if input.reassigns() {
+                        authorize(
+                            permissions::can_manage_actions(&ctx.actor),
+                            "only administrators and the chair can change an action's reference, lead or supporters",
+                        )?;
+                    }
+                    if input.edits_details() || !input.reassigns() {
+                        authorize(
+                            permissions::can_edit_action(&ctx.actor, before.lead_organisation_id),
+                            "only the lead organisation can edit this action's details",
+                        )?;
+                    }
+                    let expected = precondition.version()?;
+                    validate(&input)?;
+                    Ok(Some(expected))
+                },
+                async |conn, before| apply(conn, before, &input).await,
+            )
+            .await
+        })
+        .await?;
+    view(&mut conn, row, ctx, Include::default()).await
+}
+
+/// Writes a checked change to a locked action.
+async fn apply(
+    conn: &mut Conn,
+    before: Action,
+    input: &UpdateAction,
+) -> Result<Written<Snapshot, Action>, AppError> {
+    if !input.reassigns() && !input.edits_details() {
+        return Ok(Written::Unchanged(before));
+    }
+    let id = before.id;
+    let lead = input
+        .lead_organisation_id
+        .unwrap_or(before.lead_organisation_id);
+    let supporting = input
+        .supporting_organisation_ids
+        .clone()
+        .map(|ids| dedup(ids, lead));
+    check_dates(
+        input.start_date.unwrap_or(before.start_date),
+        input.target_date.unwrap_or(before.target_date),
+    )?;
+    check_request(
+        conn,
+        before.strategy_id,
+        &named_organisations(input.lead_organisation_id, supporting.as_deref()),
+        &named_links(
+            input.ambition_ids.as_deref(),
+            input.commitment_ids.as_deref(),
+        ),
+    )
+    .await?;
+    let before = snapshot(conn, before).await?;
+    let changes = ActionChanges {
+        reference: input.reference.as_deref().map(trimmed),
+        title: input.title.as_deref().map(trimmed),
+        description: input.description.as_deref().map(trimmed),
+        lead_organisation_id: input.lead_organisation_id,
+        start_date: input.start_date,
+        target_date: input.target_date,
+        ..Default::default()
+    };
+    let row = store::update(conn, id, &changes).await?;
+    match supporting {
+        Some(supporting) => store::set_supporters(conn, id, &supporting).await?,
+        // A new lead is no longer also a supporter.
+        None if input.lead_organisation_id.is_some() => {
+            let kept = dedup(before.supporting_organisation_ids().to_vec(), lead);
+            store::set_supporters(conn, id, &kept).await?
+        }
+        None => {}
+    }
+    if input.ambition_ids.is_some() || input.commitment_ids.is_some() {
+        relink(conn, id, input).await?;
+    }
+    let after = snapshot(conn, row.clone()).await?;
+    Ok(Written::Changed {
+        before,
+        after,
+        answer: row,
+    })
+}
+
+/// Replaces the ambitions or the commitments an action serves, keeping the
+/// kind not named.
+async fn relink(conn: &mut Conn, id: Uuid, input: &UpdateAction) -> Result<(), AppError> {
+    let current = store::links(conn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let keep = |kind| {
+        current
+            .iter()
+            .filter(move |s: &&StatementRef| s.kind == kind)
+            .map(|s| s.id)
+    };
+    let ambitions: Vec<Uuid> = input
+        .ambition_ids
+        .clone()
+        .unwrap_or_else(|| keep(StatementKind::Ambition).collect());
+    let commitments: Vec<Uuid> = input
+        .commitment_ids
+        .clone()
+        .unwrap_or_else(|| keep(StatementKind::Commitment).collect());
+    let all: Vec<Uuid> = ambitions.into_iter().chain(commitments).collect();
+    store::set_links(conn, id, &all).await?;
+    Ok(())
+}
+
+/// Deletes an action with its milestones and updates (administrators and
+/// the chair; needs the version read).
+pub async fn delete(
+    pool: &Pool,
+    ctx: &Ctx,
+    id: Uuid,
+    precondition: Precondition,
+) -> Result<(), AppError> {
+    authorize(
+        permissions::can_manage_actions(&ctx.actor),
+        "only administrators and the chair can delete actions",
+    )?;
+    let expected = precondition.version()?;
+    let mut conn = pool.get().await?;
+    conn.transaction(async |conn| {
+        locked::change(
+            conn,
+            ctx,
+            Target::new(ENTITY, id),
+            async |conn| store::find_for_update(conn, id).await,
+            async |_, _| Ok(Some(expected)),
+            async |conn, before| {
+                let before = snapshot(conn, before).await?;
+                store::delete(conn, id).await?;
+                Ok(Written::Deleted { before, answer: () })
+            },
+        )
+        .await
+    })
+    .await
+}

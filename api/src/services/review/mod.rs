@@ -1,0 +1,15 @@
+//! The chair's review of a strategy: the dashboard, the trend across closed
+//! periods, and the board report, each now, as at a past date, or for a
+//! closed period (from its snapshot, so it reads exactly as it did).
+
+pub mod dashboard;
+pub mod moment;
+pub mod report;
+pub mod state;
+pub mod trend;
+
+pub use dashboard::{Dashboard, DashboardQuery, dashboard};
+pub use moment::{MomentQuery, PeriodBrief, Source};
+pub use report::{AmbitionSection, PledgeText, Report, ReportAction, report};
+pub use state::IndicatorGroup;
+pub use trend::{ActionTrend, PeriodCounts, Trend, trend};

@@ -1,0 +1,250 @@
+//! The board report: per ambition, each action with its rating, direction
+//! of travel, latest commentary and milestones; exceptions first; the
+//! indicators; the pledges. The people's formats are rendered from it by
+//! `report` (the top-level module).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::moment::{MomentQuery, PeriodBrief, Source, resolve};
+use super::state::{Depth, Frame, Loaded, frame, group_indicators, indicators_at, load};
+use crate::db::Pool;
+use crate::domain::Rag;
+use crate::domain::review::{
+    self as rules, ActionState, Direction, Exception, MilestoneState, Named, Numbered,
+    PledgeMatrix, RagCounts, ReviewInput,
+};
+use crate::error::AppError;
+use crate::services::context::{Ctx, visible};
+use crate::services::indicators::IndicatorSummary;
+
+/// One action in the board report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportAction {
+    pub reference: String,
+    pub title: String,
+    /// The "We will ..." line.
+    pub description: String,
+    pub lead: Named,
+    /// Ambition numbers it serves.
+    pub ambitions: Vec<i32>,
+    pub rag: Rag,
+    pub direction: Direction,
+    pub commentary: String,
+    pub progress: String,
+    pub next_steps: String,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub target_date: Option<NaiveDate>,
+    pub milestones: Vec<MilestoneState>,
+    /// Milestones due by the report's date.
+    pub milestones_due: u32,
+    /// Milestones completed by the report's date.
+    pub milestones_done: u32,
+    /// Milestones due and not completed.
+    pub milestones_overdue: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AmbitionSection {
+    pub ambition: Numbered,
+    pub summary: RagCounts,
+    /// Actions whose first ambition this is, by reference.
+    pub actions: Vec<ReportAction>,
+    /// Indicators whose first ambition this is.
+    pub indicators: Vec<IndicatorSummary>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PledgeText {
+    pub organisation: Named,
+    pub commitment: i32,
+    pub rag: Rag,
+    pub text: String,
+}
+
+/// The board report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Report {
+    pub strategy: Named,
+    pub vision: String,
+    pub as_at: DateTime<Utc>,
+    /// The day the report describes, where the board is: what people
+    /// reading it call "as at".
+    #[serde(skip)]
+    pub day: NaiveDate,
+    /// The board's time zone, in which people read the report's times.
+    #[serde(skip)]
+    pub zone: Tz,
+    pub source: Source,
+    pub period: Option<PeriodBrief>,
+    pub summary: RagCounts,
+    pub exceptions: Vec<Exception>,
+    pub ambitions: Vec<AmbitionSection>,
+    pub pledges: PledgeMatrix,
+    pub pledge_texts: Vec<PledgeText>,
+}
+
+/// The board report of a strategy at a moment.
+pub async fn report(
+    pool: &Pool,
+    ctx: &Ctx,
+    strategy_id: Uuid,
+    moment: &MomentQuery,
+) -> Result<Report, AppError> {
+    visible(&ctx.actor, strategy_id, "strategy")?;
+    let mut conn = pool.get().await?;
+    let frame = frame(&mut conn, strategy_id).await?;
+    let moment = resolve(&mut conn, ctx, strategy_id, moment).await?;
+    let loaded = load(&mut conn, strategy_id, &moment, Depth::Full).await?;
+    let indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
+    let input = ReviewInput {
+        actions: &loaded.actions,
+        ambitions: &frame.ambitions,
+        commitments: &frame.commitments,
+        partners: &frame.partners,
+        pledges: &loaded.pledges,
+        period_ratings: &loaded.period_ratings,
+        reported: None,
+        now: moment.at,
+        today: moment.today,
+        stale_days: i64::MAX,
+        list_limit: usize::MAX,
+    };
+    Ok(Report {
+        strategy: Named {
+            id: frame.strategy.id,
+            name: frame.strategy.title.clone(),
+        },
+        vision: frame.strategy.vision.clone(),
+        as_at: moment.at,
+        day: moment.today,
+        zone: ctx.clock.zone(),
+        source: moment.source,
+        period: moment.period.as_ref().map(PeriodBrief::from),
+        summary: RagCounts::of(loaded.actions.iter().map(|a| &a.rag)),
+        exceptions: rules::exceptions(&input).items,
+        ambitions: sections(&frame, &loaded, indicators, moment.today),
+        pledges: rules::pledge_matrix(&frame.partners, &frame.commitments, &loaded.pledges),
+        pledge_texts: pledge_texts(&frame, &loaded),
+    })
+}
+
+/// One section per ambition: the actions whose first ambition it is, and
+/// the indicators that measure it first.
+fn sections(
+    frame: &Frame,
+    loaded: &Loaded,
+    indicators: Vec<IndicatorSummary>,
+    today: NaiveDate,
+) -> Vec<AmbitionSection> {
+    let number_of: HashMap<Uuid, i32> = frame.ambitions.iter().map(|a| (a.id, a.number)).collect();
+    let mut sections: Vec<AmbitionSection> = frame
+        .ambitions
+        .iter()
+        .map(|a| AmbitionSection {
+            ambition: a.clone(),
+            summary: RagCounts::default(),
+            actions: Vec::new(),
+            indicators: Vec::new(),
+        })
+        .collect();
+    for group in group_indicators(&frame.ambitions, indicators) {
+        if let Some(section) = sections
+            .iter_mut()
+            .find(|s| s.ambition.number == group.ambition.number)
+        {
+            section.indicators = group.indicators;
+        }
+    }
+    for action in &loaded.actions {
+        let mut numbers: Vec<i32> = action
+            .statement_ids
+            .iter()
+            .filter_map(|id| number_of.get(id).copied())
+            .collect();
+        numbers.sort_unstable();
+        let Some(first) = numbers.first() else {
+            continue;
+        };
+        let Some(section) = sections.iter_mut().find(|s| s.ambition.number == *first) else {
+            continue;
+        };
+        section.summary.add(action.rag);
+        section.actions.push(report_action(
+            action,
+            numbers,
+            &loaded.period_ratings,
+            today,
+        ));
+    }
+    sections
+}
+
+/// Each organisation's pledges in words, by organisation and commitment.
+fn pledge_texts(frame: &Frame, loaded: &Loaded) -> Vec<PledgeText> {
+    let names: HashMap<Uuid, &Named> = frame.partners.iter().map(|p| (p.id, p)).collect();
+    let commitment_number: HashMap<Uuid, i32> =
+        frame.commitments.iter().map(|c| (c.id, c.number)).collect();
+    let mut texts: Vec<PledgeText> = loaded
+        .pledges
+        .iter()
+        .filter_map(|p| {
+            Some(PledgeText {
+                organisation: (*names.get(&p.organisation_id)?).clone(),
+                commitment: *commitment_number.get(&p.commitment_id)?,
+                rag: p.rag,
+                text: p.text.clone(),
+            })
+        })
+        .collect();
+    texts.sort_by(|x, y| {
+        (&x.organisation.name, x.commitment).cmp(&(&y.organisation.name, y.commitment))
+    });
+    texts
+}
+
+fn report_action(
+    action: &ActionState,
+    ambitions: Vec<i32>,
+    period_ratings: &HashMap<Uuid, Vec<Rag>>,
+    today: NaiveDate,
+) -> ReportAction {
+    let latest = action.latest.as_ref();
+    let due: Vec<&MilestoneState> = action
+        .milestones
+        .iter()
+        .filter(|m| m.due_date <= today)
+        .collect();
+    ReportAction {
+        reference: action.reference.clone(),
+        title: action.title.clone(),
+        description: action.description.clone(),
+        lead: action.lead.clone(),
+        ambitions,
+        rag: action.rag,
+        direction: rules::direction(
+            period_ratings
+                .get(&action.id)
+                .and_then(|r| r.last().copied()),
+            action.rag,
+        ),
+        commentary: latest.map(|r| r.commentary.clone()).unwrap_or_default(),
+        progress: latest.map(|r| r.progress.clone()).unwrap_or_default(),
+        next_steps: latest.map(|r| r.next_steps.clone()).unwrap_or_default(),
+        reported_at: latest.map(|r| r.created_at),
+        target_date: action.target_date,
+        milestones_due: due.len() as u32,
+        milestones_done: action
+            .milestones
+            .iter()
+            .filter(|m| m.completed_on.is_some())
+            .count() as u32,
+        milestones_overdue: due.iter().filter(|m| m.completed_on.is_none()).count() as u32,
+        milestones: action.milestones.clone(),
+    }
+}
