@@ -122,6 +122,7 @@ fn parse_role(text: &str) -> Result<Role, String> {
         .map_err(|e: crate::domain::enums::UnknownValue| e.to_string())
 }
 
+/// Runs a command.
 pub async fn run(cli: Cli) -> Result<(), BoxError> {
     let settings = cli.settings;
     telemetry::init(settings.log_format);
@@ -145,10 +146,6 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             demo_password,
             ..
         } => {
-            let password = demo_password_or_random(demo_password)?;
-            db::create_database_if_missing(&settings.database_url).await?;
-            db::migrate(&settings.database_url).await?;
-            let pool = pool(&settings)?;
             let size = demo::synthetic::Size {
                 strategies,
                 actions_per_strategy,
@@ -156,30 +153,9 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
                 organisations: organisations.max(1),
                 closed_periods,
             };
-            let started = std::time::Instant::now();
-            demo::synthetic::load(&pool, size, &password, &Clock::system(settings.time_zone))
-                .await
-                .map_err(|e| describe(&e))?;
-            println!(
-                "loaded {strategies} synthetic strateg{} of {actions_per_strategy} actions with {updates_per_action} updates each in {:.1} s\npassword of member<N>@synthetic.example and chair@synthetic.example: {password}",
-                if strategies == 1 { "y" } else { "ies" },
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
+            seed_synthetic(&settings, size, demo_password).await
         }
-        Command::Seed { demo_password, .. } => {
-            let password = demo_password_or_random(demo_password)?;
-            db::create_database_if_missing(&settings.database_url).await?;
-            db::migrate(&settings.database_url).await?;
-            let pool = pool(&settings)?;
-            let clock = Clock::system(settings.time_zone);
-            if demo::load(&pool, &SecretString::from(password.clone()), &clock).await? {
-                println!("{}", demo::credentials_table(&password));
-            } else {
-                println!("the database already holds data; nothing was loaded");
-            }
-            Ok(())
-        }
+        Command::Seed { demo_password, .. } => seed_demo(&settings, demo_password).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -190,13 +166,12 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
                 },
         } => {
             let pool = pool(&settings)?;
-            let password = read_password()?;
             let input = CreateUser {
                 email,
                 name,
                 role,
                 organisation_id,
-                password,
+                password: read_password()?,
             };
             let user = users::create_from_command_line(&pool, input)
                 .await
@@ -204,50 +179,97 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             println!("created {} ({}) with id {}", user.email, user.role, user.id);
             Ok(())
         }
-        Command::Export { output } => {
-            let pool = pool(&settings)?;
-            let mut conn = pool.get().await?;
-            let document = db::backup::export(&mut conn).await?;
-            let text = serde_json::to_vec(&document)?;
-            match output {
-                Some(path) => std::fs::write(&path, &text)?,
-                None => {
-                    use std::io::Write;
-                    std::io::stdout().write_all(&text)?;
-                }
-            }
-            let rows: usize = document["tables"]
-                .as_object()
-                .map(|t| t.values().filter_map(|r| r.as_array()).map(Vec::len).sum())
-                .unwrap_or_default();
-            eprintln!("exported {rows} rows ({} bytes)", text.len());
-            Ok(())
-        }
-        Command::Import { input } => {
-            let text = match input {
-                Some(path) => std::fs::read(&path)?,
-                None => {
-                    use std::io::Read;
-                    let mut text = Vec::new();
-                    std::io::stdin().read_to_end(&mut text)?;
-                    text
-                }
-            };
-            let document: serde_json::Value = serde_json::from_slice(&text)?;
-            db::create_database_if_missing(&settings.database_url).await?;
-            db::migrate(&settings.database_url).await?;
-            let pool = pool(&settings)?;
-            let mut conn = pool.get().await?;
-            let counts = db::backup::import(&mut conn, &document).await?;
-            let rows: usize = counts.iter().map(|(_, n)| n).sum();
-            eprintln!("imported {rows} rows into {} tables", counts.len());
-            Ok(())
-        }
+        Command::Export { output } => export(&settings, output).await,
+        Command::Import { input } => import(&settings, input).await,
         Command::Openapi => {
             println!("{}", server::openapi().to_pretty_json()?);
             Ok(())
         }
     }
+}
+
+/// Adds synthetic strategies for benchmarks.
+async fn seed_synthetic(
+    settings: &Settings,
+    size: demo::synthetic::Size,
+    demo_password: Option<String>,
+) -> Result<(), BoxError> {
+    let password = demo_password_or_random(demo_password)?;
+    db::create_database_if_missing(&settings.database_url).await?;
+    db::migrate(&settings.database_url).await?;
+    let pool = pool(settings)?;
+    let started = std::time::Instant::now();
+    let clock = Clock::system(settings.time_zone);
+    demo::synthetic::load(&pool, size, &password, &clock)
+        .await
+        .map_err(|e| describe(&e))?;
+    println!(
+        "loaded {} synthetic strateg{} of {} actions with {} updates each in {:.1} s\npassword of member<N>@synthetic.example and chair@synthetic.example: {password}",
+        size.strategies,
+        if size.strategies == 1 { "y" } else { "ies" },
+        size.actions_per_strategy,
+        size.updates_per_action,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Loads the demo data into an empty database.
+async fn seed_demo(settings: &Settings, demo_password: Option<String>) -> Result<(), BoxError> {
+    let password = demo_password_or_random(demo_password)?;
+    db::create_database_if_missing(&settings.database_url).await?;
+    db::migrate(&settings.database_url).await?;
+    let pool = pool(settings)?;
+    let clock = Clock::system(settings.time_zone);
+    if demo::load(&pool, &SecretString::from(password.clone()), &clock).await? {
+        println!("{}", demo::credentials_table(&password));
+    } else {
+        println!("the database already holds data; nothing was loaded");
+    }
+    Ok(())
+}
+
+/// Writes the whole database as one JSON document.
+async fn export(settings: &Settings, output: Option<std::path::PathBuf>) -> Result<(), BoxError> {
+    let pool = pool(settings)?;
+    let mut conn = pool.get().await?;
+    let document = db::backup::export(&mut conn).await?;
+    let text = serde_json::to_vec(&document)?;
+    match output {
+        Some(path) => std::fs::write(&path, &text)?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&text)?;
+        }
+    }
+    let rows: usize = document["tables"]
+        .as_object()
+        .map(|t| t.values().filter_map(|r| r.as_array()).map(Vec::len).sum())
+        .unwrap_or_default();
+    eprintln!("exported {rows} rows ({} bytes)", text.len());
+    Ok(())
+}
+
+/// Loads an exported document into an empty database.
+async fn import(settings: &Settings, input: Option<std::path::PathBuf>) -> Result<(), BoxError> {
+    let text = match input {
+        Some(path) => std::fs::read(&path)?,
+        None => {
+            use std::io::Read;
+            let mut text = Vec::new();
+            std::io::stdin().read_to_end(&mut text)?;
+            text
+        }
+    };
+    let document: serde_json::Value = serde_json::from_slice(&text)?;
+    db::create_database_if_missing(&settings.database_url).await?;
+    db::migrate(&settings.database_url).await?;
+    let pool = pool(settings)?;
+    let mut conn = pool.get().await?;
+    let counts = db::backup::import(&mut conn, &document).await?;
+    let rows: usize = counts.iter().map(|(_, n)| n).sum();
+    eprintln!("imported {rows} rows into {} tables", counts.len());
+    Ok(())
 }
 
 /// Spells out an operation's error, with its field errors, for a terminal.

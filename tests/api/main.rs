@@ -3,6 +3,7 @@
 mod helpers;
 
 mod actions;
+mod architecture;
 mod auth;
 mod backup;
 mod bad_input;

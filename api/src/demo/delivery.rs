@@ -9,10 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::clock::Clock;
+use super::cast::{Cast, at};
 use crate::concurrency::Precondition;
 use crate::db::Pool;
-use crate::domain::{Actor, Rag, Role};
+use crate::domain::Rag;
 use crate::error::AppError;
 use crate::services::Ctx;
 use crate::services::actions::{self, CreateAction};
@@ -96,36 +96,6 @@ struct PlanPledgeVersion {
     text: String,
 }
 
-/// The people and ids the plan refers to.
-pub struct Cast {
-    pub strategy_id: Uuid,
-    pub admin: Ctx,
-    pub chair: Ctx,
-    /// A member of each organisation, by slug, with the organisation's id.
-    pub members: HashMap<String, (Ctx, Uuid)>,
-    pub ambitions: HashMap<i32, Uuid>,
-    pub commitments: HashMap<i32, Uuid>,
-}
-
-impl Cast {
-    pub(super) fn member(&self, slug: &str) -> Result<&(Ctx, Uuid), AppError> {
-        self.members.get(slug).ok_or_else(|| {
-            AppError::internal(format!("demo plan names unknown organisation {slug}"))
-        })
-    }
-
-    pub(super) fn statement(map: &HashMap<i32, Uuid>, number: i32) -> Result<Uuid, AppError> {
-        map.get(&number).copied().ok_or_else(|| {
-            AppError::internal(format!("demo plan names unknown statement {number}"))
-        })
-    }
-}
-
-/// Mid-morning on a date, when board members tend to file their reports.
-pub(super) fn at(date: NaiveDate) -> DateTime<Utc> {
-    date.and_hms_opt(10, 0, 0).expect("valid time").and_utc()
-}
-
 fn text(s: &str) -> Option<String> {
     Some(s.to_owned()).filter(|s| !s.trim().is_empty())
 }
@@ -133,10 +103,15 @@ fn text(s: &str) -> Option<String> {
 /// Days after a quarter ends that the board meets and closes it.
 const BOARD_MEETS_AFTER_DAYS: i64 = 14;
 
-pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
+/// The reporting periods of the plan by name, each with its id and last
+/// day.
+pub type Periods = HashMap<String, (Uuid, NaiveDate)>;
+
+/// Loads the delivery plan: its periods, its actions with their milestones
+/// and history of updates, and the partners' pledges with theirs.
+pub async fn load(pool: &Pool, cast: &Cast) -> Result<Periods, AppError> {
     let plan: Plan = serde_json::from_str(PLAN).expect("the embedded delivery plan is valid");
-    let mut quarters = Vec::new();
-    let mut by_name = HashMap::new();
+    let mut periods = HashMap::new();
     for period in &plan.periods {
         let input = CreatePeriod {
             name: period.name.clone(),
@@ -144,38 +119,53 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
             ends_on: period.end,
         };
         let created = periods::create(pool, &cast.chair, cast.strategy_id, input).await?;
-        quarters.push((created.id, period.end));
-        by_name.insert(period.name.clone(), (created.id, period.end));
+        periods.insert(period.name.clone(), (created.id, period.end));
     }
     for item in plan.actions {
         load_action(pool, cast, item).await?;
     }
     for pledge in plan.pledges {
-        let (ctx, org) = cast.member(&pledge.organisation)?;
-        let commitment = Cast::statement(&cast.commitments, pledge.commitment)?;
-        let mut versions: Vec<(DateTime<Utc>, Rag, String)> = pledge
-            .history
-            .into_iter()
-            .map(|v| (at(v.on), v.rag, v.text))
-            .collect();
-        let current_on = versions
-            .last()
-            .map(|(on, ..)| *on + chrono::Duration::days(120))
-            .unwrap_or_else(|| at(NaiveDate::from_ymd_opt(2023, 1, 16).expect("date")));
-        versions.push((current_on, pledge.rag, pledge.text));
-        for (version, (on, rag, text)) in (1..).zip(versions) {
-            let input = WritePledge {
-                text,
-                rag: Some(rag),
-            };
-            let precondition = Precondition::assume(version - 1);
-            pledges::write(pool, &ctx.at(on), *org, commitment, precondition, input).await?;
-        }
+        load_pledge(pool, cast, pledge).await?;
     }
-    super::indicators::load(pool, cast, &by_name).await?;
-    // The board closes each quarter at its meeting a fortnight later; every
-    // report posted by then counts.
+    Ok(periods)
+}
+
+/// Writes a pledge's history, then its current text, as its organisation.
+async fn load_pledge(pool: &Pool, cast: &Cast, pledge: PlanPledge) -> Result<(), AppError> {
+    let (ctx, org) = cast.member(&pledge.organisation)?;
+    let commitment = Cast::statement(&cast.commitments, pledge.commitment)?;
+    let mut versions: Vec<(DateTime<Utc>, Rag, String)> = pledge
+        .history
+        .into_iter()
+        .map(|v| (at(v.on), v.rag, v.text))
+        .collect();
+    let current_on = versions
+        .last()
+        .map(|(on, ..)| *on + chrono::Duration::days(120))
+        .unwrap_or_else(|| at(NaiveDate::from_ymd_opt(2023, 1, 16).expect("date")));
+    versions.push((current_on, pledge.rag, pledge.text));
+    for (version, (on, rag, text)) in (1..).zip(versions) {
+        let input = WritePledge {
+            text,
+            rag: Some(rag),
+        };
+        let precondition = Precondition::assume(version - 1);
+        pledges::write(pool, &ctx.at(on), *org, commitment, precondition, input).await?;
+    }
+    Ok(())
+}
+
+/// The board closes each quarter at its meeting a fortnight later; every
+/// report posted by then counts. Quarters whose meeting is still to come
+/// stay open.
+pub async fn close_past_quarters(
+    pool: &Pool,
+    cast: &Cast,
+    periods: &Periods,
+) -> Result<(), AppError> {
     let today = cast.chair.clock.today();
+    let mut quarters: Vec<(Uuid, NaiveDate)> = periods.values().copied().collect();
+    quarters.sort_by_key(|(_, end)| *end);
     for (id, end) in quarters {
         let meeting = end + chrono::Duration::days(BOARD_MEETS_AFTER_DAYS);
         if meeting < today {
@@ -186,80 +176,38 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Creates an action as the chair on its start date, then its milestones
+/// and its history of updates, each as whoever made it, when they made it.
 async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), AppError> {
-    let lead = cast.member(&item.lead)?.1;
+    let (lead_ctx, lead) = cast.member(&item.lead)?;
     let supporting = item
         .supporting
         .iter()
         .map(|slug| cast.member(slug).map(|(_, id)| *id))
         .collect::<Result<Vec<_>, _>>()?;
-    let ambition_ids = item
-        .ambitions
-        .iter()
-        .map(|n| Cast::statement(&cast.ambitions, *n))
-        .collect::<Result<Vec<_>, _>>()?;
-    let commitment_ids = item
-        .commitments
-        .iter()
-        .map(|n| Cast::statement(&cast.commitments, *n))
-        .collect::<Result<Vec<_>, _>>()?;
-    let action = actions::create(
-        pool,
-        &cast.chair.at(at(item.start_date)),
-        CreateAction {
-            strategy_id: cast.strategy_id,
-            reference: item.reference,
-            title: item.title,
-            description: Some(item.description),
-            lead_organisation_id: lead,
-            supporting_organisation_ids: Some(supporting),
-            ambition_ids,
-            commitment_ids: Some(commitment_ids),
-            start_date: Some(item.start_date),
-            target_date: Some(item.target_date),
-        },
-    )
-    .await?;
-    let lead_ctx = &cast.member(&item.lead)?.0;
-    for m in item.milestones {
-        let created = milestones::create(
-            pool,
-            lead_ctx,
-            action.id,
-            CreateMilestone {
-                title: m.title,
-                due_date: m.due,
-                completed_on: if m.moved_to.is_some() {
-                    None
-                } else {
-                    m.completed_on
-                },
-                note: text(&m.note),
-            },
-        )
-        .await?;
-        if let Some(moved) = m.moved_to {
-            // Moved when the original date arrived.
-            milestones::update(
-                pool,
-                &lead_ctx.at(at(m.due)),
-                created.id,
-                Precondition::assume(created.version),
-                UpdateMilestone {
-                    due_date: Some(moved.due),
-                    due_date_reason: Some(moved.reason),
-                    completed_on: m.completed_on.map(Some),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
+    let numbered = |map, numbers: &[i32]| -> Result<Vec<Uuid>, AppError> {
+        numbers.iter().map(|n| Cast::statement(map, *n)).collect()
+    };
+    let input = CreateAction {
+        strategy_id: cast.strategy_id,
+        reference: item.reference,
+        title: item.title,
+        description: Some(item.description),
+        lead_organisation_id: *lead,
+        supporting_organisation_ids: Some(supporting),
+        ambition_ids: numbered(&cast.ambitions, &item.ambitions)?,
+        commitment_ids: Some(numbered(&cast.commitments, &item.commitments)?),
+        start_date: Some(item.start_date),
+        target_date: Some(item.target_date),
+    };
+    let action = actions::create(pool, &cast.chair.at(at(item.start_date)), input).await?;
+    for milestone in item.milestones {
+        load_milestone(pool, lead_ctx, action.id, milestone).await?;
     }
     for u in item.updates {
-        let ctx = if u.by == "chair" {
-            &cast.chair
-        } else {
-            &cast.member(&u.by)?.0
+        let ctx = match u.by.as_str() {
+            "chair" => &cast.chair,
+            slug => &cast.member(slug)?.0,
         };
         let input = CreateUpdate {
             rag: u.rag,
@@ -269,27 +217,39 @@ async fn load_action(pool: &Pool, cast: &Cast, item: PlanAction) -> Result<(), A
             next_steps: text(&u.next_steps),
             risks: text(&u.risks),
         };
-        progress::post(
-            pool,
-            &ctx.at(at(u.on)),
-            action.id,
-            Precondition::none(),
-            input,
-        )
-        .await?;
+        let ctx = ctx.at(at(u.on));
+        progress::post(pool, &ctx, action.id, Precondition::none(), input).await?;
     }
     Ok(())
 }
 
-/// The context of a demo user.
-pub fn ctx(id: Uuid, role: Role, organisation_id: Option<Uuid>, clock: &Clock) -> Ctx {
-    Ctx {
-        actor: Actor::User {
-            id,
-            role,
-            organisation_id,
+/// Adds a milestone as the lead organisation; one that was moved is moved
+/// when its first due date arrived.
+async fn load_milestone(
+    pool: &Pool,
+    lead: &Ctx,
+    action_id: Uuid,
+    m: PlanMilestone,
+) -> Result<(), AppError> {
+    let input = CreateMilestone {
+        title: m.title,
+        due_date: m.due,
+        completed_on: match m.moved_to {
+            Some(_) => None,
+            None => m.completed_on,
         },
-        request_id: Some("demo-data".into()),
-        clock: clock.clone(),
+        note: text(&m.note),
+    };
+    let created = milestones::create(pool, lead, action_id, input).await?;
+    if let Some(moved) = m.moved_to {
+        let change = UpdateMilestone {
+            due_date: Some(moved.due),
+            due_date_reason: Some(moved.reason),
+            completed_on: m.completed_on.map(Some),
+            ..Default::default()
+        };
+        let version = Precondition::assume(created.version);
+        milestones::update(pool, &lead.at(at(m.due)), created.id, version, change).await?;
     }
+    Ok(())
 }

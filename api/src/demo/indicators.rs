@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::delivery::{Cast, at};
+use super::cast::{Cast, at};
 use crate::db::Pool;
 use crate::domain::indicators::{Part, Polarity, Unit};
 use crate::error::AppError;

@@ -200,58 +200,77 @@ pub async fn load(
     let chair = db::users::find_by_email(&mut conn, "chair@synthetic.example")
         .await?
         .ok_or_else(|| AppError::internal("synthetic chair missing"))?;
+    let chair = Ctx {
+        actor: Actor::User {
+            id: chair.id,
+            role: Role::Chair,
+            organisation_id: None,
+        },
+        request_id: Some("synthetic-data".into()),
+        clock: clock.clone(),
+    };
     for n in 0..size.strategies {
         if n.is_power_of_two() {
             // Fresh statistics as the tables grow, so closing each period
             // keeps using the indexes.
             diesel::sql_query("ANALYZE").execute(&mut conn).await?;
         }
-        let strategy_id = Uuid::now_v7();
-        conn.transaction(async |conn| {
-            diesel::sql_query(
-                "INSERT INTO strategies (id, title, vision, period_start, period_end, status)
-                 VALUES ($1, $2, 'A synthetic strategy for benchmarks', DATE '2023-04-01', DATE '2026-03-31', 'active')",
-            )
-            .bind::<SqlUuid, _>(strategy_id)
-            .bind::<Text, _>(format!("Synthetic strategy {}", existing + i64::from(n) + 1))
-            .execute(conn)
-            .await?;
-            for step in STRATEGY_STEPS {
-                diesel::sql_query(*step)
-                    .bind::<SqlUuid, _>(strategy_id)
-                    .bind::<Integer, _>(size.actions_per_strategy as i32)
-                    .bind::<Integer, _>(size.updates_per_action as i32)
-                    .execute(conn)
-                    .await?;
-            }
-            Ok::<_, AppError>(())
-        })
-        .await?;
-        let ctx = Ctx {
-            actor: Actor::User {
-                id: chair.id,
-                role: Role::Chair,
-                organisation_id: None,
-            },
-            request_id: Some("synthetic-data".into()),
-            clock: clock.clone(),
-        };
-        let first = NaiveDate::from_ymd_opt(2023, 4, 1).expect("date");
-        for q in 0..size.closed_periods {
-            let starts_on = first + Duration::days(91 * i64::from(q));
-            let input = CreatePeriod {
-                name: format!("Quarter {}", q + 1),
-                starts_on,
-                ends_on: starts_on + Duration::days(90),
-            };
-            let period = periods::create(pool, &ctx, strategy_id, input).await?;
-            let closed_at = (starts_on + Duration::days(104))
-                .and_hms_opt(17, 0, 0)
-                .expect("time")
-                .and_utc();
-            periods::close(pool, &ctx.at(closed_at), period.id, Precondition::none()).await?;
-        }
+        let title = format!("Synthetic strategy {}", existing + i64::from(n) + 1);
+        let strategy_id = strategy(&mut conn, &title, &size).await?;
+        close_quarters(pool, &chair, strategy_id, size.closed_periods).await?;
     }
     diesel::sql_query("ANALYZE").execute(&mut conn).await?;
+    Ok(())
+}
+
+/// Adds one strategy with its actions, updates and pledges, in SQL.
+async fn strategy(conn: &mut db::Conn, title: &str, size: &Size) -> Result<Uuid, AppError> {
+    let strategy_id = Uuid::now_v7();
+    conn.transaction(async |conn| {
+        diesel::sql_query(
+            "INSERT INTO strategies (id, title, vision, period_start, period_end, status)
+             VALUES ($1, $2, 'A synthetic strategy for benchmarks', DATE '2023-04-01', DATE '2026-03-31', 'active')",
+        )
+        .bind::<SqlUuid, _>(strategy_id)
+        .bind::<Text, _>(title)
+        .execute(conn)
+        .await?;
+        for step in STRATEGY_STEPS {
+            diesel::sql_query(*step)
+                .bind::<SqlUuid, _>(strategy_id)
+                .bind::<Integer, _>(size.actions_per_strategy as i32)
+                .bind::<Integer, _>(size.updates_per_action as i32)
+                .execute(conn)
+                .await?;
+        }
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(strategy_id)
+}
+
+/// Creates `count` quarters from April 2023 and closes each, as the chair,
+/// a fortnight after it ends.
+async fn close_quarters(
+    pool: &Pool,
+    chair: &Ctx,
+    strategy_id: Uuid,
+    count: u32,
+) -> Result<(), AppError> {
+    let first = NaiveDate::from_ymd_opt(2023, 4, 1).expect("date");
+    for q in 0..count {
+        let starts_on = first + Duration::days(91 * i64::from(q));
+        let input = CreatePeriod {
+            name: format!("Quarter {}", q + 1),
+            starts_on,
+            ends_on: starts_on + Duration::days(90),
+        };
+        let period = periods::create(pool, chair, strategy_id, input).await?;
+        let closed_at = (starts_on + Duration::days(104))
+            .and_hms_opt(17, 0, 0)
+            .expect("time")
+            .and_utc();
+        periods::close(pool, &chair.at(closed_at), period.id, Precondition::none()).await?;
+    }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use super::StrategyStatus;
+use super::enums::StrategyStatus;
 use super::permissions::{self, Actor};
 
 text_enum! {

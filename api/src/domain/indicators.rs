@@ -108,6 +108,9 @@ pub mod json_number {
 /// Values are kept to this many decimal places...
 pub const MAX_DECIMALS: u32 = 4;
 
+/// Most categories a breakdown dimension may have, and most parts a value.
+pub const MAX_CATEGORIES: usize = 100;
+
 /// ...and below this size, which keeps every value exact as a JSON number.
 pub fn value_limit() -> Decimal {
     Decimal::new(100_000_000_000, 0)

@@ -2,11 +2,9 @@
 //! service operation, and shape the response.
 
 mod actions;
-mod ambitions;
 mod audit;
 mod auth;
 mod changes;
-mod commitments;
 pub mod health;
 mod indicators;
 mod milestones;
@@ -15,6 +13,7 @@ mod plan;
 mod pledges;
 mod rag;
 mod review;
+mod statements;
 mod strategies;
 mod tokens;
 mod users;
@@ -28,8 +27,8 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(users::configure)
         .configure(tokens::configure)
         .configure(strategies::configure)
-        .configure(ambitions::configure)
-        .configure(commitments::configure)
+        .configure(statements::ambitions::configure)
+        .configure(statements::commitments::configure)
         .configure(plan::configure)
         .configure(actions::configure)
         .configure(milestones::configure)

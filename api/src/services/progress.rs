@@ -293,26 +293,38 @@ async fn post_in(
             if kind == UpdateKind::Challenge {
                 return Ok(Written::Unchanged(update));
             }
-            let changes = ActionChanges {
-                rag: update.rag,
-                rag_since: update
-                    .rag
-                    .filter(|rag| *rag != action.rag)
-                    .map(|_| Some(at)),
-                last_reported_at: Some(Some(at.max(action.last_reported_at.unwrap_or(at)))),
-                ..Default::default()
-            };
-            let after = actions::update(conn, action_id, &changes).await?;
-            // A report changes neither supporters nor links: read them once.
-            let links = statement_ids(conn, action_id).await?;
-            Ok(Written::Changed {
-                before: Snapshot::of(action, supporting.clone(), links.clone()),
-                after: Snapshot::of(after, supporting, links),
-                answer: update,
-            })
+            report_on(conn, action, supporting, update).await
         },
     )
     .await
+}
+
+/// What a report does to its action: a rating becomes the action's, and
+/// the action was reported on when the report was made.
+async fn report_on(
+    conn: &mut Conn,
+    action: Action,
+    supporting: Vec<Uuid>,
+    update: ProgressUpdate,
+) -> Result<Written<Snapshot, ProgressUpdate>, AppError> {
+    let at = update.created_at;
+    let changes = ActionChanges {
+        rag: update.rag,
+        rag_since: update
+            .rag
+            .filter(|rag| *rag != action.rag)
+            .map(|_| Some(at)),
+        last_reported_at: Some(Some(at.max(action.last_reported_at.unwrap_or(at)))),
+        ..Default::default()
+    };
+    let after = actions::update(conn, action.id, &changes).await?;
+    // A report changes neither supporters nor links: read them once.
+    let links = statement_ids(conn, action.id).await?;
+    Ok(Written::Changed {
+        before: Snapshot::of(action, supporting.clone(), links.clone()),
+        after: Snapshot::of(after, supporting, links),
+        answer: update,
+    })
 }
 
 /// Locks an action, with the ids of its supporting organisations.

@@ -12,14 +12,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::MAX_CATEGORIES;
 use super::figures::{Figures, by_indicator, course};
 use crate::concurrency::Precondition;
 use crate::db::indicators::{self as store, Indicator, IndicatorChanges, NewIndicator};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::statements::{self, StatementRef};
 use crate::db::{Conn, Pool, strategies};
-use crate::domain::indicators::{self as rules, Point, Polarity, Unit};
+use crate::domain::indicators::{self as rules, MAX_CATEGORIES, Point, Polarity, Unit};
 use crate::domain::validation::{FieldError, NAME_MAX, TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, AllowedAction, Entity, StatementKind, allowed, permissions};
 use crate::error::AppError;

@@ -14,6 +14,3 @@ pub use values::{
     CorrectValue, IndicatorValueView, RecordValue, ValueVersionView, correct, get_value,
     list_values, record,
 };
-
-/// Most categories a breakdown dimension may have, and most parts a value.
-const MAX_CATEGORIES: usize = 100;

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::MAX_CATEGORIES;
 use super::figures::parts_of;
 use crate::concurrency::Precondition;
 use crate::db::indicators::{self as store, Indicator, IndicatorValue, ValueFields};
@@ -18,7 +17,7 @@ use crate::db::periods::{self, Period};
 use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool};
 use crate::domain::indicators::json_number;
-use crate::domain::indicators::{self as rules, Part};
+use crate::domain::indicators::{self as rules, MAX_CATEGORIES, Part};
 use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, printable};
 use crate::domain::{Actor, AllowedAction, Entity, allowed, permissions};
 use crate::error::AppError;

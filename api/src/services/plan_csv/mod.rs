@@ -3,58 +3,32 @@
 //! can write it by hand. Export and import use the same columns, so an
 //! exported plan imports into another strategy unchanged.
 
-use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+pub mod resolve;
+pub mod sheet;
 
-use chrono::NaiveDate;
-use csv::{ReaderBuilder, Writer};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use csv::Writer;
 use diesel_async::AsyncConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use sheet::{COLUMNS, MAX_ROWS, PlanRow, parse};
+
+use self::sheet::row_error;
+
+use self::resolve::{Resolved, Vocabulary, resolve};
+use super::actions::insert;
 use super::actions::links::{check_dates, dedup};
-use super::actions::{CreateAction, insert};
 use super::context::{Ctx, authorize, missing, visible};
 use super::input::validate;
 use crate::db::actions::{self as store, NewAction};
 use crate::db::{self, Pool, statements, strategies};
-use crate::domain::spreadsheet::{BOM, cell, uncell, with_bom};
-use crate::domain::validation::FieldError;
+use crate::domain::spreadsheet::{cell, with_bom};
 use crate::domain::{StatementKind, permissions};
 use crate::error::AppError;
-
-/// The columns, in order.
-pub const COLUMNS: [&str; 9] = [
-    "reference",
-    "title",
-    "description",
-    "ambitions",
-    "commitments",
-    "lead",
-    "supporting",
-    "start_date",
-    "target_date",
-];
-
-/// The most actions one import may hold.
-pub const MAX_ROWS: usize = 2_000;
-
-/// One row of the sheet, as written. `line` is the row number a spreadsheet
-/// shows, counting the header as row 1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanRow {
-    pub line: usize,
-    pub reference: String,
-    pub title: String,
-    pub description: String,
-    pub ambitions: Vec<i32>,
-    pub commitments: Vec<i32>,
-    pub lead: String,
-    pub supporting: Vec<String>,
-    pub start_date: Option<NaiveDate>,
-    pub target_date: Option<NaiveDate>,
-}
 
 /// What an import stored.
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,239 +37,6 @@ pub struct ImportResult {
     pub created: usize,
     /// Their references, in the order of the sheet.
     pub references: Vec<String>,
-}
-
-fn row_error(line: usize, column: &str, message: impl Into<String>) -> FieldError {
-    FieldError::new(format!("row {line}: {column}"), message)
-}
-
-fn split_list(text: &str) -> impl Iterator<Item = &str> {
-    text.split(';').map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn parse_numbers(line: usize, column: &str, text: &str, errors: &mut Vec<FieldError>) -> Vec<i32> {
-    let mut numbers = Vec::new();
-    for part in split_list(text) {
-        match part.parse::<i32>() {
-            Ok(n) if n > 0 => numbers.push(n),
-            _ => errors.push(row_error(
-                line,
-                column,
-                format!("{part:?} is not a number; list numbers separated by semicolons, e.g. 1;3"),
-            )),
-        }
-    }
-    numbers
-}
-
-fn parse_date(
-    line: usize,
-    column: &str,
-    text: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<NaiveDate> {
-    if text.is_empty() {
-        return None;
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| {
-            errors.push(row_error(
-                line,
-                column,
-                format!("{text:?} is not a date like 2024-03-31"),
-            ))
-        })
-        .ok()
-}
-
-/// Reads a sheet, checking its shape and every cell that can be checked
-/// without the database. All problems are reported, each with its row.
-pub fn parse(bytes: &[u8]) -> Result<Vec<PlanRow>, Vec<FieldError>> {
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        vec![FieldError::new(
-            "file",
-            "is not UTF-8 text; save the sheet as CSV UTF-8",
-        )]
-    })?;
-    let mut reader = ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| vec![FieldError::new("row 1", e.to_string())])?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    if headers != COLUMNS {
-        return Err(vec![FieldError::new(
-            "row 1",
-            format!("the columns must be, in order: {}", COLUMNS.join(", ")),
-        )]);
-    }
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        if rows.len() == MAX_ROWS {
-            return Err(vec![FieldError::new(
-                "file",
-                format!("holds more than {MAX_ROWS} actions; split it"),
-            )]);
-        }
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                errors.push(FieldError::new(format!("row {line}"), e.to_string()));
-                continue;
-            }
-        };
-        let field = |n: usize| uncell(record.get(n).unwrap_or("").trim()).to_owned();
-        let row = PlanRow {
-            line,
-            reference: field(0),
-            title: field(1),
-            description: field(2),
-            ambitions: parse_numbers(line, "ambitions", &field(3), &mut errors),
-            commitments: parse_numbers(line, "commitments", &field(4), &mut errors),
-            lead: field(5),
-            supporting: split_list(&field(6)).map(str::to_owned).collect(),
-            start_date: parse_date(line, "start_date", &field(7), &mut errors),
-            target_date: parse_date(line, "target_date", &field(8), &mut errors),
-        };
-        for (column, value) in [
-            ("reference", &row.reference),
-            ("title", &row.title),
-            ("lead", &row.lead),
-        ] {
-            if value.is_empty() {
-                errors.push(row_error(line, column, "is required"));
-            }
-        }
-        if row.ambitions.is_empty()
-            && !errors
-                .iter()
-                .any(|e| e.field == format!("row {line}: ambitions"))
-        {
-            errors.push(row_error(
-                line,
-                "ambitions",
-                "at least one ambition number is required",
-            ));
-        }
-        rows.push(row);
-    }
-    if rows.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new("file", "holds no actions"));
-    }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
-}
-
-/// What names and numbers in a sheet refer to, in one strategy.
-pub struct Vocabulary {
-    pub strategy_id: Uuid,
-    /// Partner organisations by lower-cased name and short name.
-    pub partners: HashMap<String, Uuid>,
-    pub ambitions: HashMap<i32, Uuid>,
-    pub commitments: HashMap<i32, Uuid>,
-    /// References the strategy already uses, lower-cased.
-    pub references: HashSet<String>,
-}
-
-/// A row resolved into a new action, with the row it came from.
-#[derive(Debug)]
-pub struct Resolved {
-    pub line: usize,
-    pub action: CreateAction,
-}
-
-/// Turns names and numbers into ids, reporting every one that does not
-/// resolve and every reference used twice or already taken.
-pub fn resolve(rows: Vec<PlanRow>, words: &Vocabulary) -> Result<Vec<Resolved>, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut resolved = Vec::new();
-    for row in rows {
-        let line = row.line;
-        let key = row.reference.to_lowercase();
-        if words.references.contains(&key) {
-            errors.push(row_error(
-                line,
-                "reference",
-                format!("{} is already an action of this strategy", row.reference),
-            ));
-        } else if let Some(first) = seen.insert(key, line) {
-            errors.push(row_error(
-                line,
-                "reference",
-                format!("{} is also used in row {first}", row.reference),
-            ));
-        }
-        let mut organisation = |column: &str, name: &str| {
-            let found = words.partners.get(&name.to_lowercase()).copied();
-            if found.is_none() {
-                errors.push(row_error(
-                    line,
-                    column,
-                    format!("{name:?} is not a partner organisation of this strategy"),
-                ));
-            }
-            found
-        };
-        let lead = organisation("lead", &row.lead);
-        let supporting: Vec<Uuid> = row
-            .supporting
-            .iter()
-            .filter_map(|name| organisation("supporting", name))
-            .collect();
-        let mut statements = |column: &str,
-                              numbers: &[i32],
-                              known: &HashMap<i32, Uuid>|
-         -> Vec<Uuid> {
-            numbers
-                .iter()
-                .filter_map(|n| {
-                    let found = known.get(n).copied();
-                    if found.is_none() {
-                        errors.push(row_error(
-                            line,
-                            column,
-                            format!("this strategy has no {} {n}", column.trim_end_matches('s')),
-                        ));
-                    }
-                    found
-                })
-                .collect()
-        };
-        let ambition_ids = statements("ambitions", &row.ambitions, &words.ambitions);
-        let commitment_ids = statements("commitments", &row.commitments, &words.commitments);
-        if let Some(lead) = lead {
-            resolved.push(Resolved {
-                line,
-                action: CreateAction {
-                    strategy_id: words.strategy_id,
-                    reference: row.reference,
-                    title: row.title,
-                    description: Some(row.description),
-                    lead_organisation_id: lead,
-                    supporting_organisation_ids: Some(supporting),
-                    ambition_ids,
-                    commitment_ids: Some(commitment_ids),
-                    start_date: row.start_date,
-                    target_date: row.target_date,
-                },
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(resolved)
-    } else {
-        Err(errors)
-    }
 }
 
 /// Orders references as people read them: A1.2 before A1.10.
@@ -503,6 +244,12 @@ pub async fn export(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<u8>
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
+    use chrono::NaiveDate;
+
+    use super::resolve::*;
+    use super::sheet::*;
     use super::*;
 
     const HEADER: &str = "reference,title,description,ambitions,commitments,lead,supporting,start_date,target_date\n";
