@@ -155,22 +155,10 @@ pub async fn list(
     query.load(conn).await
 }
 
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Action> {
-    actions::table
-        .find(id)
-        .select(Action::as_select())
-        .first(conn)
-        .await
-}
-
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Action> {
-    actions::table
-        .find(id)
-        .select(Action::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
+find_queries!(actions, Action);
+insert_query!(actions, Action, NewAction);
+update_query!(actions, Action, ActionChanges);
+delete_query!(actions);
 
 /// Every action of a strategy.
 pub async fn for_strategy(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<Action>> {
@@ -191,31 +179,6 @@ pub async fn lock(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
         .for_update()
         .load(conn)
         .await
-}
-
-pub async fn insert(conn: &mut Conn, new: &NewAction) -> QueryResult<Action> {
-    diesel::insert_into(actions::table)
-        .values(new)
-        .returning(Action::as_returning())
-        .get_result(conn)
-        .await
-}
-
-/// Applies changes and moves the version on (even when only links changed).
-pub async fn update(conn: &mut Conn, id: Uuid, changes: &ActionChanges) -> QueryResult<Action> {
-    diesel::update(actions::table.find(id))
-        .set((
-            changes,
-            actions::version.eq(actions::version + 1),
-            actions::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Action::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
-    diesel::delete(actions::table.find(id)).execute(conn).await
 }
 
 /// The supporting organisations of each action, by name.

@@ -36,30 +36,8 @@ pub struct NewApiToken {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &mut Conn, new: &NewApiToken) -> QueryResult<ApiToken> {
-    diesel::insert_into(api_tokens::table)
-        .values(new)
-        .returning(ApiToken::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<ApiToken> {
-    api_tokens::table
-        .find(id)
-        .select(ApiToken::as_select())
-        .first(conn)
-        .await
-}
-
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<ApiToken> {
-    api_tokens::table
-        .find(id)
-        .select(ApiToken::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
+find_queries!(api_tokens, ApiToken);
+insert_query!(api_tokens, ApiToken, NewApiToken);
 
 /// The live token with this digest: not revoked and not expired.
 pub async fn find_live_by_hash(conn: &mut Conn, hash: &[u8]) -> QueryResult<Option<ApiToken>> {

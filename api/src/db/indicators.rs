@@ -210,52 +210,10 @@ pub async fn ambition_numbers(
     Ok(map)
 }
 
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Indicator> {
-    indicators::table
-        .find(id)
-        .select(Indicator::as_select())
-        .first(conn)
-        .await
-}
-
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Indicator> {
-    indicators::table
-        .find(id)
-        .select(Indicator::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
-
-pub async fn insert(conn: &mut Conn, new: &NewIndicator) -> QueryResult<Indicator> {
-    diesel::insert_into(indicators::table)
-        .values(new)
-        .returning(Indicator::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn update(
-    conn: &mut Conn,
-    id: Uuid,
-    changes: &IndicatorChanges,
-) -> QueryResult<Indicator> {
-    diesel::update(indicators::table.find(id))
-        .set((
-            changes,
-            indicators::version.eq(indicators::version + 1),
-            indicators::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Indicator::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
-    diesel::delete(indicators::table.find(id))
-        .execute(conn)
-        .await
-}
+find_queries!(indicators, Indicator);
+insert_query!(indicators, Indicator, NewIndicator);
+update_query!(indicators, Indicator, IndicatorChanges);
+delete_query!(indicators);
 
 /// The ambitions each indicator measures.
 pub async fn ambitions(

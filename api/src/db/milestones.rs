@@ -112,56 +112,14 @@ pub async fn reschedules(
     ))
 }
 
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Milestone> {
-    milestones::table
-        .find(id)
-        .select(Milestone::as_select())
-        .first(conn)
-        .await
-}
-
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Milestone> {
-    milestones::table
-        .find(id)
-        .select(Milestone::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
-
-pub async fn insert(conn: &mut Conn, new: &NewMilestone) -> QueryResult<Milestone> {
-    diesel::insert_into(milestones::table)
-        .values(new)
-        .returning(Milestone::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn update(
-    conn: &mut Conn,
-    id: Uuid,
-    changes: &MilestoneChanges,
-) -> QueryResult<Milestone> {
-    diesel::update(milestones::table.find(id))
-        .set((
-            changes,
-            milestones::version.eq(milestones::version + 1),
-            milestones::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Milestone::as_returning())
-        .get_result(conn)
-        .await
-}
+find_queries!(milestones, Milestone);
+insert_query!(milestones, Milestone, NewMilestone);
+update_query!(milestones, Milestone, MilestoneChanges);
+delete_query!(milestones);
 
 pub async fn insert_reschedule(conn: &mut Conn, new: &NewReschedule) -> QueryResult<usize> {
     diesel::insert_into(milestone_reschedules::table)
         .values(new)
-        .execute(conn)
-        .await
-}
-
-pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
-    diesel::delete(milestones::table.find(id))
         .execute(conn)
         .await
 }

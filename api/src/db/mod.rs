@@ -1,6 +1,9 @@
 //! PostgreSQL access: the connection pool, embedded migrations, and one
 //! module per stored entity (row types and their queries).
 
+#[macro_use]
+mod record;
+
 pub mod actions;
 pub mod api_tokens;
 pub mod audit;

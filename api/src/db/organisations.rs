@@ -109,22 +109,10 @@ pub async fn list(
     query.load(conn).await
 }
 
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Organisation> {
-    organisations::table
-        .find(id)
-        .select(Organisation::as_select())
-        .first(conn)
-        .await
-}
-
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Organisation> {
-    organisations::table
-        .find(id)
-        .select(Organisation::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
+find_queries!(organisations, Organisation);
+insert_query!(organisations, Organisation, NewOrganisation);
+update_query!(organisations, Organisation, OrganisationChanges);
+delete_query!(organisations);
 
 /// The named references of the given organisations, keyed by id.
 pub async fn refs(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, OrganisationRef>> {
@@ -137,34 +125,4 @@ pub async fn refs(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Or
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
-}
-
-pub async fn insert(conn: &mut Conn, new: &NewOrganisation) -> QueryResult<Organisation> {
-    diesel::insert_into(organisations::table)
-        .values(new)
-        .returning(Organisation::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn update(
-    conn: &mut Conn,
-    id: Uuid,
-    changes: &OrganisationChanges,
-) -> QueryResult<Organisation> {
-    diesel::update(organisations::table.find(id))
-        .set((
-            changes,
-            organisations::version.eq(organisations::version + 1),
-            organisations::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Organisation::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
-    diesel::delete(organisations::table.find(id))
-        .execute(conn)
-        .await
 }

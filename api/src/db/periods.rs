@@ -59,22 +59,9 @@ pub async fn for_strategy(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec
         .await
 }
 
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Period> {
-    reporting_periods::table
-        .find(id)
-        .select(Period::as_select())
-        .first(conn)
-        .await
-}
-
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Period> {
-    reporting_periods::table
-        .find(id)
-        .select(Period::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
+find_queries!(reporting_periods, Period);
+insert_query!(reporting_periods, Period, NewPeriod);
+update_query!(reporting_periods, Period, PeriodChanges);
 
 /// The open period an update made on `date` reports on: the one containing
 /// the date or, when none does, the latest open one already started.
@@ -95,26 +82,6 @@ pub async fn current(
         .first(conn)
         .await
         .optional()
-}
-
-pub async fn insert(conn: &mut Conn, new: &NewPeriod) -> QueryResult<Period> {
-    diesel::insert_into(reporting_periods::table)
-        .values(new)
-        .returning(Period::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn update(conn: &mut Conn, id: Uuid, changes: &PeriodChanges) -> QueryResult<Period> {
-    diesel::update(reporting_periods::table.find(id))
-        .set((
-            changes,
-            reporting_periods::version.eq(reporting_periods::version + 1),
-            reporting_periods::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Period::as_returning())
-        .get_result(conn)
-        .await
 }
 
 pub async fn close(

@@ -114,35 +114,9 @@ pub async fn next_number(
     Ok(highest.unwrap_or(0) + 1)
 }
 
-pub async fn insert(conn: &mut Conn, new: &NewStatement) -> QueryResult<Statement> {
-    diesel::insert_into(statements::table)
-        .values(new)
-        .returning(Statement::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn update(
-    conn: &mut Conn,
-    id: Uuid,
-    changes: &StatementChanges,
-) -> QueryResult<Statement> {
-    diesel::update(statements::table.find(id))
-        .set((
-            changes,
-            statements::version.eq(statements::version + 1),
-            statements::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Statement::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
-    diesel::delete(statements::table.find(id))
-        .execute(conn)
-        .await
-}
+insert_query!(statements, Statement, NewStatement);
+update_query!(statements, Statement, StatementChanges);
+delete_query!(statements);
 
 /// A statement as an action or pledge names it.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]

@@ -115,44 +115,10 @@ pub async fn list(
     query.load(conn).await
 }
 
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<Strategy> {
-    strategies::table
-        .find(id)
-        .select(Strategy::as_select())
-        .first(conn)
-        .await
-}
-
-/// Locks the strategy row: taken before changing the strategy or numbering
-/// its statements, so concurrent writers queue rather than collide.
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Strategy> {
-    strategies::table
-        .find(id)
-        .select(Strategy::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
-
-pub async fn insert(conn: &mut Conn, new: &NewStrategy) -> QueryResult<Strategy> {
-    diesel::insert_into(strategies::table)
-        .values(new)
-        .returning(Strategy::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn update(conn: &mut Conn, id: Uuid, changes: &StrategyChanges) -> QueryResult<Strategy> {
-    diesel::update(strategies::table.find(id))
-        .set((
-            changes,
-            strategies::version.eq(strategies::version + 1),
-            strategies::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Strategy::as_returning())
-        .get_result(conn)
-        .await
-}
+find_queries!(strategies, Strategy);
+insert_query!(strategies, Strategy, NewStrategy);
+update_query!(strategies, Strategy, StrategyChanges);
+delete_query!(strategies);
 
 /// Marks a strategy changed without changing its own fields (its partners
 /// changed), so its version and ETag move on.
@@ -164,12 +130,6 @@ pub async fn touch(conn: &mut Conn, id: Uuid) -> QueryResult<Strategy> {
         ))
         .returning(Strategy::as_returning())
         .get_result(conn)
-        .await
-}
-
-pub async fn delete(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
-    diesel::delete(strategies::table.find(id))
-        .execute(conn)
         .await
 }
 

@@ -107,22 +107,9 @@ pub async fn list(
     query.load(conn).await
 }
 
-pub async fn find(conn: &mut Conn, id: Uuid) -> QueryResult<User> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
-        .await
-}
-
-pub async fn find_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<User> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .for_update()
-        .first(conn)
-        .await
-}
+find_queries!(users, User);
+insert_query!(users, User, NewUser);
+update_query!(users, User, UserChanges);
 
 pub async fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<User>> {
     users::table
@@ -131,26 +118,6 @@ pub async fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<U
         .first(conn)
         .await
         .optional()
-}
-
-pub async fn insert(conn: &mut Conn, new: &NewUser) -> QueryResult<User> {
-    diesel::insert_into(users::table)
-        .values(new)
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
-}
-
-pub async fn update(conn: &mut Conn, id: Uuid, changes: &UserChanges) -> QueryResult<User> {
-    diesel::update(users::table.find(id))
-        .set((
-            changes,
-            users::version.eq(users::version + 1),
-            users::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
 }
 
 /// Active administrators other than `except`, locked so two concurrent
