@@ -18,70 +18,75 @@ use super::{Conn, group, like_pattern};
 use crate::domain::Rag;
 use crate::paging::PageRequest;
 
+/// An action of a strategy's delivery plan, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = actions, check_for_backend(diesel::pg::Pg))]
 pub struct Action {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub reference: String,
-    pub title: String,
-    pub description: String,
-    pub lead_organisation_id: Uuid,
-    pub start_date: Option<NaiveDate>,
-    pub target_date: Option<NaiveDate>,
-    pub rag: Rag,
-    pub rag_since: Option<DateTime<Utc>>,
-    pub last_reported_at: Option<DateTime<Utc>>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) reference: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) lead_organisation_id: Uuid,
+    pub(crate) start_date: Option<NaiveDate>,
+    pub(crate) target_date: Option<NaiveDate>,
+    pub(crate) rag: Rag,
+    pub(crate) rag_since: Option<DateTime<Utc>>,
+    pub(crate) last_reported_at: Option<DateTime<Utc>>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new action to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = actions)]
 pub struct NewAction {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub reference: String,
-    pub title: String,
-    pub description: String,
-    pub lead_organisation_id: Uuid,
-    pub start_date: Option<NaiveDate>,
-    pub target_date: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) reference: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) lead_organisation_id: Uuid,
+    pub(crate) start_date: Option<NaiveDate>,
+    pub(crate) target_date: Option<NaiveDate>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// The columns of an action to change; `None` leaves one as it is.
 #[derive(Debug, Default, Clone, AsChangeset)]
 #[diesel(table_name = actions)]
 pub struct ActionChanges {
-    pub reference: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub lead_organisation_id: Option<Uuid>,
-    pub start_date: Option<Option<NaiveDate>>,
-    pub target_date: Option<Option<NaiveDate>>,
-    pub rag: Option<Rag>,
-    pub rag_since: Option<Option<DateTime<Utc>>>,
-    pub last_reported_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) reference: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) lead_organisation_id: Option<Uuid>,
+    pub(crate) start_date: Option<Option<NaiveDate>>,
+    pub(crate) target_date: Option<Option<NaiveDate>>,
+    pub(crate) rag: Option<Rag>,
+    pub(crate) rag_since: Option<Option<DateTime<Utc>>>,
+    pub(crate) last_reported_at: Option<Option<DateTime<Utc>>>,
 }
 
+/// Which actions a list holds.
 #[derive(Debug, Default)]
 pub struct ActionFilter {
-    pub strategy_id: Option<Uuid>,
-    pub statement_id: Vec<Uuid>,
+    pub(crate) strategy_id: Option<Uuid>,
+    pub(crate) statement_id: Vec<Uuid>,
     /// Led or supported by this organisation.
-    pub organisation_id: Option<Uuid>,
-    pub lead_organisation_id: Option<Uuid>,
-    pub rags: Vec<Rag>,
+    pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) lead_organisation_id: Option<Uuid>,
+    pub(crate) rags: Vec<Rag>,
     /// Past target and not complete, or with a milestone past due, on this day.
-    pub overdue_on: Option<NaiveDate>,
-    pub q: Option<String>,
+    pub(crate) overdue_on: Option<NaiveDate>,
+    pub(crate) q: Option<String>,
 }
 
 /// Lists are ordered by strategy, then reference (unique within it).
 pub type ActionKey = (Uuid, String);
 
+/// A page of actions matching `filter`, by strategy and reference.
 pub async fn list(
     conn: &mut Conn,
     filter: &ActionFilter,
@@ -198,6 +203,7 @@ pub async fn supporters(
     Ok(group(rows))
 }
 
+/// Makes `organisation_ids` the action's supporting organisations.
 pub async fn set_supporters(
     conn: &mut Conn,
     action_id: Uuid,
@@ -244,6 +250,7 @@ pub async fn links(
     Ok(group(rows))
 }
 
+/// Makes `statement_ids` the ambitions and commitments the action serves.
 pub async fn set_links(
     conn: &mut Conn,
     action_id: Uuid,

@@ -14,26 +14,27 @@ use crate::paging::PageRequest;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
 pub struct ApiToken {
-    pub id: Uuid,
-    pub name: String,
-    pub strategy_id: Option<Uuid>,
-    pub created_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) strategy_id: Option<Uuid>,
+    pub(crate) created_by: Option<Uuid>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) expires_at: DateTime<Utc>,
+    pub(crate) last_used_at: Option<DateTime<Utc>>,
+    pub(crate) revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A new system token to store (its secret only as a digest).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = api_tokens)]
 pub struct NewApiToken {
-    pub id: Uuid,
-    pub name: String,
-    pub token_hash: Vec<u8>,
-    pub strategy_id: Option<Uuid>,
-    pub created_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) token_hash: Vec<u8>,
+    pub(crate) strategy_id: Option<Uuid>,
+    pub(crate) created_by: Option<Uuid>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) expires_at: DateTime<Utc>,
 }
 
 find_queries!(api_tokens, ApiToken);
@@ -66,6 +67,7 @@ pub async fn touch(conn: &mut Conn, id: Uuid, at: DateTime<Utc>) -> QueryResult<
     .await
 }
 
+/// Revokes a token as of `at`, returning it as stored.
 pub async fn revoke(conn: &mut Conn, id: Uuid, at: DateTime<Utc>) -> QueryResult<ApiToken> {
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::revoked_at.eq(at))

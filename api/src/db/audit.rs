@@ -11,18 +11,20 @@ use super::schema::audit_events;
 use crate::domain::Entity;
 use crate::paging::PageRequest;
 
+/// A change to record in the audit trail.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent<'a> {
-    pub actor_user_id: Option<Uuid>,
-    pub entity: Entity,
-    pub entity_id: Uuid,
-    pub action: &'a str,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub request_id: Option<&'a str>,
+    pub(crate) actor_user_id: Option<Uuid>,
+    pub(crate) entity: Entity,
+    pub(crate) entity_id: Uuid,
+    pub(crate) action: &'a str,
+    pub(crate) before: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
+    pub(crate) request_id: Option<&'a str>,
 }
 
+/// Appends an event to the audit trail.
 pub async fn insert(conn: &mut Conn, event: &NewAuditEvent<'_>) -> QueryResult<usize> {
     diesel::insert_into(audit_events::table)
         .values(event)
@@ -44,24 +46,25 @@ pub fn snapshot<T: Serialize>(row: &T) -> Option<serde_json::Value> {
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = audit_events, check_for_backend(diesel::pg::Pg))]
 pub struct AuditEvent {
-    pub id: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_user_id: Option<Uuid>,
-    pub entity: Entity,
-    pub entity_id: Uuid,
-    pub action: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub request_id: Option<String>,
+    pub(crate) id: i64,
+    pub(crate) occurred_at: DateTime<Utc>,
+    pub(crate) actor_user_id: Option<Uuid>,
+    pub(crate) entity: Entity,
+    pub(crate) entity_id: Uuid,
+    pub(crate) action: String,
+    pub(crate) before: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
+    pub(crate) request_id: Option<String>,
 }
 
+/// Which audit events a list holds.
 #[derive(Debug, Default)]
 pub struct AuditFilter {
-    pub entity: Option<Entity>,
-    pub entity_id: Option<Uuid>,
-    pub actor_id: Option<Uuid>,
-    pub since: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
+    pub(crate) entity: Option<Entity>,
+    pub(crate) entity_id: Option<Uuid>,
+    pub(crate) actor_id: Option<Uuid>,
+    pub(crate) since: Option<DateTime<Utc>>,
+    pub(crate) until: Option<DateTime<Utc>>,
 }
 
 /// Newest first; the cursor is the last id seen.

@@ -45,18 +45,29 @@ pub const TABLES: [&str; 26] = [
 
 /// Names the document's format, so an import knows what it reads.
 pub const FORMAT: &str = "delivery-tracker-export";
+/// The version of the document's format.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Why an export or an import failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
+    /// The database failed.
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    /// The document is not one `export` wrote.
     #[error("not an export of this service: {0}")]
     NotAnExport(String),
+    /// The document was exported at another schema version.
     #[error(
         "the export was taken at schema version {exported}, this database is at {here}; migrate the older one first"
     )]
-    SchemaMismatch { exported: String, here: String },
+    SchemaMismatch {
+        /// The last migration of the database exported.
+        exported: String,
+        /// The last migration of this database.
+        here: String,
+    },
+    /// The database to import into already holds data.
     #[error(
         "the database already holds data (table {0}); import only into an empty, migrated database"
     )]

@@ -15,23 +15,23 @@ use crate::domain::Entity;
 #[derive(Debug, QueryableByName)]
 pub struct ChangeRow {
     #[diesel(sql_type = BigInt)]
-    pub position: i64,
+    pub(crate) position: i64,
     #[diesel(sql_type = Timestamptz)]
-    pub committed_at: DateTime<Utc>,
+    pub(crate) committed_at: DateTime<Utc>,
     #[diesel(sql_type = BigInt)]
-    pub event_id: i64,
+    pub(crate) event_id: i64,
     #[diesel(sql_type = Nullable<SqlUuid>)]
-    pub actor_user_id: Option<Uuid>,
+    pub(crate) actor_user_id: Option<Uuid>,
     #[diesel(sql_type = Text)]
-    pub entity: Entity,
+    pub(crate) entity: Entity,
     #[diesel(sql_type = SqlUuid)]
-    pub entity_id: Uuid,
+    pub(crate) entity_id: Uuid,
     #[diesel(sql_type = Text)]
-    pub action: String,
+    pub(crate) action: String,
     #[diesel(sql_type = Nullable<Jsonb>)]
-    pub before: Option<serde_json::Value>,
+    pub(crate) before: Option<serde_json::Value>,
     #[diesel(sql_type = Nullable<Jsonb>)]
-    pub after: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
 }
 
 /// The changes after `(position, event_id)`, leaving out the given kinds of

@@ -19,112 +19,114 @@ use crate::domain::indicators::json_number;
 use crate::domain::indicators::{Polarity, Unit};
 use crate::paging::PageRequest;
 
+/// An impact indicator, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
 #[diesel(table_name = indicators, check_for_backend(diesel::pg::Pg))]
 pub struct Indicator {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub title: String,
-    pub description: String,
-    pub unit: Unit,
-    pub direction: Polarity,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) unit: Unit,
+    pub(crate) direction: Polarity,
     #[serde(with = "json_number")]
-    pub baseline_value: Decimal,
-    pub baseline_date: NaiveDate,
+    pub(crate) baseline_value: Decimal,
+    pub(crate) baseline_date: NaiveDate,
     #[serde(with = "json_number")]
-    pub target_value: Decimal,
-    pub target_date: NaiveDate,
-    pub owner_organisation_id: Uuid,
-    pub breakdown_dimension: Option<String>,
-    pub breakdown_categories: Vec<String>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) target_value: Decimal,
+    pub(crate) target_date: NaiveDate,
+    pub(crate) owner_organisation_id: Uuid,
+    pub(crate) breakdown_dimension: Option<String>,
+    pub(crate) breakdown_categories: Vec<String>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new indicator to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = indicators)]
 pub struct NewIndicator {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub title: String,
-    pub description: String,
-    pub unit: Unit,
-    pub direction: Polarity,
-    pub baseline_value: Decimal,
-    pub baseline_date: NaiveDate,
-    pub target_value: Decimal,
-    pub target_date: NaiveDate,
-    pub owner_organisation_id: Uuid,
-    pub breakdown_dimension: Option<String>,
-    pub breakdown_categories: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) unit: Unit,
+    pub(crate) direction: Polarity,
+    pub(crate) baseline_value: Decimal,
+    pub(crate) baseline_date: NaiveDate,
+    pub(crate) target_value: Decimal,
+    pub(crate) target_date: NaiveDate,
+    pub(crate) owner_organisation_id: Uuid,
+    pub(crate) breakdown_dimension: Option<String>,
+    pub(crate) breakdown_categories: Vec<String>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
 /// Fields to change; `None` leaves a field as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = indicators)]
 pub struct IndicatorChanges {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub unit: Option<Unit>,
-    pub direction: Option<Polarity>,
-    pub baseline_value: Option<Decimal>,
-    pub baseline_date: Option<NaiveDate>,
-    pub target_value: Option<Decimal>,
-    pub target_date: Option<NaiveDate>,
-    pub owner_organisation_id: Option<Uuid>,
-    pub breakdown_dimension: Option<Option<String>>,
-    pub breakdown_categories: Option<Vec<String>>,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) unit: Option<Unit>,
+    pub(crate) direction: Option<Polarity>,
+    pub(crate) baseline_value: Option<Decimal>,
+    pub(crate) baseline_date: Option<NaiveDate>,
+    pub(crate) target_value: Option<Decimal>,
+    pub(crate) target_date: Option<NaiveDate>,
+    pub(crate) owner_organisation_id: Option<Uuid>,
+    pub(crate) breakdown_dimension: Option<Option<String>>,
+    pub(crate) breakdown_categories: Option<Vec<String>>,
 }
 
+/// A value of an indicator, as it stands.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
 #[diesel(table_name = indicator_values, check_for_backend(diesel::pg::Pg))]
 pub struct IndicatorValue {
-    pub id: Uuid,
-    pub indicator_id: Uuid,
-    pub period_id: Option<Uuid>,
-    pub as_of: NaiveDate,
+    pub(crate) id: Uuid,
+    pub(crate) indicator_id: Uuid,
+    pub(crate) period_id: Option<Uuid>,
+    pub(crate) as_of: NaiveDate,
     #[serde(with = "json_number")]
-    pub value: Decimal,
+    pub(crate) value: Decimal,
     /// A list of `{category, value}`.
-    pub breakdown: serde_json::Value,
-    pub source: String,
-    pub note: String,
-    pub recorded_by: Option<Uuid>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) breakdown: serde_json::Value,
+    pub(crate) source: String,
+    pub(crate) note: String,
+    pub(crate) recorded_by: Option<Uuid>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
 /// A value's fields as recorded or corrected.
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = indicator_values)]
 pub struct ValueFields {
-    pub period_id: Option<Uuid>,
-    pub as_of: NaiveDate,
-    pub value: Decimal,
-    pub breakdown: serde_json::Value,
-    pub source: String,
-    pub note: String,
-    pub recorded_by: Option<Uuid>,
+    pub(crate) period_id: Option<Uuid>,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) value: Decimal,
+    pub(crate) breakdown: serde_json::Value,
+    pub(crate) source: String,
+    pub(crate) note: String,
+    pub(crate) recorded_by: Option<Uuid>,
 }
 
 /// A value as it stood at some moment.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = indicator_value_versions, check_for_backend(diesel::pg::Pg))]
 pub struct ValueVersion {
-    pub value_id: Uuid,
-    pub version: i32,
-    pub as_of: NaiveDate,
-    pub period_id: Option<Uuid>,
-    pub value: Decimal,
-    pub breakdown: serde_json::Value,
-    pub source: String,
-    pub note: String,
-    pub changed_by: Option<Uuid>,
-    pub changed_at: DateTime<Utc>,
+    pub(crate) version: i32,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) period_id: Option<Uuid>,
+    pub(crate) value: Decimal,
+    pub(crate) breakdown: serde_json::Value,
+    pub(crate) source: String,
+    pub(crate) note: String,
+    pub(crate) changed_by: Option<Uuid>,
+    pub(crate) changed_at: DateTime<Utc>,
 }
 
 /// Indicators are listed in creation order.
@@ -132,6 +134,7 @@ pub type IndicatorKey = Uuid;
 /// An indicator's values are listed by date (one value per date).
 pub type ValueKey = NaiveDate;
 
+/// A page of a strategy's indicators, oldest first.
 pub async fn list(
     conn: &mut Conn,
     strategy_id: Uuid,
@@ -281,6 +284,7 @@ pub async fn values_stamps(
         .collect())
 }
 
+/// How many values an indicator has.
 pub async fn value_count(conn: &mut Conn, indicator_id: Uuid) -> QueryResult<i64> {
     indicator_values::table
         .filter(indicator_values::indicator_id.eq(indicator_id))
@@ -289,6 +293,7 @@ pub async fn value_count(conn: &mut Conn, indicator_id: Uuid) -> QueryResult<i64
         .await
 }
 
+/// A page of an indicator's values, latest first.
 pub async fn list_values(
     conn: &mut Conn,
     indicator_id: Uuid,
@@ -309,6 +314,7 @@ pub async fn list_values(
     query.load(conn).await
 }
 
+/// The value with this id.
 pub async fn find_value(conn: &mut Conn, id: Uuid) -> QueryResult<IndicatorValue> {
     indicator_values::table
         .find(id)
@@ -317,6 +323,7 @@ pub async fn find_value(conn: &mut Conn, id: Uuid) -> QueryResult<IndicatorValue
         .await
 }
 
+/// The value with this id, locked for a correction until the transaction ends.
 pub async fn find_value_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<IndicatorValue> {
     indicator_values::table
         .find(id)
@@ -326,6 +333,7 @@ pub async fn find_value_for_update(conn: &mut Conn, id: Uuid) -> QueryResult<Ind
         .await
 }
 
+/// Stores a new value of an indicator.
 pub async fn insert_value(
     conn: &mut Conn,
     id: Uuid,
@@ -343,6 +351,7 @@ pub async fn insert_value(
         .await
 }
 
+/// Corrects a value, bumping its version.
 pub async fn update_value(
     conn: &mut Conn,
     id: Uuid,
@@ -395,11 +404,11 @@ pub async fn history(conn: &mut Conn, value_id: Uuid) -> QueryResult<Vec<ValueVe
 /// A value of the series an indicator's figures are derived from.
 #[derive(Debug, Clone)]
 pub struct SeriesValue {
-    pub indicator_id: Uuid,
-    pub as_of: NaiveDate,
-    pub period_id: Option<Uuid>,
-    pub value: Decimal,
-    pub breakdown: serde_json::Value,
+    pub(crate) indicator_id: Uuid,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) period_id: Option<Uuid>,
+    pub(crate) value: Decimal,
+    pub(crate) breakdown: serde_json::Value,
 }
 
 /// The values of some indicators dated up to `through`: as they stand now,
@@ -465,6 +474,7 @@ pub async fn series(
         .collect())
 }
 
+/// Keeps what each indicator showed when a period closed.
 pub async fn insert_snapshots(
     conn: &mut Conn,
     period_id: Uuid,
@@ -489,6 +499,7 @@ pub async fn insert_snapshots(
         .await
 }
 
+/// What the indicators showed when the period closed.
 pub async fn snapshots(conn: &mut Conn, period_id: Uuid) -> QueryResult<Vec<serde_json::Value>> {
     period_indicator_snapshots::table
         .filter(period_indicator_snapshots::period_id.eq(period_id))

@@ -11,45 +11,49 @@ use uuid::Uuid;
 use super::schema::{milestone_reschedules, milestones};
 use super::{Conn, group};
 
+/// A dated step of an action, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = milestones, check_for_backend(diesel::pg::Pg))]
 pub struct Milestone {
-    pub id: Uuid,
-    pub action_id: Uuid,
-    pub title: String,
-    pub baseline_due: NaiveDate,
-    pub due_date: NaiveDate,
-    pub completed_on: Option<NaiveDate>,
-    pub note: String,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) action_id: Uuid,
+    pub(crate) title: String,
+    pub(crate) baseline_due: NaiveDate,
+    pub(crate) due_date: NaiveDate,
+    pub(crate) completed_on: Option<NaiveDate>,
+    pub(crate) note: String,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new milestone to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = milestones)]
 pub struct NewMilestone {
-    pub id: Uuid,
-    pub action_id: Uuid,
-    pub title: String,
-    pub baseline_due: NaiveDate,
-    pub due_date: NaiveDate,
-    pub completed_on: Option<NaiveDate>,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) action_id: Uuid,
+    pub(crate) title: String,
+    pub(crate) baseline_due: NaiveDate,
+    pub(crate) due_date: NaiveDate,
+    pub(crate) completed_on: Option<NaiveDate>,
+    pub(crate) note: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// The columns of a milestone to change; `None` leaves one as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = milestones)]
 pub struct MilestoneChanges {
-    pub title: Option<String>,
-    pub due_date: Option<NaiveDate>,
-    pub completed_on: Option<Option<NaiveDate>>,
-    pub note: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) due_date: Option<NaiveDate>,
+    pub(crate) completed_on: Option<Option<NaiveDate>>,
+    pub(crate) note: Option<String>,
 }
 
 impl MilestoneChanges {
+    /// Whether the change set changes nothing.
     pub fn is_empty(&self) -> bool {
         self.title.is_none()
             && self.due_date.is_none()
@@ -63,23 +67,24 @@ impl MilestoneChanges {
 #[diesel(table_name = milestone_reschedules, check_for_backend(diesel::pg::Pg))]
 pub struct Reschedule {
     #[serde(skip)]
-    pub milestone_id: Uuid,
-    pub from_date: NaiveDate,
-    pub to_date: NaiveDate,
-    pub reason: String,
-    pub changed_by: Option<Uuid>,
-    pub changed_at: DateTime<Utc>,
+    pub(crate) milestone_id: Uuid,
+    pub(crate) from_date: NaiveDate,
+    pub(crate) to_date: NaiveDate,
+    pub(crate) reason: String,
+    pub(crate) changed_by: Option<Uuid>,
+    pub(crate) changed_at: DateTime<Utc>,
 }
 
+/// A move of a milestone's due date to record.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = milestone_reschedules)]
 pub struct NewReschedule {
-    pub milestone_id: Uuid,
-    pub from_date: NaiveDate,
-    pub to_date: NaiveDate,
-    pub reason: String,
-    pub changed_by: Option<Uuid>,
-    pub changed_at: DateTime<Utc>,
+    pub(crate) milestone_id: Uuid,
+    pub(crate) from_date: NaiveDate,
+    pub(crate) to_date: NaiveDate,
+    pub(crate) reason: String,
+    pub(crate) changed_by: Option<Uuid>,
+    pub(crate) changed_at: DateTime<Utc>,
 }
 
 /// Milestones of each of the given actions, by due date.
@@ -117,6 +122,7 @@ insert_query!(milestones, Milestone, NewMilestone);
 update_query!(milestones, Milestone, MilestoneChanges);
 delete_query!(milestones);
 
+/// Records a move of a milestone's due date.
 pub async fn insert_reschedule(conn: &mut Conn, new: &NewReschedule) -> QueryResult<usize> {
     diesel::insert_into(milestone_reschedules::table)
         .values(new)

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! PostgreSQL access: the connection pool, embedded migrations, and one
 //! module per stored entity (row types and their queries).
 
@@ -18,7 +19,7 @@ pub mod prepared;
 pub mod progress_updates;
 pub mod refresh_tokens;
 pub mod review;
-pub mod schema;
+pub(crate) mod schema;
 pub mod statements;
 pub mod strategies;
 pub mod users;
@@ -33,9 +34,12 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+/// The pool of database connections.
 pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+/// One database connection.
 pub type Conn = AsyncPgConnection;
 
+/// The migrations, embedded in the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -185,16 +189,19 @@ pub struct LinkTable {
     child: &'static str,
 }
 
+/// The organisations that are partners of a strategy.
 pub const STRATEGY_PARTNERS: LinkTable = LinkTable {
     table: "strategy_partners",
     parent: "strategy_id",
     child: "organisation_id",
 };
+/// The organisations supporting an action.
 pub const ACTION_SUPPORTERS: LinkTable = LinkTable {
     table: "action_supporters",
     parent: "action_id",
     child: "organisation_id",
 };
+/// The ambitions and commitments an action serves.
 pub const ACTION_STATEMENTS: LinkTable = LinkTable {
     table: "action_statements",
     parent: "action_id",

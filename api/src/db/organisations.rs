@@ -15,62 +15,68 @@ use super::schema::{organisations, strategy_partners};
 use crate::domain::OrganisationKind;
 use crate::paging::PageRequest;
 
+/// A partner organisation, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]
 pub struct Organisation {
-    pub id: Uuid,
-    pub name: String,
-    pub short_name: Option<String>,
-    pub kind: OrganisationKind,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) short_name: Option<String>,
+    pub(crate) kind: OrganisationKind,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
 /// An organisation as other resources name it.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]
 pub struct OrganisationRef {
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     #[schema(example = "Nottinghamshire Police")]
-    pub name: String,
+    pub(crate) name: String,
     #[schema(example = "Police")]
-    pub short_name: Option<String>,
+    pub(crate) short_name: Option<String>,
 }
 
+/// A new organisation to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = organisations)]
 pub struct NewOrganisation {
-    pub id: Uuid,
-    pub name: String,
-    pub short_name: Option<String>,
-    pub kind: OrganisationKind,
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) short_name: Option<String>,
+    pub(crate) kind: OrganisationKind,
 }
 
+/// The columns of an organisation to change; `None` leaves one as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = organisations)]
 pub struct OrganisationChanges {
-    pub name: Option<String>,
-    pub short_name: Option<Option<String>>,
-    pub kind: Option<OrganisationKind>,
+    pub(crate) name: Option<String>,
+    pub(crate) short_name: Option<Option<String>>,
+    pub(crate) kind: Option<OrganisationKind>,
 }
 
 impl OrganisationChanges {
+    /// Whether the change set changes nothing.
     pub fn is_empty(&self) -> bool {
         self.name.is_none() && self.short_name.is_none() && self.kind.is_none()
     }
 }
 
+/// Which organisations a list holds.
 #[derive(Debug, Default)]
 pub struct OrganisationFilter {
-    pub kind: Option<OrganisationKind>,
-    pub q: Option<String>,
-    pub strategy_id: Option<Uuid>,
+    pub(crate) kind: Option<OrganisationKind>,
+    pub(crate) q: Option<String>,
+    pub(crate) strategy_id: Option<Uuid>,
 }
 
 /// Lists are ordered by name, then id.
 pub type OrganisationKey = (String, Uuid);
 
+/// A page of organisations matching `filter`, by name.
 pub async fn list(
     conn: &mut Conn,
     filter: &OrganisationFilter,

@@ -10,40 +10,44 @@ use super::Conn;
 use super::schema::{period_action_snapshots, period_pledge_snapshots, reporting_periods};
 use crate::domain::Rag;
 
+/// A reporting period, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = reporting_periods, check_for_backend(diesel::pg::Pg))]
 pub struct Period {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub closed_by: Option<Uuid>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) name: String,
+    pub(crate) starts_on: NaiveDate,
+    pub(crate) ends_on: NaiveDate,
+    pub(crate) closed_at: Option<DateTime<Utc>>,
+    pub(crate) closed_by: Option<Uuid>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new reporting period to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = reporting_periods)]
 pub struct NewPeriod {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) name: String,
+    pub(crate) starts_on: NaiveDate,
+    pub(crate) ends_on: NaiveDate,
 }
 
+/// The columns of a period to change; `None` leaves one as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = reporting_periods)]
 pub struct PeriodChanges {
-    pub name: Option<String>,
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<NaiveDate>,
+    pub(crate) name: Option<String>,
+    pub(crate) starts_on: Option<NaiveDate>,
+    pub(crate) ends_on: Option<NaiveDate>,
 }
 
 impl PeriodChanges {
+    /// Whether the change set changes nothing.
     pub fn is_empty(&self) -> bool {
         self.name.is_none() && self.starts_on.is_none() && self.ends_on.is_none()
     }
@@ -84,6 +88,7 @@ pub async fn current(
         .optional()
 }
 
+/// Closes a period as of `at`, by `closed_by`, bumping its version.
 pub async fn close(
     conn: &mut Conn,
     id: Uuid,

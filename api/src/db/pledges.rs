@@ -11,55 +11,59 @@ use super::schema::{pledge_versions, pledges};
 use crate::domain::Rag;
 use crate::paging::PageRequest;
 
+/// An organisation's pledge against a commitment, as it stands.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = pledges, check_for_backend(diesel::pg::Pg))]
 pub struct Pledge {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub organisation_id: Uuid,
-    pub commitment_id: Uuid,
-    pub text: String,
-    pub rag: Rag,
-    pub updated_by: Option<Uuid>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) organisation_id: Uuid,
+    pub(crate) commitment_id: Uuid,
+    pub(crate) text: String,
+    pub(crate) rag: Rag,
+    pub(crate) updated_by: Option<Uuid>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new pledge to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = pledges)]
 pub struct NewPledge {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub organisation_id: Uuid,
-    pub commitment_id: Uuid,
-    pub text: String,
-    pub rag: Rag,
-    pub updated_by: Option<Uuid>,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) organisation_id: Uuid,
+    pub(crate) commitment_id: Uuid,
+    pub(crate) text: String,
+    pub(crate) rag: Rag,
+    pub(crate) updated_by: Option<Uuid>,
 }
 
 /// One version of a pledge.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = pledge_versions, check_for_backend(diesel::pg::Pg))]
 pub struct PledgeVersion {
-    pub version: i32,
-    pub text: String,
-    pub rag: String,
-    pub changed_by: Option<Uuid>,
-    pub changed_at: DateTime<Utc>,
+    pub(crate) version: i32,
+    pub(crate) text: String,
+    pub(crate) rag: String,
+    pub(crate) changed_by: Option<Uuid>,
+    pub(crate) changed_at: DateTime<Utc>,
 }
 
+/// Which pledges a list holds.
 #[derive(Debug, Default)]
 pub struct PledgeFilter {
-    pub strategy_id: Option<Uuid>,
-    pub organisation_id: Option<Uuid>,
-    pub commitment_id: Option<Uuid>,
-    pub rags: Vec<Rag>,
+    pub(crate) strategy_id: Option<Uuid>,
+    pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) commitment_id: Option<Uuid>,
+    pub(crate) rags: Vec<Rag>,
 }
 
 /// Lists are ordered by id (creation order).
 pub type PledgeKey = Uuid;
 
+/// A page of pledges matching `filter`.
 pub async fn list(
     conn: &mut Conn,
     filter: &PledgeFilter,
@@ -91,6 +95,7 @@ pub async fn list(
     query.load(conn).await
 }
 
+/// The pledge of an organisation against a commitment, if it has one.
 pub async fn find(
     conn: &mut Conn,
     organisation_id: Uuid,
@@ -105,6 +110,8 @@ pub async fn find(
         .optional()
 }
 
+/// The pledge of an organisation against a commitment, locked for a change
+/// until the transaction ends.
 pub async fn find_for_update(
     conn: &mut Conn,
     organisation_id: Uuid,
@@ -120,6 +127,7 @@ pub async fn find_for_update(
         .optional()
 }
 
+/// Stores a new pledge.
 pub async fn insert(conn: &mut Conn, new: &NewPledge) -> QueryResult<Pledge> {
     diesel::insert_into(pledges::table)
         .values(new)
@@ -128,6 +136,7 @@ pub async fn insert(conn: &mut Conn, new: &NewPledge) -> QueryResult<Pledge> {
         .await
 }
 
+/// Replaces a pledge's text and rating, bumping its version.
 pub async fn update(
     conn: &mut Conn,
     id: Uuid,

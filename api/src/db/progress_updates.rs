@@ -14,30 +14,32 @@ use super::schema::progress_updates;
 use crate::domain::{Rag, UpdateKind};
 use crate::paging::PageRequest;
 
+/// A report on an action, as stored (never changed afterwards).
 #[derive(
     Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable, Insertable, Serialize,
 )]
 #[diesel(table_name = progress_updates, check_for_backend(diesel::pg::Pg))]
 pub struct ProgressUpdate {
-    pub id: Uuid,
-    pub action_id: Uuid,
-    pub author_id: Uuid,
-    pub organisation_id: Option<Uuid>,
-    pub kind: UpdateKind,
-    pub rag: Option<Rag>,
-    pub commentary: String,
-    pub progress: String,
-    pub impact: String,
-    pub next_steps: String,
-    pub risks: String,
-    pub created_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) action_id: Uuid,
+    pub(crate) author_id: Uuid,
+    pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) kind: UpdateKind,
+    pub(crate) rag: Option<Rag>,
+    pub(crate) commentary: String,
+    pub(crate) progress: String,
+    pub(crate) impact: String,
+    pub(crate) next_steps: String,
+    pub(crate) risks: String,
+    pub(crate) created_at: DateTime<Utc>,
     /// The reporting period the update reports on.
-    pub period_id: Option<Uuid>,
+    pub(crate) period_id: Option<Uuid>,
 }
 
 /// Newest first: by time, then id.
 pub type UpdateKey = (DateTime<Utc>, Uuid);
 
+/// A page of an action's updates, newest first.
 pub async fn list(
     conn: &mut Conn,
     action_id: Uuid,
@@ -71,6 +73,7 @@ pub async fn list(
     query.load(conn).await
 }
 
+/// Stores an update.
 pub async fn insert(conn: &mut Conn, update: &ProgressUpdate) -> QueryResult<usize> {
     diesel::insert_into(progress_updates::table)
         .values(update)

@@ -8,27 +8,30 @@ use uuid::Uuid;
 use super::Conn;
 use super::schema::refresh_tokens;
 
+/// A refresh token, stored as a digest of its secret.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg))]
 pub struct RefreshToken {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub user_id: Uuid,
-    pub expires_at: DateTime<Utc>,
-    pub rotated_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub(crate) id: Uuid,
+    pub(crate) family_id: Uuid,
+    pub(crate) user_id: Uuid,
+    pub(crate) expires_at: DateTime<Utc>,
+    pub(crate) rotated_at: Option<DateTime<Utc>>,
+    pub(crate) revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A new refresh token to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct NewRefreshToken {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub user_id: Uuid,
-    pub token_hash: Vec<u8>,
-    pub expires_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) family_id: Uuid,
+    pub(crate) user_id: Uuid,
+    pub(crate) token_hash: Vec<u8>,
+    pub(crate) expires_at: DateTime<Utc>,
 }
 
+/// Stores a refresh token.
 pub async fn insert(conn: &mut Conn, new: &NewRefreshToken) -> QueryResult<usize> {
     diesel::insert_into(refresh_tokens::table)
         .values(new)
@@ -51,6 +54,7 @@ pub async fn find_by_hash_for_update(
         .optional()
 }
 
+/// Marks a refresh token used: presenting it again revokes its family.
 pub async fn mark_rotated(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
     diesel::update(refresh_tokens::table.find(id))
         .set(refresh_tokens::rotated_at.eq(diesel::dsl::now))
@@ -58,6 +62,7 @@ pub async fn mark_rotated(conn: &mut Conn, id: Uuid) -> QueryResult<usize> {
         .await
 }
 
+/// Revokes every token of a family.
 pub async fn revoke_family(conn: &mut Conn, family_id: Uuid) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table

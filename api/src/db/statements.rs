@@ -11,40 +11,44 @@ use super::schema::statements;
 use crate::domain::StatementKind;
 use crate::paging::PageRequest;
 
+/// An ambition or a commitment of a strategy, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = statements, check_for_backend(diesel::pg::Pg))]
 pub struct Statement {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub kind: StatementKind,
-    pub number: i32,
-    pub title: String,
-    pub description: String,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) kind: StatementKind,
+    pub(crate) number: i32,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new statement to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = statements)]
 pub struct NewStatement {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub kind: StatementKind,
-    pub number: i32,
-    pub title: String,
-    pub description: String,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) kind: StatementKind,
+    pub(crate) number: i32,
+    pub(crate) title: String,
+    pub(crate) description: String,
 }
 
+/// The columns of a statement to change; `None` leaves one as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = statements)]
 pub struct StatementChanges {
-    pub number: Option<i32>,
-    pub title: Option<String>,
-    pub description: Option<String>,
+    pub(crate) number: Option<i32>,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
 }
 
 impl StatementChanges {
+    /// Whether the change set changes nothing.
     pub fn is_empty(&self) -> bool {
         self.number.is_none() && self.title.is_none() && self.description.is_none()
     }
@@ -53,6 +57,7 @@ impl StatementChanges {
 /// Lists are ordered by number, unique within a strategy and kind.
 pub type StatementKey = i32;
 
+/// A page of a strategy's statements of one kind, by number.
 pub async fn list(
     conn: &mut Conn,
     strategy_id: Uuid,
@@ -85,6 +90,8 @@ pub async fn find(conn: &mut Conn, id: Uuid, kind: StatementKind) -> QueryResult
         .await
 }
 
+/// The statement of this kind with this id, locked for a change until the
+/// transaction ends.
 pub async fn find_for_update(
     conn: &mut Conn,
     id: Uuid,
@@ -122,15 +129,15 @@ delete_query!(statements);
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = statements, check_for_backend(diesel::pg::Pg))]
 pub struct StatementRef {
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     #[serde(skip)]
-    pub kind: StatementKind,
+    pub(crate) kind: StatementKind,
     #[schema(example = 1)]
-    pub number: i32,
+    pub(crate) number: i32,
     #[schema(example = "Is safe and feels safe")]
-    pub title: String,
+    pub(crate) title: String,
     #[serde(skip)]
-    pub strategy_id: Uuid,
+    pub(crate) strategy_id: Uuid,
 }
 
 /// The statements with these ids, whatever their kind or strategy.

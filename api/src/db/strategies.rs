@@ -15,42 +15,46 @@ use super::schema::{organisations, strategies, strategy_partners};
 use crate::domain::StrategyStatus;
 use crate::paging::PageRequest;
 
+/// A strategy, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = strategies, check_for_backend(diesel::pg::Pg))]
 pub struct Strategy {
-    pub id: Uuid,
-    pub title: String,
-    pub vision: String,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub status: StrategyStatus,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) id: Uuid,
+    pub(crate) title: String,
+    pub(crate) vision: String,
+    pub(crate) period_start: NaiveDate,
+    pub(crate) period_end: NaiveDate,
+    pub(crate) status: StrategyStatus,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new strategy to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = strategies)]
 pub struct NewStrategy {
-    pub id: Uuid,
-    pub title: String,
-    pub vision: String,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub status: StrategyStatus,
+    pub(crate) id: Uuid,
+    pub(crate) title: String,
+    pub(crate) vision: String,
+    pub(crate) period_start: NaiveDate,
+    pub(crate) period_end: NaiveDate,
+    pub(crate) status: StrategyStatus,
 }
 
+/// The columns of a strategy to change; `None` leaves one as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = strategies)]
 pub struct StrategyChanges {
-    pub title: Option<String>,
-    pub vision: Option<String>,
-    pub period_start: Option<NaiveDate>,
-    pub period_end: Option<NaiveDate>,
-    pub status: Option<StrategyStatus>,
+    pub(crate) title: Option<String>,
+    pub(crate) vision: Option<String>,
+    pub(crate) period_start: Option<NaiveDate>,
+    pub(crate) period_end: Option<NaiveDate>,
+    pub(crate) status: Option<StrategyStatus>,
 }
 
 impl StrategyChanges {
+    /// Whether the change set changes nothing.
     pub fn is_empty(&self) -> bool {
         self.title.is_none()
             && self.vision.is_none()
@@ -60,18 +64,20 @@ impl StrategyChanges {
     }
 }
 
+/// Which strategies a list holds.
 #[derive(Debug, Default)]
 pub struct StrategyFilter {
     /// Only this strategy (for a token limited to it).
-    pub id: Option<Uuid>,
-    pub status: Option<StrategyStatus>,
-    pub partner_id: Option<Uuid>,
-    pub q: Option<String>,
+    pub(crate) id: Option<Uuid>,
+    pub(crate) status: Option<StrategyStatus>,
+    pub(crate) partner_id: Option<Uuid>,
+    pub(crate) q: Option<String>,
 }
 
 /// Lists are ordered by the start of the period, then id.
 pub type StrategyKey = (NaiveDate, Uuid);
 
+/// A page of strategies matching `filter`, by the start of their period.
 pub async fn list(
     conn: &mut Conn,
     filter: &StrategyFilter,
@@ -163,6 +169,7 @@ pub async fn set_partners(
     .await
 }
 
+/// How many strategies there are.
 pub async fn count(conn: &mut Conn) -> QueryResult<i64> {
     strategies::table.count().get_result(conn).await
 }

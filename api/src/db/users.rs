@@ -12,45 +12,49 @@ use super::schema::users;
 use crate::domain::Role;
 use crate::paging::PageRequest;
 
+/// An account, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct User {
-    pub id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub organisation_id: Option<Uuid>,
+    pub(crate) id: Uuid,
+    pub(crate) email: String,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) organisation_id: Option<Uuid>,
     /// Never serialised, so it stays out of audit records and responses.
     #[serde(skip)]
-    pub password_hash: String,
-    pub active: bool,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) password_hash: String,
+    pub(crate) active: bool,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// A new account to store.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser {
-    pub id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub organisation_id: Option<Uuid>,
-    pub password_hash: String,
+    pub(crate) id: Uuid,
+    pub(crate) email: String,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) password_hash: String,
 }
 
+/// The columns of an account to change; `None` leaves one as it is.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = users)]
 pub struct UserChanges {
-    pub name: Option<String>,
-    pub role: Option<Role>,
-    pub organisation_id: Option<Option<Uuid>>,
-    pub active: Option<bool>,
-    pub password_hash: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) role: Option<Role>,
+    pub(crate) organisation_id: Option<Option<Uuid>>,
+    pub(crate) active: Option<bool>,
+    pub(crate) password_hash: Option<String>,
 }
 
 impl UserChanges {
+    /// Whether the change set changes nothing.
     pub fn is_empty(&self) -> bool {
         self.name.is_none()
             && self.role.is_none()
@@ -60,17 +64,19 @@ impl UserChanges {
     }
 }
 
+/// Which accounts a list holds.
 #[derive(Debug, Default)]
 pub struct UserFilter {
-    pub role: Option<Role>,
-    pub organisation_id: Option<Uuid>,
-    pub active: Option<bool>,
-    pub q: Option<String>,
+    pub(crate) role: Option<Role>,
+    pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) active: Option<bool>,
+    pub(crate) q: Option<String>,
 }
 
 /// Lists are ordered by email, which is unique.
 pub type UserKey = String;
 
+/// A page of accounts matching `filter`, by email.
 pub async fn list(
     conn: &mut Conn,
     filter: &UserFilter,
@@ -111,6 +117,7 @@ find_queries!(users, User);
 insert_query!(users, User, NewUser);
 update_query!(users, User, UserChanges);
 
+/// The account with this (normalised) email, if any.
 pub async fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::email.eq(email))
@@ -133,6 +140,7 @@ pub async fn other_active_admins(conn: &mut Conn, except: Uuid) -> QueryResult<V
         .await
 }
 
+/// How many accounts there are.
 pub async fn count(conn: &mut Conn) -> QueryResult<i64> {
     users::table.count().get_result(conn).await
 }
@@ -149,9 +157,9 @@ pub async fn set_password_hash(conn: &mut Conn, email: &str, hash: &str) -> Quer
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct UserRef {
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     #[schema(example = "Board Member, Police")]
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// The named references of the given users, keyed by id.

@@ -36,11 +36,11 @@ impl Change {
 #[derive(Debug, Clone, Copy)]
 pub struct Event {
     /// The kind of record.
-    pub entity: Entity,
+    pub(crate) entity: Entity,
     /// Which one.
-    pub entity_id: Uuid,
+    pub(crate) entity_id: Uuid,
     /// What happened to it.
-    pub change: Change,
+    pub(crate) change: Change,
 }
 
 /// Records a change by the caller of `ctx`, inside the caller's transaction.

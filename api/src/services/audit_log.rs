@@ -16,35 +16,36 @@ use crate::paging::{Page, PageParams};
 /// One recorded change.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventView {
-    pub id: i64,
-    pub occurred_at: DateTime<Utc>,
+    pub(crate) id: i64,
+    pub(crate) occurred_at: DateTime<Utc>,
     /// Who made the change; absent for changes made at the command line.
-    pub actor: Option<UserRef>,
-    pub entity: Entity,
-    pub entity_id: Uuid,
+    pub(crate) actor: Option<UserRef>,
+    pub(crate) entity: Entity,
+    pub(crate) entity_id: Uuid,
     #[schema(example = "update")]
-    pub action: String,
+    pub(crate) action: String,
     /// The stored record before the change (absent for a creation).
-    pub before: Option<serde_json::Value>,
+    pub(crate) before: Option<serde_json::Value>,
     /// The stored record after the change (absent for a deletion).
-    pub after: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
     /// The id of the request that made the change, as in the request log.
-    pub request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 
+/// Which audit events a list holds.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only changes to this kind of record (`action`, `pledge`, ...).
-    pub entity: Option<Entity>,
+    pub(crate) entity: Option<Entity>,
     /// Only changes to this record.
-    pub entity_id: Option<Uuid>,
+    pub(crate) entity_id: Option<Uuid>,
     /// Only changes by this user.
-    pub actor_id: Option<Uuid>,
+    pub(crate) actor_id: Option<Uuid>,
     /// Only changes at or after this time.
-    pub since: Option<DateTime<Utc>>,
+    pub(crate) since: Option<DateTime<Utc>>,
     /// Only changes before this time.
-    pub until: Option<DateTime<Utc>>,
+    pub(crate) until: Option<DateTime<Utc>>,
 }
 
 /// Newest first.

@@ -29,48 +29,57 @@ const REFRESH_PREFIX: &str = "dtr_";
 const BAD_CREDENTIALS: &str = "the email or password is incorrect";
 const BAD_REFRESH: &str = "the refresh token is invalid, expired or already used; sign in again";
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[schema(example = "chair@example.org")]
-    pub email: String,
+    pub(crate) email: String,
     #[schema(value_type = String, format = Password)]
-    pub password: SecretString,
+    pub(crate) password: SecretString,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"refresh_token": "dtr_Qm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5"}))]
 pub struct RefreshRequest {
     #[schema(value_type = String, format = Password)]
-    pub refresh_token: SecretString,
+    pub(crate) refresh_token: SecretString,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"current_password": "correct-horse-battery-staple", "new_password": "a-longer-and-newer-passphrase"}))]
 pub struct ChangePassword {
     #[garde(skip)]
     #[schema(value_type = String, format = Password)]
-    pub current_password: SecretString,
+    pub(crate) current_password: SecretString,
     /// 12 to 128 characters.
     #[garde(custom(password_policy))]
     #[schema(value_type = String, format = Password)]
-    pub new_password: SecretString,
+    pub(crate) new_password: SecretString,
 }
 
 /// Tokens for a signed-in user.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// A JWT to send as `Authorization: Bearer <token>`.
-    pub access_token: String,
+    pub(crate) access_token: String,
     #[schema(example = "Bearer")]
-    pub token_type: &'static str,
+    pub(crate) token_type: &'static str,
     /// Seconds until the access token expires.
     #[schema(example = 900)]
-    pub expires_in: i64,
+    pub(crate) expires_in: i64,
     /// Use once with `POST /api/v1/auth/refresh` for new tokens.
-    pub refresh_token: String,
+    pub(crate) refresh_token: String,
 }
 
 /// Issues an access token and a refresh token in `family` (a new family for

@@ -21,16 +21,19 @@ use crate::paging::{checked_limit, decode_cursor, encode_cursor};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
+    /// It was made.
     Create,
+    /// It was changed.
     Update,
+    /// It was removed.
     Delete,
 }
 
 /// A field's value before and after a change.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct FieldChange {
-    pub before: Value,
-    pub after: Value,
+    pub(crate) before: Value,
+    pub(crate) after: Value,
 }
 
 /// One change to one record.
@@ -38,46 +41,47 @@ pub struct FieldChange {
 pub struct ChangeView {
     /// The position of the transaction in commit order; several changes
     /// made together share one.
-    pub position: i64,
+    pub(crate) position: i64,
     /// The kind of record: any but `user` and `api_token`, which stay out
     /// of the feed.
-    pub entity: Entity,
-    pub id: Uuid,
-    pub kind: ChangeKind,
+    pub(crate) entity: Entity,
+    pub(crate) id: Uuid,
+    pub(crate) kind: ChangeKind,
     /// Who made it; absent for changes made at the server's command line.
-    pub actor: Option<UserRef>,
+    pub(crate) actor: Option<UserRef>,
     /// When its transaction committed.
-    pub committed_at: DateTime<Utc>,
+    pub(crate) committed_at: DateTime<Utc>,
     /// The fields that changed, each with its value before and after (every
     /// field of a created or deleted record).
     #[schema(value_type = Object, example = json!({"rag": {"before": "green", "after": "amber"}, "version": {"before": 3, "after": 4}}))]
-    pub changes: BTreeMap<String, FieldChange>,
+    pub(crate) changes: BTreeMap<String, FieldChange>,
     /// The whole record after the change; absent for a deletion. Deleting
     /// a strategy also removes its ambitions, commitments, actions and
     /// pledges; deleting an action also removes its milestones and updates.
     #[schema(value_type = Option<Object>)]
-    pub record: Option<Value>,
+    pub(crate) record: Option<Value>,
 }
 
 /// A page of the feed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangePage {
-    pub items: Vec<ChangeView>,
+    pub(crate) items: Vec<ChangeView>,
     /// Pass as `since` to read on from here. Always present: when `items`
     /// is empty it is the `since` you sent, to poll again later.
-    pub next_cursor: String,
+    pub(crate) next_cursor: String,
     /// Whether more changes follow at once.
-    pub more: bool,
+    pub(crate) more: bool,
 }
 
+/// What part of the change feed to read.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ChangeQuery {
     /// The `next_cursor` of the previous page; absent to read from the start.
-    pub since: Option<String>,
+    pub(crate) since: Option<String>,
     /// How many changes to return (1 to 500, default 50).
     #[param(minimum = 1, maximum = 500, default = 50)]
-    pub limit: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 
 /// The fields that differ between two states of a record. A missing state
@@ -133,9 +137,9 @@ fn kind(action: &str) -> ChangeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataStamp {
     /// The position of the last committed change.
-    pub position: i64,
+    pub(crate) position: i64,
     /// Today, where the board is.
-    pub day: NaiveDate,
+    pub(crate) day: NaiveDate,
 }
 
 /// The stamp of the data as it stands.

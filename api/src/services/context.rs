@@ -16,11 +16,11 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub struct Ctx {
     /// Who is asking.
-    pub actor: Actor,
+    pub(crate) actor: Actor,
     /// Correlates the audit trail with the request log.
-    pub request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
     /// The time the operation runs at, in the board's time zone.
-    pub clock: Clock,
+    pub(crate) clock: Clock,
 }
 
 impl Ctx {

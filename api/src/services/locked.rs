@@ -60,9 +60,9 @@ impl<S: Clone> Written<S, S> {
 #[derive(Debug, Clone, Copy)]
 pub struct Target {
     /// Its kind, as the audit trail names it.
-    pub entity: Entity,
+    pub(crate) entity: Entity,
     /// Its id.
-    pub id: Uuid,
+    pub(crate) id: Uuid,
 }
 
 impl Target {

@@ -32,51 +32,54 @@ const FORBIDDEN: &str = "only the action's lead organisation can change its mile
 /// A dated step of an action.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MilestoneView {
-    pub id: Uuid,
-    pub action_id: Uuid,
-    pub title: String,
+    pub(crate) id: Uuid,
+    pub(crate) action_id: Uuid,
+    pub(crate) title: String,
     /// The due date first agreed.
-    pub baseline_due: NaiveDate,
+    pub(crate) baseline_due: NaiveDate,
     /// The current due date.
-    pub due_date: NaiveDate,
-    pub completed_on: Option<NaiveDate>,
-    pub note: String,
+    pub(crate) due_date: NaiveDate,
+    pub(crate) completed_on: Option<NaiveDate>,
+    pub(crate) note: String,
     /// Past due and not completed.
-    pub overdue: bool,
+    pub(crate) overdue: bool,
     /// Days between the baseline and the current due date.
-    pub slipped_days: i64,
+    pub(crate) slipped_days: i64,
     /// Each move of the due date, oldest first.
-    pub reschedules: Vec<RescheduleView>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) reschedules: Vec<RescheduleView>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     #[schema(example = json!(["update", "delete"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
 }
 
 /// One move of a milestone's due date.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RescheduleView {
-    pub from_date: NaiveDate,
-    pub to_date: NaiveDate,
-    pub reason: String,
-    pub changed_by: Option<UserRef>,
-    pub changed_at: DateTime<Utc>,
+    pub(crate) from_date: NaiveDate,
+    pub(crate) to_date: NaiveDate,
+    pub(crate) reason: String,
+    pub(crate) changed_by: Option<UserRef>,
+    pub(crate) changed_at: DateTime<Utc>,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Publish the care leavers' local offer", "due_date": "2025-03-31", "note": "Co-produced with the Children in Care Council."}))]
 pub struct CreateMilestone {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: String,
+    pub(crate) title: String,
     /// Becomes the baseline due date too.
     #[garde(skip)]
-    pub due_date: NaiveDate,
+    pub(crate) due_date: NaiveDate,
     #[garde(skip)]
-    pub completed_on: Option<NaiveDate>,
+    pub(crate) completed_on: Option<NaiveDate>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Fields to change; absent fields stay as they are. A new `due_date` needs
@@ -86,19 +89,19 @@ pub struct CreateMilestone {
 #[schema(example = json!({"due_date": "2025-06-30", "due_date_reason": "Awaiting national guidance"}))]
 pub struct UpdateMilestone {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     #[garde(skip)]
-    pub due_date: Option<NaiveDate>,
+    pub(crate) due_date: Option<NaiveDate>,
     /// Why the due date moves (required when it does).
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub due_date_reason: Option<String>,
+    pub(crate) due_date_reason: Option<String>,
     /// `null` reopens the milestone.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     #[garde(skip)]
-    pub completed_on: Option<Option<NaiveDate>>,
+    pub(crate) completed_on: Option<Option<NaiveDate>>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Builds views for milestones, grouped by action, with their reschedules
@@ -184,6 +187,7 @@ fn check_dates(dates: &[(&str, Option<NaiveDate>)]) -> Result<(), AppError> {
     }
 }
 
+/// An action's milestones, by due date.
 pub async fn list(pool: &Pool, ctx: &Ctx, action_id: Uuid) -> Result<Vec<MilestoneView>, AppError> {
     let mut conn = pool.get().await?;
     let action = actions::find(&mut conn, action_id)
@@ -203,6 +207,7 @@ pub async fn list(pool: &Pool, ctx: &Ctx, action_id: Uuid) -> Result<Vec<Milesto
     )
 }
 
+/// One milestone.
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppError> {
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id)
@@ -213,6 +218,8 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppE
     view(&mut conn, row, action.lead_organisation_id, ctx).await
 }
 
+/// Adds a milestone to an action (its lead organisation); its due date is also
+/// its baseline.
 pub async fn create(
     pool: &Pool,
     ctx: &Ctx,

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The core's operations, one per use case, called alike by both doors and
 //! by the demo. Each authorises the caller first, validates its input, then
 //! writes the change and its audit event in one transaction.

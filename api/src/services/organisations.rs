@@ -27,18 +27,18 @@ const FORBIDDEN: &str = "only administrators can change organisations";
 /// A partner organisation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationView {
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     #[schema(example = "Nottinghamshire Police")]
-    pub name: String,
+    pub(crate) name: String,
     #[schema(example = "Police")]
-    pub short_name: Option<String>,
-    pub kind: OrganisationKind,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) short_name: Option<String>,
+    pub(crate) kind: OrganisationKind,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     /// What the caller may do with this organisation.
     #[schema(example = json!(["update", "delete"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
 }
 
 impl OrganisationView {
@@ -57,17 +57,20 @@ impl OrganisationView {
     }
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganisation {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
     #[schema(example = "Nottinghamshire Police")]
-    pub name: String,
+    pub(crate) name: String,
     #[garde(length(chars, min = 1, max = 50), custom(not_blank), custom(printable))]
     #[schema(example = "Police")]
-    pub short_name: Option<String>,
+    pub(crate) short_name: Option<String>,
     #[garde(skip)]
-    pub kind: OrganisationKind,
+    pub(crate) kind: OrganisationKind,
 }
 
 /// Fields to change; absent fields stay as they are.
@@ -76,27 +79,29 @@ pub struct CreateOrganisation {
 #[schema(example = json!({"short_name": "Notts Police"}))]
 pub struct UpdateOrganisation {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// `null` removes the short name.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     #[garde(length(chars, min = 1, max = 50), custom(not_blank), custom(printable))]
-    pub short_name: Option<Option<String>>,
+    pub(crate) short_name: Option<Option<String>>,
     #[garde(skip)]
-    pub kind: Option<OrganisationKind>,
+    pub(crate) kind: Option<OrganisationKind>,
 }
 
+/// Which organisations a list holds.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     /// Only organisations of this kind.
-    pub kind: Option<OrganisationKind>,
+    pub(crate) kind: Option<OrganisationKind>,
     /// Only organisations whose name contains this text.
-    pub q: Option<String>,
+    pub(crate) q: Option<String>,
     /// Only the partners of this strategy.
-    pub strategy_id: Option<Uuid>,
+    pub(crate) strategy_id: Option<Uuid>,
 }
 
+/// A page of partner organisations, by name.
 pub async fn list(
     pool: &Pool,
     ctx: &Ctx,
@@ -118,6 +123,7 @@ pub async fn list(
     ))
 }
 
+/// One organisation.
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<OrganisationView, AppError> {
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id)

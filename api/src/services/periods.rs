@@ -27,42 +27,50 @@ use crate::error::AppError;
 const ENTITY: Entity = Entity::ReportingPeriod;
 const FORBIDDEN: &str = "only administrators and the chair can manage reporting periods";
 
+// Described by its values in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodStatus {
+    /// Updates may still be posted in it, and it may change.
     Open,
+    /// Its state was kept when it closed; it no longer changes.
     Closed,
 }
 
 /// A reporting period.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeriodView {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
     #[schema(example = "2024-25 Q2")]
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub status: PeriodStatus,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub closed_by: Option<UserRef>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) name: String,
+    pub(crate) starts_on: NaiveDate,
+    pub(crate) ends_on: NaiveDate,
+    pub(crate) status: PeriodStatus,
+    pub(crate) closed_at: Option<DateTime<Utc>>,
+    pub(crate) closed_by: Option<UserRef>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     #[schema(example = json!(["update", "close"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePeriod {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
     #[schema(example = "2024-25 Q2")]
-    pub name: String,
+    pub(crate) name: String,
     #[garde(skip)]
-    pub starts_on: NaiveDate,
+    pub(crate) starts_on: NaiveDate,
     #[garde(skip)]
-    pub ends_on: NaiveDate,
+    pub(crate) ends_on: NaiveDate,
 }
 
 /// Fields to change while the period is open.
@@ -71,11 +79,11 @@ pub struct CreatePeriod {
 #[schema(example = json!({"name": "2024-25 Q3 (board of 12 February)"}))]
 pub struct UpdatePeriod {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     #[garde(skip)]
-    pub starts_on: Option<NaiveDate>,
+    pub(crate) starts_on: Option<NaiveDate>,
     #[garde(skip)]
-    pub ends_on: Option<NaiveDate>,
+    pub(crate) ends_on: Option<NaiveDate>,
 }
 
 async fn views(
@@ -153,6 +161,7 @@ async fn check_span(
     }
 }
 
+/// A strategy's reporting periods, earliest first.
 pub async fn list(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<PeriodView>, AppError> {
     visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
@@ -163,6 +172,7 @@ pub async fn list(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<Perio
     views(&mut conn, rows, &ctx.actor).await
 }
 
+/// One reporting period.
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<PeriodView, AppError> {
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id)
@@ -172,6 +182,8 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<PeriodView, AppErro
     view(&mut conn, row, &ctx.actor).await
 }
 
+/// Adds a reporting period to a strategy (administrators and the chair);
+/// periods of a strategy do not overlap.
 pub async fn create(
     pool: &Pool,
     ctx: &Ctx,

@@ -30,32 +30,32 @@ const ENTITY: Entity = Entity::Pledge;
 /// An organisation's pledge against one commitment.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PledgeView {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub organisation: OrganisationRef,
-    pub commitment: StatementRef,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) organisation: OrganisationRef,
+    pub(crate) commitment: StatementRef,
     /// How the organisation meets the commitment.
-    pub text: String,
-    pub rag: Rag,
-    pub updated_by: Option<UserRef>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) text: String,
+    pub(crate) rag: Rag,
+    pub(crate) updated_by: Option<UserRef>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     #[schema(example = json!(["update"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
     /// Every version, newest first (when reading one pledge).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<PledgeVersionView>>,
+    pub(crate) history: Option<Vec<PledgeVersionView>>,
 }
 
 /// One version of a pledge.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PledgeVersionView {
-    pub version: i32,
-    pub text: String,
-    pub rag: Rag,
-    pub changed_by: Option<UserRef>,
-    pub changed_at: DateTime<Utc>,
+    pub(crate) version: i32,
+    pub(crate) text: String,
+    pub(crate) rag: Rag,
+    pub(crate) changed_by: Option<UserRef>,
+    pub(crate) changed_at: DateTime<Utc>,
 }
 
 /// The pledge's new text and rating.
@@ -64,20 +64,21 @@ pub struct PledgeVersionView {
 #[schema(example = json!({"text": "Every looked after child in custody has a named officer.", "rag": "green"}))]
 pub struct WritePledge {
     #[garde(length(chars, min = 1, max = TEXT_MAX), custom(not_blank), custom(printable))]
-    pub text: String,
+    pub(crate) text: String,
     /// Defaults to `not_rated`.
     #[garde(skip)]
-    pub rag: Option<Rag>,
+    pub(crate) rag: Option<Rag>,
 }
 
+/// Which pledges a list holds.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PledgeQuery {
-    pub strategy_id: Option<Uuid>,
-    pub organisation_id: Option<Uuid>,
-    pub commitment_id: Option<Uuid>,
+    pub(crate) strategy_id: Option<Uuid>,
+    pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) commitment_id: Option<Uuid>,
     /// Only these ratings, comma-separated (`red,amber`).
-    pub rag: Option<String>,
+    pub(crate) rag: Option<String>,
 }
 
 /// Builds views, naming organisations, commitments and authors with one
@@ -146,6 +147,7 @@ async fn view_with_history(
     Ok(view)
 }
 
+/// A page of pledges.
 pub async fn list(
     pool: &Pool,
     ctx: &Ctx,
@@ -168,6 +170,8 @@ pub async fn list(
     })
 }
 
+/// The pledge of an organisation against a commitment, with every earlier
+/// version.
 pub async fn get(
     pool: &Pool,
     ctx: &Ctx,

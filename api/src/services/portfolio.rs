@@ -18,27 +18,33 @@ use crate::domain::Actor;
 use crate::error::AppError;
 use crate::paging::{MAX_LIMIT, PageRequest};
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Portfolio {
     /// The caller's organisation; absent for accounts without one.
-    pub organisation: Option<OrganisationRef>,
+    pub(crate) organisation: Option<OrganisationRef>,
     /// Actions the organisation leads or supports (at most 500), with their
     /// latest update and milestones.
-    pub actions: Vec<ActionView>,
+    pub(crate) actions: Vec<ActionView>,
     /// The organisation's pledges (at most 500).
-    pub pledges: Vec<PledgeView>,
+    pub(crate) pledges: Vec<PledgeView>,
     /// The indicators whose values the organisation records (at most 500),
     /// with their latest figures.
-    pub indicators: Vec<IndicatorView>,
+    pub(crate) indicators: Vec<IndicatorView>,
 }
 
+/// How much of each part of a portfolio to read.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PortfolioQuery {
     /// Only this strategy's actions, pledges and indicators.
-    pub strategy_id: Option<Uuid>,
+    pub(crate) strategy_id: Option<Uuid>,
 }
 
+/// The work of the caller's organisation: the actions it leads or supports, its
+/// pledges and the indicators it records.
 pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portfolio, AppError> {
     let Actor::User {
         organisation_id: Some(org),

@@ -30,22 +30,22 @@ use crate::paging::{Page, PageParams};
 /// A report on an action, with its author and their organisation by name.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UpdateView {
-    pub id: Uuid,
-    pub action_id: Uuid,
-    pub kind: UpdateKind,
+    pub(crate) id: Uuid,
+    pub(crate) action_id: Uuid,
+    pub(crate) kind: UpdateKind,
     /// The rating this update gave the action; absent for notes and challenges.
-    pub rag: Option<Rag>,
+    pub(crate) rag: Option<Rag>,
     /// What is wrong and what is being done (required for red and amber).
-    pub commentary: String,
+    pub(crate) commentary: String,
     /// What was done.
-    pub progress: String,
-    pub impact: String,
-    pub next_steps: String,
-    pub risks: String,
-    pub author: UserRef,
+    pub(crate) progress: String,
+    pub(crate) impact: String,
+    pub(crate) next_steps: String,
+    pub(crate) risks: String,
+    pub(crate) author: UserRef,
     /// The author's organisation when they wrote it.
-    pub organisation: Option<OrganisationRef>,
-    pub created_at: DateTime<Utc>,
+    pub(crate) organisation: Option<OrganisationRef>,
+    pub(crate) created_at: DateTime<Utc>,
 }
 
 /// A new progress update. With a `rag` it rates the action (lead
@@ -56,24 +56,25 @@ pub struct UpdateView {
 #[schema(example = json!({"rag": "amber", "commentary": "Training delayed by staff shortages.", "progress": "Two of four sessions delivered.", "impact": "45 officers trained.", "next_steps": "Remaining sessions booked for March.", "risks": "Further vacancies."}))]
 pub struct CreateUpdate {
     #[garde(skip)]
-    pub rag: Option<Rag>,
+    pub(crate) rag: Option<Rag>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub commentary: Option<String>,
+    pub(crate) commentary: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub progress: Option<String>,
+    pub(crate) progress: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub impact: Option<String>,
+    pub(crate) impact: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub next_steps: Option<String>,
+    pub(crate) next_steps: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub risks: Option<String>,
+    pub(crate) risks: Option<String>,
 }
 
+/// Which updates of an action a list holds.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UpdateQuery {
     /// Only updates of this kind.
-    pub kind: Option<UpdateKind>,
+    pub(crate) kind: Option<UpdateKind>,
 }
 
 /// Builds views for updates, naming authors and organisations with one
@@ -114,6 +115,7 @@ fn view(
     }
 }
 
+/// A page of an action's updates, newest first.
 pub async fn list(
     pool: &Pool,
     ctx: &Ctx,
@@ -161,13 +163,13 @@ pub const BULK_MAX: usize = 100;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkItem {
-    pub action_id: Uuid,
+    pub(crate) action_id: Uuid,
     /// The action's version you read (its ETag without quotes): the whole
     /// request is refused with 412 if the action changed since. Optional,
     /// as `If-Match` is for a single update.
-    pub version: Option<i32>,
+    pub(crate) version: Option<i32>,
     /// The update, as it would be posted to the action alone.
-    pub update: CreateUpdate,
+    pub(crate) update: CreateUpdate,
 }
 
 /// Many updates, stored all together or not at all.
@@ -176,13 +178,13 @@ pub struct BulkItem {
 #[schema(example = json!({"updates": [{"action_id": "01936b2e-7c1a-7b3e-9f10-2a4c6e8a0b1c", "version": 7, "update": {"rag": "amber", "commentary": "Recruitment of the second worker has slipped a quarter.", "next_steps": "Re-advertise in January."}}, {"action_id": "01936b2e-7c1a-7b3e-9f10-2a4c6e8a0b2d", "update": {"progress": "Protocol signed by all partners."}}]}))]
 pub struct BulkUpdates {
     /// 1 to 100 updates, applied in this order.
-    pub updates: Vec<BulkItem>,
+    pub(crate) updates: Vec<BulkItem>,
 }
 
 /// The updates stored, in the order sent.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulkResult {
-    pub items: Vec<UpdateView>,
+    pub(crate) items: Vec<UpdateView>,
 }
 
 /// Posts many updates in one transaction. Each is checked as if posted

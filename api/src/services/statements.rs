@@ -26,21 +26,21 @@ const FORBIDDEN: &str = "only administrators can change a strategy's ambitions a
 /// An ambition or a commitment of a strategy.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatementView {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
-    pub kind: StatementKind,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
+    pub(crate) kind: StatementKind,
     /// Position within the strategy, from 1.
     #[schema(example = 1)]
-    pub number: i32,
+    pub(crate) number: i32,
     #[schema(example = "Is safe and feels safe")]
-    pub title: String,
-    pub description: String,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     /// What the caller may do with this statement.
     #[schema(example = json!(["update", "delete"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
 }
 
 impl StatementView {
@@ -61,17 +61,20 @@ impl StatementView {
     }
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateStatement {
     /// Defaults to one more than the highest number so far.
     #[garde(range(min = 1, max = 999))]
-    pub number: Option<i32>,
+    pub(crate) number: Option<i32>,
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
     #[schema(example = "Is safe and feels safe")]
-    pub title: String,
+    pub(crate) title: String,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
 }
 
 /// Fields to change; absent fields stay as they are.
@@ -80,13 +83,14 @@ pub struct CreateStatement {
 #[schema(example = json!({"description": "Children and young people tell us they feel safe where they live."}))]
 pub struct UpdateStatement {
     #[garde(range(min = 1, max = 999))]
-    pub number: Option<i32>,
+    pub(crate) number: Option<i32>,
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
 }
 
+/// A page of a strategy's statements of one kind, by number.
 pub async fn list(
     pool: &Pool,
     ctx: &Ctx,
@@ -108,6 +112,7 @@ pub async fn list(
     ))
 }
 
+/// One statement of this kind.
 pub async fn get(
     pool: &Pool,
     ctx: &Ctx,
@@ -122,6 +127,8 @@ pub async fn get(
     Ok(StatementView::new(row, &ctx.actor))
 }
 
+/// Adds a statement to a strategy, numbered after the others unless a number is
+/// given (administrators).
 pub async fn create(
     pool: &Pool,
     ctx: &Ctx,

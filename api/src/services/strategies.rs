@@ -31,25 +31,25 @@ const MAX_PARTNERS: usize = 200;
 /// A strategy, with the organisations that are its partners.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StrategyView {
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     #[schema(
         example = "A Partnership Strategy for Looked After Children and Care Leavers 2022-2025"
     )]
-    pub title: String,
-    pub vision: String,
+    pub(crate) title: String,
+    pub(crate) vision: String,
     #[schema(example = "2022-04-01")]
-    pub period_start: NaiveDate,
+    pub(crate) period_start: NaiveDate,
     #[schema(example = "2025-03-31")]
-    pub period_end: NaiveDate,
-    pub status: StrategyStatus,
+    pub(crate) period_end: NaiveDate,
+    pub(crate) status: StrategyStatus,
     /// The board's member organisations, by name.
-    pub partners: Vec<OrganisationRef>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) partners: Vec<OrganisationRef>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     /// What the caller may do with this strategy.
     #[schema(example = json!(["update", "create_ambition", "create_commitment"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
 }
 
 impl StrategyView {
@@ -71,25 +71,28 @@ impl StrategyView {
     }
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateStrategy {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: String,
+    pub(crate) title: String,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub vision: Option<String>,
+    pub(crate) vision: Option<String>,
     #[garde(skip)]
     #[schema(example = "2022-04-01")]
-    pub period_start: NaiveDate,
+    pub(crate) period_start: NaiveDate,
     #[garde(skip)]
     #[schema(example = "2025-03-31")]
-    pub period_end: NaiveDate,
+    pub(crate) period_end: NaiveDate,
     /// Defaults to `draft`.
     #[garde(skip)]
-    pub status: Option<StrategyStatus>,
+    pub(crate) status: Option<StrategyStatus>,
     /// The partner organisations.
     #[garde(length(max = MAX_PARTNERS))]
-    pub partner_ids: Option<Vec<Uuid>>,
+    pub(crate) partner_ids: Option<Vec<Uuid>>,
 }
 
 /// Fields to change; absent fields stay as they are. `partner_ids`, when
@@ -99,27 +102,28 @@ pub struct CreateStrategy {
 #[schema(example = json!({"status": "archived"}))]
 pub struct UpdateStrategy {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub vision: Option<String>,
+    pub(crate) vision: Option<String>,
     #[garde(skip)]
-    pub period_start: Option<NaiveDate>,
+    pub(crate) period_start: Option<NaiveDate>,
     #[garde(skip)]
-    pub period_end: Option<NaiveDate>,
+    pub(crate) period_end: Option<NaiveDate>,
     #[garde(skip)]
-    pub status: Option<StrategyStatus>,
+    pub(crate) status: Option<StrategyStatus>,
     #[garde(length(max = MAX_PARTNERS))]
-    pub partner_ids: Option<Vec<Uuid>>,
+    pub(crate) partner_ids: Option<Vec<Uuid>>,
 }
 
+/// Which strategies a list holds.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StrategyQuery {
-    pub status: Option<StrategyStatus>,
+    pub(crate) status: Option<StrategyStatus>,
     /// Only strategies this organisation is a partner of.
-    pub partner_id: Option<Uuid>,
+    pub(crate) partner_id: Option<Uuid>,
     /// Only strategies whose title contains this text.
-    pub q: Option<String>,
+    pub(crate) q: Option<String>,
 }
 
 /// The period must run forwards and within plausible years.
@@ -182,6 +186,7 @@ async fn view(conn: &mut Conn, row: Strategy, actor: &Actor) -> Result<StrategyV
     Ok(views(conn, vec![row], actor).await?.remove(0))
 }
 
+/// A page of strategies, by the start of their period.
 pub async fn list(
     pool: &Pool,
     ctx: &Ctx,
@@ -204,6 +209,7 @@ pub async fn list(
     })
 }
 
+/// One strategy, with its partners.
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<StrategyView, AppError> {
     visible(&ctx.actor, id, ENTITY.noun())?;
     let mut conn = pool.get().await?;
@@ -213,6 +219,7 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<StrategyView, AppEr
     view(&mut conn, row, &ctx.actor).await
 }
 
+/// Creates a strategy with its partners (administrators).
 pub async fn create(
     pool: &Pool,
     ctx: &Ctx,

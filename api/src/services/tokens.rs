@@ -35,52 +35,58 @@ const MAX_LIFETIME_DAYS: i64 = 730;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenState {
+    /// It may be used.
     Active,
+    /// Its lifetime has passed.
     Expired,
+    /// An administrator revoked it.
     Revoked,
 }
 
 /// A system token, without its secret.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenView {
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     #[schema(example = "County BI dashboard")]
-    pub name: String,
+    pub(crate) name: String,
     /// The one strategy the token may read; absent when it may read all.
-    pub strategy_id: Option<Uuid>,
-    pub created_by: Option<UserRef>,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
+    pub(crate) strategy_id: Option<Uuid>,
+    pub(crate) created_by: Option<UserRef>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) expires_at: DateTime<Utc>,
     /// When the token was last used (to the minute).
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub state: TokenState,
+    pub(crate) last_used_at: Option<DateTime<Utc>>,
+    pub(crate) revoked_at: Option<DateTime<Utc>>,
+    pub(crate) state: TokenState,
 }
 
 /// A new token, with the secret to hand to the other system.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
-    pub token: TokenView,
+    pub(crate) token: TokenView,
     /// The bearer secret. It is shown only now; only a digest is kept.
     #[schema(example = "dts_q3v9l3JrYFQ0mN5x2hA7cW8eK1tU4pZ6bD0sG9fH2jE")]
-    pub secret: String,
+    pub(crate) secret: String,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
     /// What the token is for, so it can be recognised in the list.
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
     #[schema(example = "County BI dashboard")]
-    pub name: String,
+    pub(crate) name: String,
     /// When the token stops working (at most two years ahead; a year by
     /// default).
     #[garde(skip)]
-    pub expires_at: Option<DateTime<Utc>>,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
     /// Limit the token to this strategy.
     #[garde(skip)]
-    pub strategy_id: Option<Uuid>,
+    pub(crate) strategy_id: Option<Uuid>,
 }
 
 fn state(row: &ApiToken, now: DateTime<Utc>) -> TokenState {
@@ -134,6 +140,7 @@ fn expiry(asked: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<DateTime<U
     Ok(at)
 }
 
+/// Creates a system token (administrators); its secret is shown this once.
 pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateToken) -> Result<CreatedToken, AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     validate(&input)?;
@@ -188,6 +195,7 @@ pub async fn list(pool: &Pool, ctx: &Ctx, page: &PageParams) -> Result<Page<Toke
     })
 }
 
+/// One system token, without its secret.
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<TokenView, AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     let mut conn = pool.get().await?;

@@ -31,20 +31,20 @@ const FORBIDDEN: &str = "only administrators can manage users";
 /// A user account. Personal data is limited to name, email and organisation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     #[schema(example = "police@example.org")]
-    pub email: String,
+    pub(crate) email: String,
     #[schema(example = "Board member, Nottinghamshire Police")]
-    pub name: String,
-    pub role: Role,
-    pub organisation: Option<OrganisationRef>,
-    pub active: bool,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) organisation: Option<OrganisationRef>,
+    pub(crate) active: bool,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     /// What the caller may do with this account.
     #[schema(example = json!(["update"]))]
-    pub allowed_actions: Vec<&'static str>,
+    pub(crate) allowed_actions: Vec<&'static str>,
 }
 
 impl UserView {
@@ -69,23 +69,26 @@ impl UserView {
     }
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     #[garde(email, length(max = 254))]
     #[schema(example = "police@example.org")]
-    pub email: String,
+    pub(crate) email: String,
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
-    pub name: String,
+    pub(crate) name: String,
     #[garde(skip)]
-    pub role: Role,
+    pub(crate) role: Role,
     /// Required for members; optional for other roles.
     #[garde(skip)]
-    pub organisation_id: Option<Uuid>,
+    pub(crate) organisation_id: Option<Uuid>,
     /// The initial password, 12 to 128 characters.
     #[garde(custom(password_policy))]
     #[schema(value_type = String, format = Password)]
-    pub password: SecretString,
+    pub(crate) password: SecretString,
 }
 
 /// Fields to change; absent fields stay as they are. Deactivating a user,
@@ -95,30 +98,31 @@ pub struct CreateUser {
 #[schema(example = json!({"role": "viewer", "organisation_id": null}))]
 pub struct UpdateUser {
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     #[garde(skip)]
-    pub role: Option<Role>,
+    pub(crate) role: Option<Role>,
     /// `null` removes the organisation (not allowed for members).
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Uuid>)]
     #[garde(skip)]
-    pub organisation_id: Option<Option<Uuid>>,
+    pub(crate) organisation_id: Option<Option<Uuid>>,
     #[garde(skip)]
-    pub active: Option<bool>,
+    pub(crate) active: Option<bool>,
     /// A new password, 12 to 128 characters.
     #[garde(inner(custom(password_policy)))]
     #[schema(value_type = Option<String>, format = Password)]
-    pub password: Option<SecretString>,
+    pub(crate) password: Option<SecretString>,
 }
 
+/// Which accounts a list holds.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
-    pub role: Option<Role>,
-    pub organisation_id: Option<Uuid>,
-    pub active: Option<bool>,
+    pub(crate) role: Option<Role>,
+    pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) active: Option<bool>,
     /// Only users whose name or email contains this text.
-    pub q: Option<String>,
+    pub(crate) q: Option<String>,
 }
 
 /// Builds views for rows, naming their organisations with one query.
@@ -142,6 +146,7 @@ pub(crate) async fn view(conn: &mut Conn, row: User, actor: &Actor) -> Result<Us
     Ok(views(conn, vec![row], actor).await?.remove(0))
 }
 
+/// A page of accounts, by email (administrators).
 pub async fn list(
     pool: &Pool,
     ctx: &Ctx,
@@ -165,6 +170,7 @@ pub async fn list(
     })
 }
 
+/// One account (administrators, and the account's holder).
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<UserView, AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     let mut conn = pool.get().await?;
@@ -211,6 +217,7 @@ async fn new_user(conn: &mut Conn, input: CreateUser) -> Result<NewUser, AppErro
     })
 }
 
+/// Creates an account (administrators).
 pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateUser) -> Result<UserView, AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     let mut conn = pool.get().await?;

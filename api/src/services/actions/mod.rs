@@ -32,31 +32,34 @@ use crate::paging::{Page, PageParams};
 
 const ENTITY: Entity = Entity::Action;
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAction {
     #[garde(skip)]
-    pub strategy_id: Uuid,
+    pub(crate) strategy_id: Uuid,
     #[garde(length(chars, min = 1, max = 20), custom(not_blank), custom(printable))]
     #[schema(example = "A1.3")]
-    pub reference: String,
+    pub(crate) reference: String,
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: String,
+    pub(crate) title: String,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[garde(skip)]
-    pub lead_organisation_id: Uuid,
+    pub(crate) lead_organisation_id: Uuid,
     #[garde(length(max = MAX_LINKS))]
-    pub supporting_organisation_ids: Option<Vec<Uuid>>,
+    pub(crate) supporting_organisation_ids: Option<Vec<Uuid>>,
     /// At least one ambition of the same strategy.
     #[garde(length(min = 1, max = MAX_LINKS))]
-    pub ambition_ids: Vec<Uuid>,
+    pub(crate) ambition_ids: Vec<Uuid>,
     #[garde(length(max = MAX_LINKS))]
-    pub commitment_ids: Option<Vec<Uuid>>,
+    pub(crate) commitment_ids: Option<Vec<Uuid>>,
     #[garde(skip)]
-    pub start_date: Option<NaiveDate>,
+    pub(crate) start_date: Option<NaiveDate>,
     #[garde(skip)]
-    pub target_date: Option<NaiveDate>,
+    pub(crate) target_date: Option<NaiveDate>,
 }
 
 /// Fields to change; absent fields stay as they are. `reference`, the lead
@@ -67,29 +70,29 @@ pub struct CreateAction {
 #[schema(example = json!({"title": "Reduce the criminalisation of looked after children", "target_date": "2025-09-30"}))]
 pub struct UpdateAction {
     #[garde(length(chars, min = 1, max = 20), custom(not_blank), custom(printable))]
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[garde(skip)]
-    pub lead_organisation_id: Option<Uuid>,
+    pub(crate) lead_organisation_id: Option<Uuid>,
     #[garde(length(max = MAX_LINKS))]
-    pub supporting_organisation_ids: Option<Vec<Uuid>>,
+    pub(crate) supporting_organisation_ids: Option<Vec<Uuid>>,
     #[garde(length(min = 1, max = MAX_LINKS))]
-    pub ambition_ids: Option<Vec<Uuid>>,
+    pub(crate) ambition_ids: Option<Vec<Uuid>>,
     #[garde(length(max = MAX_LINKS))]
-    pub commitment_ids: Option<Vec<Uuid>>,
+    pub(crate) commitment_ids: Option<Vec<Uuid>>,
     /// `null` clears the date.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     #[garde(skip)]
-    pub start_date: Option<Option<NaiveDate>>,
+    pub(crate) start_date: Option<Option<NaiveDate>>,
     /// `null` clears the date.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     #[garde(skip)]
-    pub target_date: Option<Option<NaiveDate>>,
+    pub(crate) target_date: Option<Option<NaiveDate>>,
 }
 
 impl UpdateAction {
@@ -109,27 +112,28 @@ impl UpdateAction {
     }
 }
 
+/// Which actions a list holds, and what each carries.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActionQuery {
-    pub strategy_id: Option<Uuid>,
+    pub(crate) strategy_id: Option<Uuid>,
     /// Only actions serving this ambition.
-    pub ambition_id: Option<Uuid>,
+    pub(crate) ambition_id: Option<Uuid>,
     /// Only actions serving this commitment.
-    pub commitment_id: Option<Uuid>,
+    pub(crate) commitment_id: Option<Uuid>,
     /// Only actions this organisation leads or supports.
-    pub organisation_id: Option<Uuid>,
+    pub(crate) organisation_id: Option<Uuid>,
     /// Only actions this organisation leads.
-    pub lead_organisation_id: Option<Uuid>,
+    pub(crate) lead_organisation_id: Option<Uuid>,
     /// Only these ratings, comma-separated (`red,amber`).
-    pub rag: Option<String>,
+    pub(crate) rag: Option<String>,
     /// `true`: only actions past their target date and not complete, or with
     /// a milestone past due.
-    pub overdue: Option<bool>,
+    pub(crate) overdue: Option<bool>,
     /// Only actions whose reference, title or description contains this text.
-    pub q: Option<String>,
+    pub(crate) q: Option<String>,
     /// Parts to include, comma-separated: `latest_update`, `milestones`.
-    pub include: Option<String>,
+    pub(crate) include: Option<String>,
 }
 
 /// A page of actions, by strategy and reference.

@@ -23,48 +23,48 @@ use crate::services::progress::{UpdateView, views as update_views};
 /// An action of the delivery plan.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActionView {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
     /// Short reference, unique within the strategy.
     #[schema(example = "A1.3")]
-    pub reference: String,
-    pub title: String,
-    pub description: String,
-    pub lead_organisation: OrganisationRef,
-    pub supporting_organisations: Vec<OrganisationRef>,
-    pub ambitions: Vec<StatementRef>,
-    pub commitments: Vec<StatementRef>,
-    pub start_date: Option<NaiveDate>,
-    pub target_date: Option<NaiveDate>,
+    pub(crate) reference: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) lead_organisation: OrganisationRef,
+    pub(crate) supporting_organisations: Vec<OrganisationRef>,
+    pub(crate) ambitions: Vec<StatementRef>,
+    pub(crate) commitments: Vec<StatementRef>,
+    pub(crate) start_date: Option<NaiveDate>,
+    pub(crate) target_date: Option<NaiveDate>,
     /// The current rating: that of the newest rated update.
-    pub rag: Rag,
+    pub(crate) rag: Rag,
     /// When the action was given its current rating.
-    pub rag_since: Option<DateTime<Utc>>,
+    pub(crate) rag_since: Option<DateTime<Utc>>,
     /// When the lead or a supporting organisation last reported.
-    pub last_reported_at: Option<DateTime<Utc>>,
+    pub(crate) last_reported_at: Option<DateTime<Utc>>,
     /// Past its target date and not complete.
-    pub overdue: bool,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) overdue: bool,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     /// What the caller may do with this action.
     #[schema(example = json!(["update", "post_update", "post_note", "create_milestone"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
     /// The newest update (with `include=latest_update`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest_update: Option<UpdateView>,
+    pub(crate) latest_update: Option<UpdateView>,
     /// The milestones, by due date (with `include=milestones`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub milestones: Option<Vec<MilestoneView>>,
+    pub(crate) milestones: Option<Vec<MilestoneView>>,
 }
 
 /// Optional parts of an action to include in a response.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Include {
     /// The newest progress update.
-    pub latest_update: bool,
+    pub(crate) latest_update: bool,
     /// The milestones.
-    pub milestones: bool,
+    pub(crate) milestones: bool,
 }
 
 impl Include {

@@ -35,34 +35,34 @@ const FORBIDDEN: &str = "only administrators can define a strategy's indicators"
 /// An indicator as the API shows it, with its figures as they stand now.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorView {
-    pub id: Uuid,
-    pub strategy_id: Uuid,
+    pub(crate) id: Uuid,
+    pub(crate) strategy_id: Uuid,
     #[schema(example = "Looked after young people in education, employment or training")]
-    pub title: String,
-    pub description: String,
-    pub unit: Unit,
-    pub direction: Polarity,
-    pub baseline: Point,
-    pub target: Point,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) unit: Unit,
+    pub(crate) direction: Polarity,
+    pub(crate) baseline: Point,
+    pub(crate) target: Point,
     /// The organisation that records its values.
-    pub owner: OrganisationRef,
-    pub ambitions: Vec<StatementRef>,
+    pub(crate) owner: OrganisationRef,
+    pub(crate) ambitions: Vec<StatementRef>,
     /// What values are broken down by, if anything.
     #[schema(example = "district")]
-    pub breakdown_dimension: Option<String>,
+    pub(crate) breakdown_dimension: Option<String>,
     /// The categories a breakdown may name, in report order; empty for any.
-    pub breakdown_categories: Vec<String>,
+    pub(crate) breakdown_categories: Vec<String>,
     #[serde(flatten)]
-    pub figures: Figures,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) figures: Figures,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     #[schema(example = json!(["update", "delete", "record_value"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
     /// Stamps the state of its values, for the ETag of a single indicator
     /// (lists are tagged by their body).
     #[serde(skip)]
-    pub values_stamp: i64,
+    pub(crate) values_stamp: i64,
 }
 
 /// A stored indicator with the ambitions it measures, as the audit trail
@@ -87,35 +87,38 @@ struct IndicatorRecord {
     "breakdown_dimension": "district",
     "breakdown_categories": ["Ashfield", "Bassetlaw", "Broxtowe", "Gedling", "Mansfield", "Newark", "Rushcliffe"]
 }))]
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 pub struct CreateIndicator {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: String,
+    pub(crate) title: String,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[garde(skip)]
-    pub unit: Unit,
+    pub(crate) unit: Unit,
     #[garde(skip)]
-    pub direction: Polarity,
-    #[garde(skip)]
-    #[schema(value_type = f64)]
-    pub baseline_value: Decimal,
-    #[garde(skip)]
-    pub baseline_date: NaiveDate,
+    pub(crate) direction: Polarity,
     #[garde(skip)]
     #[schema(value_type = f64)]
-    pub target_value: Decimal,
+    pub(crate) baseline_value: Decimal,
     #[garde(skip)]
-    pub target_date: NaiveDate,
+    pub(crate) baseline_date: NaiveDate,
+    #[garde(skip)]
+    #[schema(value_type = f64)]
+    pub(crate) target_value: Decimal,
+    #[garde(skip)]
+    pub(crate) target_date: NaiveDate,
     /// A partner of the strategy; its members record the values.
     #[garde(skip)]
-    pub owner_organisation_id: Uuid,
+    pub(crate) owner_organisation_id: Uuid,
     /// At least one ambition of the same strategy.
     #[garde(length(min = 1, max = MAX_LINKS))]
-    pub ambition_ids: Vec<Uuid>,
+    pub(crate) ambition_ids: Vec<Uuid>,
     #[garde(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))]
-    pub breakdown_dimension: Option<String>,
+    pub(crate) breakdown_dimension: Option<String>,
     #[garde(length(max = MAX_CATEGORIES), inner(inner(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))))]
-    pub breakdown_categories: Option<Vec<String>>,
+    pub(crate) breakdown_categories: Option<Vec<String>>,
 }
 
 /// Fields to change; absent fields stay as they are. The unit cannot change
@@ -125,34 +128,34 @@ pub struct CreateIndicator {
 #[schema(example = json!({"target_value": 88, "description": "Raised after the 2024 review."}))]
 pub struct UpdateIndicator {
     #[garde(length(chars, min = 1, max = TITLE_MAX), custom(not_blank), custom(printable))]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[garde(skip)]
-    pub unit: Option<Unit>,
+    pub(crate) unit: Option<Unit>,
     #[garde(skip)]
-    pub direction: Option<Polarity>,
-    #[garde(skip)]
-    #[schema(value_type = Option<f64>)]
-    pub baseline_value: Option<Decimal>,
-    #[garde(skip)]
-    pub baseline_date: Option<NaiveDate>,
+    pub(crate) direction: Option<Polarity>,
     #[garde(skip)]
     #[schema(value_type = Option<f64>)]
-    pub target_value: Option<Decimal>,
+    pub(crate) baseline_value: Option<Decimal>,
     #[garde(skip)]
-    pub target_date: Option<NaiveDate>,
+    pub(crate) baseline_date: Option<NaiveDate>,
     #[garde(skip)]
-    pub owner_organisation_id: Option<Uuid>,
+    #[schema(value_type = Option<f64>)]
+    pub(crate) target_value: Option<Decimal>,
+    #[garde(skip)]
+    pub(crate) target_date: Option<NaiveDate>,
+    #[garde(skip)]
+    pub(crate) owner_organisation_id: Option<Uuid>,
     #[garde(length(min = 1, max = MAX_LINKS))]
-    pub ambition_ids: Option<Vec<Uuid>>,
+    pub(crate) ambition_ids: Option<Vec<Uuid>>,
     /// `null` removes the dimension (and its categories).
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     #[garde(inner(inner(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))))]
-    pub breakdown_dimension: Option<Option<String>>,
+    pub(crate) breakdown_dimension: Option<Option<String>>,
     #[garde(length(max = MAX_CATEGORIES), inner(inner(length(chars, min = 1, max = NAME_MAX), custom(not_blank), custom(printable))))]
-    pub breakdown_categories: Option<Vec<String>>,
+    pub(crate) breakdown_categories: Option<Vec<String>>,
 }
 
 /// Builds views, with one query each for owners, ambitions and values.

@@ -21,45 +21,45 @@ use crate::error::AppError;
 /// The latest value of an indicator, with its breakdown checked.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LatestValue {
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     #[schema(value_type = f64, example = 82)]
     #[serde(with = "json_number")]
-    pub value: Decimal,
-    pub period_id: Option<Uuid>,
-    pub breakdown: Vec<Part>,
+    pub(crate) value: Decimal,
+    pub(crate) period_id: Option<Uuid>,
+    pub(crate) breakdown: Vec<Part>,
     /// The parts' sum, for units whose parts add up (counts and money).
     #[schema(value_type = Option<f64>)]
     #[serde(with = "json_number::option")]
-    pub breakdown_sum: Option<Decimal>,
+    pub(crate) breakdown_sum: Option<Decimal>,
     /// True when the parts do not add up to the stated total: it was
     /// recorded anyway, and needs explaining.
-    pub breakdown_mismatch: bool,
+    pub(crate) breakdown_mismatch: bool,
 }
 
 /// What is derived from an indicator's values.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Figures {
     /// The value with the latest date; absent before the first.
-    pub latest: Option<LatestValue>,
+    pub(crate) latest: Option<LatestValue>,
     /// The value before it.
-    pub previous: Option<Point>,
+    pub(crate) previous: Option<Point>,
     /// Latest value minus baseline.
     #[schema(value_type = Option<f64>)]
     #[serde(with = "json_number::option")]
-    pub change_since_baseline: Option<Decimal>,
+    pub(crate) change_since_baseline: Option<Decimal>,
     /// Latest value minus the previous one.
     #[schema(value_type = Option<f64>)]
     #[serde(with = "json_number::option")]
-    pub change_since_previous: Option<Decimal>,
+    pub(crate) change_since_previous: Option<Decimal>,
     /// The latest value against the previous one (or the baseline, when it
     /// is the only value), given which way is better.
-    pub direction_of_travel: Direction,
+    pub(crate) direction_of_travel: Direction,
     /// Where the straight line from baseline to target stands at the latest
     /// value's date.
     #[schema(value_type = Option<f64>)]
     #[serde(with = "json_number::option")]
-    pub expected: Option<Decimal>,
-    pub trajectory: Trajectory,
+    pub(crate) expected: Option<Decimal>,
+    pub(crate) trajectory: Trajectory,
 }
 
 impl Figures {
@@ -102,6 +102,7 @@ impl Figures {
     }
 }
 
+/// The line an indicator follows, from its baseline to its target.
 pub fn course(indicator: &Indicator) -> Course {
     Course {
         polarity: indicator.direction,
@@ -125,19 +126,20 @@ pub fn parts_of(breakdown: &serde_json::Value) -> Vec<Part> {
 /// period keeps it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct IndicatorSummary {
-    pub id: Uuid,
-    pub title: String,
-    pub unit: Unit,
-    pub direction: Polarity,
-    pub owner: Named,
+    pub(crate) id: Uuid,
+    pub(crate) title: String,
+    pub(crate) unit: Unit,
+    pub(crate) direction: Polarity,
+    pub(crate) owner: Named,
     /// Numbers of the ambitions it measures.
-    pub ambitions: Vec<i32>,
-    pub baseline: Point,
-    pub target: Point,
+    pub(crate) ambitions: Vec<i32>,
+    pub(crate) baseline: Point,
+    pub(crate) target: Point,
     #[serde(flatten)]
-    pub figures: Figures,
+    pub(crate) figures: Figures,
 }
 
+/// Values grouped by indicator, in the order given.
 pub fn by_indicator(series: Vec<SeriesValue>) -> HashMap<Uuid, Vec<SeriesValue>> {
     let mut map: HashMap<Uuid, Vec<SeriesValue>> = HashMap::new();
     for value in series {

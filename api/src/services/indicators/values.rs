@@ -34,49 +34,49 @@ const FORBIDDEN: &str = "only members of the indicator's owning organisation can
 /// A value of an indicator.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorValueView {
-    pub id: Uuid,
-    pub indicator_id: Uuid,
+    pub(crate) id: Uuid,
+    pub(crate) indicator_id: Uuid,
     /// The reporting period it belongs to, if any.
-    pub period_id: Option<Uuid>,
+    pub(crate) period_id: Option<Uuid>,
     /// The date the figure describes.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The stated total.
     #[schema(value_type = f64, example = 82)]
     #[serde(with = "json_number")]
-    pub value: Decimal,
-    pub breakdown: Vec<Part>,
+    pub(crate) value: Decimal,
+    pub(crate) breakdown: Vec<Part>,
     #[schema(value_type = Option<f64>)]
     #[serde(with = "json_number::option")]
-    pub breakdown_sum: Option<Decimal>,
-    pub breakdown_mismatch: bool,
+    pub(crate) breakdown_sum: Option<Decimal>,
+    pub(crate) breakdown_mismatch: bool,
     /// Where the figure comes from.
-    pub source: String,
-    pub note: String,
-    pub recorded_by: Option<UserRef>,
-    pub version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) source: String,
+    pub(crate) note: String,
+    pub(crate) recorded_by: Option<UserRef>,
+    pub(crate) version: i32,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     #[schema(example = json!(["update"]))]
-    pub allowed_actions: Vec<AllowedAction>,
+    pub(crate) allowed_actions: Vec<AllowedAction>,
     /// Every version, newest first (when reading one value).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<ValueVersionView>>,
+    pub(crate) history: Option<Vec<ValueVersionView>>,
 }
 
 /// One version of a value.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ValueVersionView {
-    pub version: i32,
-    pub as_of: NaiveDate,
-    pub period_id: Option<Uuid>,
+    pub(crate) version: i32,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) period_id: Option<Uuid>,
     #[schema(value_type = f64)]
     #[serde(with = "json_number")]
-    pub value: Decimal,
-    pub breakdown: Vec<Part>,
-    pub source: String,
-    pub note: String,
-    pub changed_by: Option<UserRef>,
-    pub changed_at: DateTime<Utc>,
+    pub(crate) value: Decimal,
+    pub(crate) breakdown: Vec<Part>,
+    pub(crate) source: String,
+    pub(crate) note: String,
+    pub(crate) changed_by: Option<UserRef>,
+    pub(crate) changed_at: DateTime<Utc>,
 }
 
 /// A value to record: for a date, for a reporting period (dated its last
@@ -97,24 +97,24 @@ pub struct ValueVersionView {
 }))]
 pub struct RecordValue {
     #[garde(skip)]
-    pub period_id: Option<Uuid>,
+    pub(crate) period_id: Option<Uuid>,
     /// Defaults to the period's last day.
     #[garde(skip)]
-    pub as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
     /// The total.
     #[garde(skip)]
     #[schema(value_type = f64)]
-    pub value: Decimal,
+    pub(crate) value: Decimal,
     #[garde(length(max = MAX_CATEGORIES))]
-    pub breakdown: Option<Vec<Part>>,
+    pub(crate) breakdown: Option<Vec<Part>>,
     #[garde(length(chars, max = TITLE_MAX), custom(printable))]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Record a breakdown whose parts do not add up to the total.
     #[garde(skip)]
     #[serde(default)]
-    pub accept_breakdown_mismatch: bool,
+    pub(crate) accept_breakdown_mismatch: bool,
 }
 
 /// Fields to correct; absent fields stay as they are. A breakdown given
@@ -127,21 +127,21 @@ pub struct CorrectValue {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Uuid>)]
     #[garde(skip)]
-    pub period_id: Option<Option<Uuid>>,
+    pub(crate) period_id: Option<Option<Uuid>>,
     #[garde(skip)]
-    pub as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
     #[garde(skip)]
     #[schema(value_type = Option<f64>)]
-    pub value: Option<Decimal>,
+    pub(crate) value: Option<Decimal>,
     #[garde(length(max = MAX_CATEGORIES))]
-    pub breakdown: Option<Vec<Part>>,
+    pub(crate) breakdown: Option<Vec<Part>>,
     #[garde(length(chars, max = TITLE_MAX), custom(printable))]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     #[garde(length(chars, max = TEXT_MAX), custom(printable))]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     #[garde(skip)]
     #[serde(default)]
-    pub accept_breakdown_mismatch: bool,
+    pub(crate) accept_breakdown_mismatch: bool,
 }
 
 /// Builds value views, naming recorders with one query.

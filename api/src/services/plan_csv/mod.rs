@@ -34,9 +34,9 @@ use crate::error::AppError;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportResult {
     /// How many actions were created.
-    pub created: usize,
+    pub(crate) created: usize,
     /// Their references, in the order of the sheet.
-    pub references: Vec<String>,
+    pub(crate) references: Vec<String>,
 }
 
 /// Orders references as people read them: A1.2 before A1.10.

@@ -13,24 +13,24 @@ use crate::services::actions::CreateAction;
 /// What names and numbers in a sheet refer to, in one strategy.
 pub struct Vocabulary {
     /// The strategy.
-    pub strategy_id: Uuid,
+    pub(crate) strategy_id: Uuid,
     /// Partner organisations by lower-cased name and short name.
-    pub partners: HashMap<String, Uuid>,
+    pub(crate) partners: HashMap<String, Uuid>,
     /// Ambitions by number.
-    pub ambitions: HashMap<i32, Uuid>,
+    pub(crate) ambitions: HashMap<i32, Uuid>,
     /// Commitments by number.
-    pub commitments: HashMap<i32, Uuid>,
+    pub(crate) commitments: HashMap<i32, Uuid>,
     /// References the strategy already uses, lower-cased.
-    pub references: HashSet<String>,
+    pub(crate) references: HashSet<String>,
 }
 
 /// A row resolved into a new action, with the row it came from.
 #[derive(Debug)]
 pub struct Resolved {
     /// The row, as a spreadsheet numbers it.
-    pub line: usize,
+    pub(crate) line: usize,
     /// The action it describes.
-    pub action: CreateAction,
+    pub(crate) action: CreateAction,
 }
 
 /// Turns names and numbers into ids, reporting every one that does not

@@ -28,16 +28,16 @@ pub const MAX_ROWS: usize = 2_000;
 /// shows, counting the header as row 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
-    pub line: usize,
-    pub reference: String,
-    pub title: String,
-    pub description: String,
-    pub ambitions: Vec<i32>,
-    pub commitments: Vec<i32>,
-    pub lead: String,
-    pub supporting: Vec<String>,
-    pub start_date: Option<NaiveDate>,
-    pub target_date: Option<NaiveDate>,
+    pub(crate) line: usize,
+    pub(crate) reference: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) ambitions: Vec<i32>,
+    pub(crate) commitments: Vec<i32>,
+    pub(crate) lead: String,
+    pub(crate) supporting: Vec<String>,
+    pub(crate) start_date: Option<NaiveDate>,
+    pub(crate) target_date: Option<NaiveDate>,
 }
 
 /// An error in one cell, named by row and column.

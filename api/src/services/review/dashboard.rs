@@ -16,31 +16,32 @@ use crate::services::context::{Ctx, visible};
 /// What the chair opens before a meeting.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Dashboard {
-    pub strategy: Named,
+    pub(crate) strategy: Named,
     /// The moment described.
-    pub as_at: DateTime<Utc>,
-    pub source: Source,
+    pub(crate) as_at: DateTime<Utc>,
+    pub(crate) source: Source,
     /// The period reviewed, or the one current at the moment.
-    pub period: Option<PeriodBrief>,
+    pub(crate) period: Option<PeriodBrief>,
     /// Actions without a report for this many days are stale.
-    pub stale_days: i64,
+    pub(crate) stale_days: i64,
     #[serde(flatten)]
-    pub review: Review,
+    pub(crate) review: Review,
     /// The strategy's indicators, each under the first ambition it measures.
-    pub indicators: Vec<IndicatorGroup>,
+    pub(crate) indicators: Vec<IndicatorGroup>,
 }
 
+/// How the dashboard is computed and how long its lists are.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
     /// Days without a report after which an action is stale (default from
     /// configuration).
     #[param(minimum = 1, maximum = 3650)]
-    pub stale_days: Option<i64>,
+    pub(crate) stale_days: Option<i64>,
     /// Most items in each list (exceptions, overdue, stale); each list also
     /// gives its total. 1 to 500, default 50.
     #[param(minimum = 1, maximum = 500, default = 50)]
-    pub limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
 }
 
 /// The dashboard of a strategy at a moment.

@@ -17,12 +17,15 @@ use crate::services::context::Ctx;
 #[into_params(parameter_in = Query)]
 pub struct MomentQuery {
     /// Review as at the end of this day, from history.
-    pub as_at: Option<NaiveDate>,
+    pub(crate) as_at: Option<NaiveDate>,
     /// Review as at this period: a closed period from its snapshot, an open
     /// one as at its last day.
-    pub period_id: Option<Uuid>,
+    pub(crate) period_id: Option<Uuid>,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
@@ -37,11 +40,11 @@ pub enum Source {
 /// A reporting period, as the review names it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PeriodBrief {
-    pub id: Uuid,
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub closed_at: Option<DateTime<Utc>>,
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) starts_on: NaiveDate,
+    pub(crate) ends_on: NaiveDate,
+    pub(crate) closed_at: Option<DateTime<Utc>>,
 }
 
 impl From<&Period> for PeriodBrief {

@@ -26,67 +26,73 @@ use crate::services::indicators::IndicatorSummary;
 /// One action in the board report.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportAction {
-    pub reference: String,
-    pub title: String,
+    pub(crate) reference: String,
+    pub(crate) title: String,
     /// The "We will ..." line.
-    pub description: String,
-    pub lead: Named,
+    pub(crate) description: String,
+    pub(crate) lead: Named,
     /// Ambition numbers it serves.
-    pub ambitions: Vec<i32>,
-    pub rag: Rag,
-    pub direction: Direction,
-    pub commentary: String,
-    pub progress: String,
-    pub next_steps: String,
-    pub reported_at: Option<DateTime<Utc>>,
-    pub target_date: Option<NaiveDate>,
-    pub milestones: Vec<MilestoneState>,
+    pub(crate) ambitions: Vec<i32>,
+    pub(crate) rag: Rag,
+    pub(crate) direction: Direction,
+    pub(crate) commentary: String,
+    pub(crate) progress: String,
+    pub(crate) next_steps: String,
+    pub(crate) reported_at: Option<DateTime<Utc>>,
+    pub(crate) target_date: Option<NaiveDate>,
+    pub(crate) milestones: Vec<MilestoneState>,
     /// Milestones due by the report's date.
-    pub milestones_due: u32,
+    pub(crate) milestones_due: u32,
     /// Milestones completed by the report's date.
-    pub milestones_done: u32,
+    pub(crate) milestones_done: u32,
     /// Milestones due and not completed.
-    pub milestones_overdue: u32,
+    pub(crate) milestones_overdue: u32,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AmbitionSection {
-    pub ambition: Numbered,
-    pub summary: RagCounts,
+    pub(crate) ambition: Numbered,
+    pub(crate) summary: RagCounts,
     /// Actions whose first ambition this is, by reference.
-    pub actions: Vec<ReportAction>,
+    pub(crate) actions: Vec<ReportAction>,
     /// Indicators whose first ambition this is.
-    pub indicators: Vec<IndicatorSummary>,
+    pub(crate) indicators: Vec<IndicatorSummary>,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PledgeText {
-    pub organisation: Named,
-    pub commitment: i32,
-    pub rag: Rag,
-    pub text: String,
+    pub(crate) organisation: Named,
+    pub(crate) commitment: i32,
+    pub(crate) rag: Rag,
+    pub(crate) text: String,
 }
 
 /// The board report.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Report {
-    pub strategy: Named,
-    pub vision: String,
-    pub as_at: DateTime<Utc>,
+    pub(crate) strategy: Named,
+    pub(crate) vision: String,
+    pub(crate) as_at: DateTime<Utc>,
     /// The day the report describes, where the board is: what people
     /// reading it call "as at".
     #[serde(skip)]
-    pub day: NaiveDate,
+    pub(crate) day: NaiveDate,
     /// The board's time zone, in which people read the report's times.
     #[serde(skip)]
-    pub zone: Tz,
-    pub source: Source,
-    pub period: Option<PeriodBrief>,
-    pub summary: RagCounts,
-    pub exceptions: Vec<Exception>,
-    pub ambitions: Vec<AmbitionSection>,
-    pub pledges: PledgeMatrix,
-    pub pledge_texts: Vec<PledgeText>,
+    pub(crate) zone: Tz,
+    pub(crate) source: Source,
+    pub(crate) period: Option<PeriodBrief>,
+    pub(crate) summary: RagCounts,
+    pub(crate) exceptions: Vec<Exception>,
+    pub(crate) ambitions: Vec<AmbitionSection>,
+    pub(crate) pledges: PledgeMatrix,
+    pub(crate) pledge_texts: Vec<PledgeText>,
 }
 
 /// The board report of a strategy at a moment.

@@ -155,8 +155,8 @@ pub(super) async fn load(
 /// The indicators of one ambition.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorGroup {
-    pub ambition: Numbered,
-    pub indicators: Vec<IndicatorSummary>,
+    pub(crate) ambition: Numbered,
+    pub(crate) indicators: Vec<IndicatorSummary>,
 }
 
 /// Places each indicator under the first ambition it measures, in the

@@ -17,29 +17,32 @@ use crate::services::context::{Ctx, missing, visible};
 /// One closed period's distribution of ratings.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeriodCounts {
-    pub period: PeriodBrief,
-    pub counts: RagCounts,
+    pub(crate) period: PeriodBrief,
+    pub(crate) counts: RagCounts,
 }
 
 /// One action across the closed periods.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActionTrend {
-    pub action: ActionBrief,
+    pub(crate) action: ActionBrief,
     /// Its rating in each closed period, in the order of `periods`; absent
     /// where it was not part of the plan yet.
-    pub ratings: Vec<Option<Rag>>,
-    pub current_rag: Rag,
+    pub(crate) ratings: Vec<Option<Rag>>,
+    pub(crate) current_rag: Rag,
     /// Now against the last closed period.
-    pub direction: Direction,
+    pub(crate) direction: Direction,
     /// Closed periods in a row, up to the latest, in which it was red.
-    pub red_periods_in_a_row: u32,
+    pub(crate) red_periods_in_a_row: u32,
 }
 
+// Described by its fields in the API description, which would take a
+// `///` comment here as its own description.
+#[allow(missing_docs)]
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Trend {
-    pub strategy: Named,
-    pub periods: Vec<PeriodCounts>,
-    pub actions: Vec<ActionTrend>,
+    pub(crate) strategy: Named,
+    pub(crate) periods: Vec<PeriodCounts>,
+    pub(crate) actions: Vec<ActionTrend>,
 }
 
 /// Each closed period's ratings, and each action across them.
