@@ -1,11 +1,17 @@
 //! Renders the board report for people: CSV for spreadsheets, Markdown,
 //! and a self-contained printable HTML page; and the plain-language version
-//! for the children in care council.
+//! for the children in care council. `render` chooses the format and the
+//! audience.
 
 pub mod csv;
+#[cfg(test)]
+mod fixture;
 pub mod html;
 pub mod markdown;
 pub mod plain;
+mod render;
+
+pub use render::{Audience, Format, Rendered, render};
 
 use rust_decimal::Decimal;
 
