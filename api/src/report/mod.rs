@@ -1,7 +1,8 @@
 //! Renders the board report for people: CSV for spreadsheets, Markdown,
 //! and a self-contained printable HTML page; and the plain-language version
 //! for the children in care council. `render` chooses the format and the
-//! audience.
+//! audience; HTML and Markdown come from the templates in
+//! `api/templates/report/`.
 
 pub mod csv;
 #[cfg(test)]
@@ -13,13 +14,14 @@ mod render;
 
 pub use render::{Audience, Format, Rendered, render};
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::Rag;
 use crate::domain::indicators::{Trajectory, Unit};
 use crate::domain::review::Direction;
 use crate::services::indicators::IndicatorSummary;
-use crate::services::review::{Report, Source};
+use crate::services::review::{Report, ReportAction, Source};
 
 /// A rating as words, so colour is never the only signal.
 pub fn rag_label(rag: Rag) -> &'static str {
@@ -35,14 +37,30 @@ pub fn direction_label(direction: Direction) -> &'static str {
     }
 }
 
+/// A day as people write it: "26 November 2026".
+pub fn long_date(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
 /// When the report describes, in words: "2024-25 Q2 (closed 14 October
-/// 2024)" or "as at 26 November 2026", with names escaped by `escape`.
-pub fn moment(report: &Report, escape: fn(&str) -> String) -> String {
-    let when = report.day.format("%-d %B %Y").to_string();
+/// 2024)" or "as at 26 November 2026". Plain text: the template that shows
+/// it escapes it.
+pub fn moment(report: &Report) -> String {
+    let when = long_date(report.day);
     match (&report.source, &report.period) {
-        (Source::Snapshot, Some(p)) => format!("{} (closed {when})", escape(&p.name)),
-        (_, Some(p)) => format!("as at {when} (period {})", escape(&p.name)),
+        (Source::Snapshot, Some(p)) => format!("{} (closed {when})", p.name),
+        (_, Some(p)) => format!("as at {when} (period {})", p.name),
         _ => format!("as at {when}"),
+    }
+}
+
+/// What the owners last said of an action: its commentary, or its progress
+/// when the newest report has no commentary.
+pub fn latest_commentary(action: &ReportAction) -> &str {
+    if action.commentary.trim().is_empty() {
+        &action.progress
+    } else {
+        &action.commentary
     }
 }
 

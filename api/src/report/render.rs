@@ -89,8 +89,12 @@ fn board(report: &Report, format: Format) -> Result<Vec<u8>, AppError> {
     Ok(match format {
         Format::Json => serde_json::to_vec(report).map_err(AppError::internal)?,
         Format::Csv => csv::render(report),
-        Format::Md => markdown::render(report).into_bytes(),
-        Format::Html => html::render(report).into_bytes(),
+        Format::Md => markdown::render(report)
+            .map_err(AppError::internal)?
+            .into_bytes(),
+        Format::Html => html::render(report)
+            .map_err(AppError::internal)?
+            .into_bytes(),
     })
 }
 
@@ -98,8 +102,12 @@ fn young_people(report: &plain::PlainReport, format: Format) -> Result<Vec<u8>, 
     Ok(match format {
         Format::Json => serde_json::to_vec(report).map_err(AppError::internal)?,
         Format::Csv => csv::render_plain(report),
-        Format::Md => markdown::render_plain(report).into_bytes(),
-        Format::Html => html::render_plain(report).into_bytes(),
+        Format::Md => markdown::render_plain(report)
+            .map_err(AppError::internal)?
+            .into_bytes(),
+        Format::Html => html::render_plain(report)
+            .map_err(AppError::internal)?
+            .into_bytes(),
     })
 }
 
