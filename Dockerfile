@@ -1,7 +1,7 @@
 # Build stage: compile the release binary.
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock askama.toml ./
 COPY api ./api
 COPY migrations ./migrations
 COPY tests ./tests

@@ -245,7 +245,11 @@ fn named_paths(code: &str) -> Vec<String> {
             let end = code[at..]
                 .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
                 .map_or(code.len(), |n| at + n);
-            paths.push(code[at..end].trim_end_matches(':').to_owned());
+            let path = code[at..end].trim_end_matches(':');
+            // `use super::{a, b}` names its modules in the tree, read above.
+            if path.contains("::") {
+                paths.push(path.to_owned());
+            }
         }
     }
     paths
@@ -570,4 +574,8 @@ fn the_reader_of_the_tree_reads_use_trees_and_paths() {
     assert_eq!(resolve("db", "serde::Serialize", &known), None);
     let code = strip("use crate::db; // crate::http\nlet s = \"crate::http\"; let c = '\"';\n");
     assert_eq!(named_paths(&code), ["crate::db", "crate::db"]);
+    assert_eq!(
+        named_paths("use super::{csv, html};"),
+        ["super::csv", "super::html"]
+    );
 }

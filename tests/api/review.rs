@@ -455,7 +455,7 @@ async fn reports_render_in_every_format_with_text_escaped() {
 
     let (content_type, md) = fetch("format=md").await;
     assert_eq!(content_type, "text/markdown; charset=utf-8");
-    assert!(md.contains("&lt;script&gt;") && !md.contains("<script>"));
+    assert!(md.contains(r"\<script\>") && !md.contains("<script>") && !md.contains("&lt;"));
 
     let (content_type, html) = fetch("format=html").await;
     assert_eq!(content_type, "text/html; charset=utf-8");

@@ -3,8 +3,8 @@
 
 use ::csv::Writer;
 
+use super::labels::{direction_label, rag_label};
 use super::plain::PlainReport;
-use super::{direction_label, rag_label};
 use crate::domain::spreadsheet::{cell, with_bom};
 use crate::services::review::Report;
 

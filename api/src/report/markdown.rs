@@ -1,168 +1,139 @@
-//! The report as Markdown, for pasting into committee papers.
+//! The report as Markdown, for pasting into committee papers. The documents
+//! are the templates `report/board.md` and `report/young_people.md`; every
+//! value in them is escaped by `Markdown`, which `askama.toml` names as the
+//! escaper of `md` templates.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
+
+use askama::Template;
+use askama::filters::Escaper;
 
 use super::plain::PlainReport;
-use super::{INDICATOR_HEADINGS, direction_label, indicator_cells, rag_label};
 use crate::services::review::Report;
 
-/// Escapes text so Markdown shows it as written (and renders no HTML).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' => {
-                out.push('\\');
-                out.push(c);
+/// Escapes text so Markdown shows it as written and renders no HTML: a
+/// backslash before each character Markdown could read as markup
+/// (CommonMark allows one before any ASCII punctuation), `&` escaped only
+/// where it could start an entity reference, line breaks folded to spaces.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Markdown;
+
+impl Escaper for Markdown {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, text: &str) -> fmt::Result {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' | '<' | '>' => {
+                    dest.write_char('\\')?;
+                    dest.write_char(c)?;
+                }
+                // "&amp;" or "&#39;" would be read as a character; "Health &
+                // Care" reads as written without a backslash.
+                '&' if chars
+                    .peek()
+                    .is_some_and(|next| next.is_ascii_alphanumeric() || *next == '#') =>
+                {
+                    dest.write_str("\\&")?;
+                }
+                '\n' | '\r' => dest.write_char(' ')?,
+                _ => dest.write_char(c)?,
             }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
         }
+        Ok(())
     }
-    out
 }
 
-pub fn render(report: &Report) -> String {
-    let mut md = String::new();
-    let _ = writeln!(md, "# {}\n", escape(&report.strategy.name));
-    let _ = writeln!(md, "Progress report, {}.\n", super::moment(report, escape));
-    let s = &report.summary;
-    let _ = writeln!(md, "## Summary\n");
-    let _ = writeln!(md, "| Red | Amber | Green | Blue | Not rated | Total |");
-    let _ = writeln!(md, "|---|---|---|---|---|---|");
-    let _ = writeln!(
-        md,
-        "| {} | {} | {} | {} | {} | {} |\n",
-        s.red, s.amber, s.green, s.blue, s.not_rated, s.total
-    );
-    let _ = writeln!(md, "## Exceptions\n");
-    if report.exceptions.is_empty() {
-        let _ = writeln!(md, "No action is rated red or amber.\n");
-    }
-    for e in &report.exceptions {
-        let _ = writeln!(
-            md,
-            "- **{} {}** ({}; {}, {}): {}",
-            escape(&e.action.reference),
-            escape(&e.action.title),
-            rag_label(e.rag),
-            escape(&e.action.lead.name),
-            direction_label(e.direction).to_lowercase(),
-            escape(&e.commentary)
-        );
-    }
-    let _ = writeln!(md);
-    for section in &report.ambitions {
-        let _ = writeln!(
-            md,
-            "## Ambition {}: {}\n",
-            section.ambition.number,
-            escape(&section.ambition.title)
-        );
-        let _ = writeln!(
-            md,
-            "| Ref | Action | Lead | RAG | Direction | Latest commentary | Milestones done / due |"
-        );
-        let _ = writeln!(md, "|---|---|---|---|---|---|---|");
-        for a in &section.actions {
-            let commentary = if a.commentary.trim().is_empty() {
-                &a.progress
-            } else {
-                &a.commentary
-            };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} | {} / {} |",
-                escape(&a.reference),
-                escape(&a.title),
-                escape(&a.lead.name),
-                rag_label(a.rag),
-                direction_label(a.direction),
-                escape(commentary),
-                a.milestones_done,
-                a.milestones_due
-            );
-        }
-        let _ = writeln!(md);
-        if !section.indicators.is_empty() {
-            let _ = writeln!(md, "### How we measure it\n");
-            let _ = writeln!(md, "| {} |", INDICATOR_HEADINGS.join(" | "));
-            let _ = writeln!(md, "|{}", "---|".repeat(INDICATOR_HEADINGS.len()));
-            for i in &section.indicators {
-                let cells: Vec<String> = indicator_cells(i).iter().map(|c| escape(c)).collect();
-                let _ = writeln!(md, "| {} |", cells.join(" | "));
-            }
-            let _ = writeln!(md);
-        }
-    }
-    let _ = writeln!(md, "## Pledges\n");
-    let _ = writeln!(
-        md,
-        "{} gaps in the organisation and commitment matrix.\n",
-        report.pledges.gaps
-    );
-    for p in &report.pledge_texts {
-        let _ = writeln!(
-            md,
-            "- **{}**, commitment {} ({}): {}",
-            escape(&p.organisation.name),
-            p.commitment,
-            rag_label(p.rag),
-            escape(&p.text)
-        );
-    }
-    md
+/// The board report.
+#[derive(Template)]
+#[template(path = "report/board.md")]
+struct BoardDocument<'a> {
+    report: &'a Report,
+    moment: String,
 }
 
-pub fn render_plain(report: &PlainReport) -> String {
-    let mut md = String::new();
-    let _ = writeln!(md, "# {}\n", escape(&report.title));
-    let _ = writeln!(
-        md,
-        "How we are doing, {}.\n",
-        report.day.format("%-d %B %Y")
-    );
-    for ambition in &report.ambitions {
-        let _ = writeln!(md, "## {}\n", escape(&ambition.ambition));
-        if !ambition.how_we_know.is_empty() {
-            let _ = writeln!(md, "**How we know:**\n");
-            for line in &ambition.how_we_know {
-                let _ = writeln!(md, "- {}", escape(line));
-            }
-            let _ = writeln!(md);
-        }
-        for p in &ambition.promises {
-            let _ = writeln!(
-                md,
-                "**What we said we would do:** {}\n",
-                escape(&p.what_we_said_we_would_do)
-            );
-            let _ = writeln!(md, "**How it is going:** {}\n", escape(&p.how_it_is_going));
-            let _ = writeln!(
-                md,
-                "**What happens next:** {}\n",
-                escape(&p.what_happens_next)
-            );
-            let _ = writeln!(md, "**Who is leading this:** {}\n", escape(&p.who));
-            let _ = writeln!(md, "---\n");
-        }
+/// The report for children and young people.
+#[derive(Template)]
+#[template(path = "report/young_people.md")]
+struct YoungPeopleDocument<'a> {
+    report: &'a PlainReport,
+    day: String,
+}
+
+/// The board report in Markdown.
+pub fn render(report: &Report) -> askama::Result<String> {
+    BoardDocument {
+        report,
+        moment: super::labels::moment(report),
     }
-    md
+    .render()
+}
+
+/// The report for children and young people in Markdown.
+pub fn render_plain(report: &PlainReport) -> askama::Result<String> {
+    YoungPeopleDocument {
+        report,
+        day: super::labels::long_date(report.day),
+    }
+    .render()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::{fixture, plain};
+
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        Markdown.write_escaped_str(&mut out, text).unwrap();
+        out
+    }
 
     #[test]
     fn markup_is_shown_as_written() {
         assert_eq!(
-            escape("<script>a|b</script>"),
-            "&lt;script&gt;a\\|b&lt;/script&gt;"
+            escaped("<script>a|b</script>"),
+            r"\<script\>a\|b\</script\>"
         );
-        assert_eq!(escape("line\nbreak"), "line break");
+        assert_eq!(
+            escaped(r"*a* _b_ `c` [d] #e !f \g"),
+            r"\*a\* \_b\_ \`c\` \[d\] \#e \!f \\g"
+        );
+        assert_eq!(escaped("line\nbreak\r\nend"), "line break  end");
+    }
+
+    #[test]
+    fn ampersands_are_escaped_only_where_they_could_start_an_entity() {
+        assert_eq!(escaped("Health & Care"), "Health & Care");
+        assert_eq!(escaped("A&B &amp; &#39; &1"), r"A\&B \&amp; \&\#39; \&1");
+        assert_eq!(escaped("trailing &"), "trailing &");
+    }
+
+    #[test]
+    fn headings_read_as_written() {
+        let report = fixture::report("Children & Families <Board>", "Health & Care <Team>");
+        let board = render(&report).unwrap();
+        assert!(
+            board.starts_with("# Children & Families \\<Board\\>\n\n"),
+            "{board}"
+        );
+        assert!(board.contains("## Ambition 1: Health & Care \\<Team\\>\n"));
+        let young = render_plain(&plain::plain(&report)).unwrap();
+        assert!(young.starts_with("# Children & Families \\<Board\\>\n\n"));
+        assert!(young.contains("## Health & Care \\<Team\\>\n"));
+        for document in [board, young] {
+            assert!(!document.contains("&amp;") && !document.contains("&lt;"));
+            assert!(!document.contains("<Board>") && !document.contains("<Team>"));
+        }
+    }
+
+    #[test]
+    fn tables_keep_their_shape() {
+        let board = render(&fixture::report("Board", "a | b\nc")).unwrap();
+        assert!(
+            board.contains("| A1.1 | a \\| b c | a \\| b c | Red | Worse | a \\| b c | 1 / 2 |\n"),
+            "{board}"
+        );
+        assert!(board.contains("| Indicator | Owner | Baseline |"));
+        assert!(board.contains("|---|---|---|---|---|---|---|---|\n"));
     }
 }

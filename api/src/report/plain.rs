@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::value_label;
+use super::labels::value_label;
 use crate::domain::Rag;
 use crate::domain::indicators::Trajectory;
 use crate::services::indicators::IndicatorSummary;

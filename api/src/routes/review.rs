@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::http::docs::{CreateErrors, ListErrors, ReadErrors, UpdateErrors};
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::{respond_created, respond_updated, respond_versioned};
-use crate::report::{self, plain::PlainReport};
+use crate::report::{self, Audience, Format, plain::PlainReport};
 use crate::services::periods::{self, CreatePeriod, PeriodView, UpdatePeriod};
 use crate::services::review::{self, Dashboard, DashboardQuery, MomentQuery, Report, Trend};
 use crate::services::{Ctx, changes};
@@ -194,26 +194,6 @@ async fn get_trend(
         .json(review::trend(&state.pool, &ctx, *id).await?))
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Format {
-    #[default]
-    Json,
-    Csv,
-    Md,
-    Html,
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-enum Audience {
-    /// The board and committee: everything, with references.
-    #[default]
-    Board,
-    /// The children in care council: plain language, no codes.
-    YoungPeople,
-}
-
 /// The report as JSON: for the board, or in plain language for children
 /// and young people (`audience=young_people`).
 #[derive(ToSchema)]
@@ -268,64 +248,26 @@ async fn get_report(
         return Ok(response);
     }
     let full = review::report(&state.pool, &ctx, *id, &moment).await?;
-    let format = query.format.unwrap_or_default();
-    let audience = query.audience.unwrap_or_default();
-    let day = full.as_at.date_naive();
-    let (content_type, extension, body) = match (audience, format) {
-        (Audience::Board, Format::Json) => {
-            return Ok(HttpResponse::Ok()
-                .insert_header((header::ETAG, tag))
-                .json(full));
-        }
-        (Audience::YoungPeople, Format::Json) => {
-            return Ok(HttpResponse::Ok()
-                .insert_header((header::ETAG, tag))
-                .json(report::plain::plain(&full)));
-        }
-        (Audience::Board, Format::Csv) => {
-            ("text/csv; charset=utf-8", "csv", report::csv::render(&full))
-        }
-        (Audience::YoungPeople, Format::Csv) => (
-            "text/csv; charset=utf-8",
-            "csv",
-            report::csv::render_plain(&report::plain::plain(&full)),
-        ),
-        (Audience::Board, Format::Md) => (
-            "text/markdown; charset=utf-8",
-            "md",
-            report::markdown::render(&full).into_bytes(),
-        ),
-        (Audience::YoungPeople, Format::Md) => (
-            "text/markdown; charset=utf-8",
-            "md",
-            report::markdown::render_plain(&report::plain::plain(&full)).into_bytes(),
-        ),
-        (Audience::Board, Format::Html) => (
-            "text/html; charset=utf-8",
-            "html",
-            report::html::render(&full).into_bytes(),
-        ),
-        (Audience::YoungPeople, Format::Html) => (
-            "text/html; charset=utf-8",
-            "html",
-            report::html::render_plain(&report::plain::plain(&full)).into_bytes(),
-        ),
-    };
+    let rendered = report::render(
+        &full,
+        query.audience.unwrap_or_default(),
+        query.format.unwrap_or_default(),
+    )?;
     let mut response = HttpResponse::Ok();
-    response.insert_header((header::CONTENT_TYPE, content_type));
+    response.insert_header((header::CONTENT_TYPE, rendered.content_type));
     response.insert_header((header::ETAG, tag));
-    if matches!(format, Format::Csv) {
+    if let Some(name) = &rendered.file_name {
         response.insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"report-{day}.{extension}\""),
+            format!("attachment; filename=\"{name}\""),
         ));
     }
-    if matches!(format, Format::Html) {
+    if rendered.self_contained_page {
         // The page is self-contained: nothing may load or run.
         response.insert_header((
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
         ));
     }
-    Ok(response.body(body))
+    Ok(response.body(rendered.body))
 }
