@@ -204,3 +204,21 @@ pub enum LoginErrors {
     )]
     TooManyRequests(Problem),
 }
+
+/// The version a write is based on, as the OpenAPI document describes the
+/// `If-Match` header of a write that needs one.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// The ETag of the version you read
+    #[param(rename = "If-Match")]
+    if_match: String,
+}
+
+/// A read answered from the client's copy.
+#[derive(IntoResponses)]
+#[response(
+    status = 304,
+    description = "Not modified since the ETag in If-None-Match"
+)]
+pub struct NotModified;

@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::docs::{
-    BatchErrors, CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors,
+    BatchErrors, CreateErrors, DeleteErrors, IfMatch, ListErrors, NotModified, ReadErrors,
+    UpdateErrors,
 };
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
@@ -92,7 +93,7 @@ async fn create_action(
     params(("id" = Uuid, Path, description = "Action id"), IncludeQuery),
     responses(
         (status = 200, description = "The action", body = ActionView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),
@@ -116,10 +117,7 @@ async fn get_action(
 /// the chair.
 #[utoipa::path(
     tag = "actions",
-    params(
-        ("id" = Uuid, Path, description = "Action id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Action id"), IfMatch),
     request_body = UpdateAction,
     responses((status = 200, description = "Updated", body = ActionView), UpdateErrors),
     security(("bearer" = [])),
@@ -140,10 +138,7 @@ async fn update_action(
 /// chair; needs If-Match). The audit trail keeps what it was.
 #[utoipa::path(
     tag = "actions",
-    params(
-        ("id" = Uuid, Path, description = "Action id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Action id"), IfMatch),
     responses((status = 204, description = "Deleted"), DeleteErrors),
     security(("bearer" = [])),
 )]

@@ -10,7 +10,9 @@ use uuid::Uuid;
 use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::conditional::{derived_etag, respond_tagged};
-use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{
+    CreateErrors, DeleteErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors,
+};
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -86,7 +88,7 @@ async fn create_indicator(
     params(("id" = Uuid, Path, description = "Indicator id")),
     responses(
         (status = 200, description = "The indicator", body = IndicatorView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),
@@ -105,10 +107,7 @@ async fn get_indicator(
 /// Change an indicator's definition (administrators; needs If-Match).
 #[utoipa::path(
     tag = "indicators",
-    params(
-        ("id" = Uuid, Path, description = "Indicator id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Indicator id"), IfMatch),
     request_body = UpdateIndicator,
     responses((status = 200, description = "Updated", body = IndicatorView), UpdateErrors),
     security(("bearer" = [])),
@@ -130,10 +129,7 @@ async fn update_indicator(
 /// Delete an indicator that has no values (administrators; needs If-Match).
 #[utoipa::path(
     tag = "indicators",
-    params(
-        ("id" = Uuid, Path, description = "Indicator id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Indicator id"), IfMatch),
     responses((status = 204, description = "Deleted"), DeleteErrors),
     security(("bearer" = [])),
 )]
@@ -204,7 +200,7 @@ async fn record_value(
     ),
     responses(
         (status = 200, description = "The value", body = IndicatorValueView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::docs::{DeleteErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{DeleteErrors, IfMatch, NotModified, ReadErrors, UpdateErrors};
 use crate::http::{respond_updated, respond_versioned};
 use crate::services::Ctx;
 use crate::services::milestones::{self as service, MilestoneView, UpdateMilestone};
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("id" = Uuid, Path, description = "Milestone id")),
     responses(
         (status = 200, description = "The milestone", body = MilestoneView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),
@@ -45,10 +45,7 @@ async fn get_milestone(
 /// reason (lead organisation or administrators; needs If-Match).
 #[utoipa::path(
     tag = "milestones",
-    params(
-        ("id" = Uuid, Path, description = "Milestone id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Milestone id"), IfMatch),
     request_body = UpdateMilestone,
     responses((status = 200, description = "Updated", body = MilestoneView), UpdateErrors),
     security(("bearer" = [])),
@@ -69,10 +66,7 @@ async fn update_milestone(
 /// Delete a milestone (lead organisation or administrators; needs If-Match).
 #[utoipa::path(
     tag = "milestones",
-    params(
-        ("id" = Uuid, Path, description = "Milestone id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Milestone id"), IfMatch),
     responses((status = 204, description = "Deleted"), DeleteErrors),
     security(("bearer" = [])),
 )]

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{
+    CreateErrors, DeleteErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors,
+};
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -70,7 +72,7 @@ async fn create_organisation(
     params(("id" = Uuid, Path, description = "Organisation id")),
     responses(
         (status = 200, description = "The organisation", body = OrganisationView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),
@@ -89,10 +91,7 @@ async fn get_organisation(
 /// Change an organisation (administrators; needs If-Match).
 #[utoipa::path(
     tag = "organisations",
-    params(
-        ("id" = Uuid, Path, description = "Organisation id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Organisation id"), IfMatch),
     request_body = UpdateOrganisation,
     responses((status = 200, description = "Updated", body = OrganisationView), UpdateErrors),
     security(("bearer" = [])),
@@ -113,10 +112,7 @@ async fn update_organisation(
 /// (administrators; needs If-Match).
 #[utoipa::path(
     tag = "organisations",
-    params(
-        ("id" = Uuid, Path, description = "Organisation id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Organisation id"), IfMatch),
     responses((status = 204, description = "Deleted"), DeleteErrors),
     security(("bearer" = [])),
 )]

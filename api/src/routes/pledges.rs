@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::conditional::etag;
-use crate::http::docs::{ListErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{ListErrors, NotModified, ReadErrors, UpdateErrors};
 use crate::http::{respond_page, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -49,7 +49,7 @@ async fn list_pledges(
     ),
     responses(
         (status = 200, description = "The pledge", body = PledgeView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::docs::{CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{CreateErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors};
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::{respond_created, respond_updated, respond_versioned};
 use crate::report::{self, Audience, Format, plain::PlainReport};
@@ -77,7 +77,7 @@ async fn create_period(
     params(("id" = Uuid, Path, description = "Period id")),
     responses(
         (status = 200, description = "The period", body = PeriodView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),
@@ -97,10 +97,7 @@ async fn get_period(
 /// needs If-Match).
 #[utoipa::path(
     tag = "review",
-    params(
-        ("id" = Uuid, Path, description = "Period id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Period id"), IfMatch),
     request_body = UpdatePeriod,
     responses((status = 200, description = "Updated", body = PeriodView), UpdateErrors),
     security(("bearer" = [])),

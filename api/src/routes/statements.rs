@@ -38,7 +38,7 @@ macro_rules! statement_routes {
 
         use crate::concurrency::Precondition;
         use crate::error::AppError;
-        use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors};
+        use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, NotModified, ReadErrors, UpdateErrors};
         use crate::paging::{Page, PageParams};
         use crate::services::Ctx;
         use crate::services::statements::{CreateStatement, StatementView, UpdateStatement};
@@ -95,7 +95,7 @@ macro_rules! statement_routes {
             params(("id" = Uuid, Path, description = $id)),
             responses(
                 (status = 200, description = $the_one, body = StatementView),
-                (status = 304, description = "Not modified since the ETag in If-None-Match"),
+                NotModified,
                 ReadErrors,
             ),
             security(("bearer" = []), ("system_token" = [])),

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::docs::{CreateErrors, DeleteErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{
+    CreateErrors, DeleteErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors,
+};
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -70,7 +72,7 @@ async fn create_strategy(
     params(("id" = Uuid, Path, description = "Strategy id")),
     responses(
         (status = 200, description = "The strategy", body = StrategyView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),
@@ -89,10 +91,7 @@ async fn get_strategy(
 /// Change a strategy or its partners (administrators; needs If-Match).
 #[utoipa::path(
     tag = "strategies",
-    params(
-        ("id" = Uuid, Path, description = "Strategy id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Strategy id"), IfMatch),
     request_body = UpdateStrategy,
     responses((status = 200, description = "Updated", body = StrategyView), UpdateErrors),
     security(("bearer" = [])),
@@ -113,10 +112,7 @@ async fn update_strategy(
 /// If-Match). Active and archived strategies cannot be deleted.
 #[utoipa::path(
     tag = "strategies",
-    params(
-        ("id" = Uuid, Path, description = "Strategy id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "Strategy id"), IfMatch),
     responses((status = 204, description = "Deleted"), DeleteErrors),
     security(("bearer" = [])),
 )]

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::docs::{CreateErrors, ListErrors, ReadErrors, UpdateErrors};
+use crate::http::docs::{CreateErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors};
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -67,7 +67,7 @@ async fn create_user(
     params(("id" = Uuid, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        NotModified,
         ReadErrors,
     ),
     security(("bearer" = [])),
@@ -87,10 +87,7 @@ async fn get_user(
 /// (administrators; needs If-Match).
 #[utoipa::path(
     tag = "users",
-    params(
-        ("id" = Uuid, Path, description = "User id"),
-        ("If-Match" = String, Header, description = "The ETag of the version you read"),
-    ),
+    params(("id" = Uuid, Path, description = "User id"), IfMatch),
     request_body = UpdateUser,
     responses((status = 200, description = "Updated", body = UserView), UpdateErrors),
     security(("bearer" = [])),
