@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::audit::{Change, Event, record};
 use super::context::{Ctx, missing};
 use super::input::validate;
-use super::locked::{self, Target, Written};
+use super::locked::{Target, Written};
 use super::users::{UserView, view};
 use crate::auth::{Identity, opaque, password};
 use crate::db::refresh_tokens::{self, NewRefreshToken};
@@ -268,13 +268,9 @@ pub async fn change_password(
         ..Default::default()
     };
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(Entity::User, id),
-            async |conn| users::find_for_update(conn, id).await,
-            async |_, _| Ok(None),
-            async |conn, before| {
+        Target::new(Entity::User, id)
+            .admitted(ctx, None)
+            .write(conn, users::find_for_update, async |conn, before| {
                 let after = users::update(conn, id, &changes).await?;
                 refresh_tokens::revoke_user(conn, id).await?;
                 Ok(Written::Changed {
@@ -282,9 +278,8 @@ pub async fn change_password(
                     after,
                     answer: (),
                 })
-            },
-        )
-        .await
+            })
+            .await
     })
     .await
 }

@@ -72,6 +72,107 @@ impl Target {
     }
 }
 
+/// A change to one record whose caller was admitted before the record was
+/// locked (the usual case: permission depends on the caller alone), based
+/// on the version `expected` (`None` when the caller need not name one).
+#[derive(Debug, Clone, Copy)]
+pub struct Admitted<'a> {
+    ctx: &'a Ctx,
+    target: Target,
+    expected: Option<i32>,
+}
+
+/// A set of changes to a record's columns, which may change nothing.
+pub trait ChangeSet {
+    /// Whether applying it would change nothing.
+    fn is_empty(&self) -> bool;
+}
+
+impl Target {
+    /// The change `ctx`'s caller was admitted to, based on `expected`.
+    pub fn admitted(self, ctx: &Ctx, expected: Option<i32>) -> Admitted<'_> {
+        Admitted {
+            ctx,
+            target: self,
+            expected,
+        }
+    }
+}
+
+impl Admitted<'_> {
+    /// Writes the change with `write`, inside the caller's transaction, as
+    /// `change` does.
+    pub async fn write<R, S, T>(
+        self,
+        conn: &mut Conn,
+        lock: impl AsyncFnOnce(&mut Conn, Uuid) -> diesel::QueryResult<R>,
+        write: impl AsyncFnOnce(&mut Conn, R) -> Result<Written<S, T>, AppError>,
+    ) -> Result<T, AppError>
+    where
+        R: Lockable,
+        S: Serialize,
+    {
+        let Admitted {
+            ctx,
+            target,
+            expected,
+        } = self;
+        let lock = async |conn: &mut Conn| lock(conn, target.id).await;
+        change(conn, ctx, target, lock, async |_, _| Ok(expected), write).await
+    }
+
+    /// Applies a change set with `update`, unless it changes nothing, and
+    /// answers with the record as it is then.
+    pub async fn update<R, C>(
+        self,
+        conn: &mut Conn,
+        lock: impl AsyncFnOnce(&mut Conn, Uuid) -> diesel::QueryResult<R>,
+        changes: &C,
+        update: impl AsyncFnOnce(&mut Conn, Uuid, &C) -> diesel::QueryResult<R>,
+    ) -> Result<R, AppError>
+    where
+        R: Lockable + Serialize + Clone,
+        C: ChangeSet,
+    {
+        let id = self.target.id;
+        self.write(conn, lock, async |conn, before| {
+            if changes.is_empty() {
+                return Ok(Written::Unchanged(before));
+            }
+            let after = update(conn, id, changes).await?;
+            Ok(Written::changed(before, after))
+        })
+        .await
+    }
+}
+
+impl Admitted<'_> {
+    /// Deletes the record with `delete`, after `check` has let it go.
+    pub async fn delete<R>(
+        self,
+        conn: &mut Conn,
+        lock: impl AsyncFnOnce(&mut Conn, Uuid) -> diesel::QueryResult<R>,
+        check: impl AsyncFnOnce(&mut Conn, &R) -> Result<(), AppError>,
+        delete: impl AsyncFnOnce(&mut Conn, Uuid) -> diesel::QueryResult<usize>,
+    ) -> Result<(), AppError>
+    where
+        R: Lockable + Serialize,
+    {
+        let id = self.target.id;
+        self.write(conn, lock, async |conn, before| {
+            check(conn, &before).await?;
+            delete(conn, id).await?;
+            Ok(Written::Deleted { before, answer: () })
+        })
+        .await
+    }
+}
+
+/// Lets any deletion of a record go.
+pub async fn always<R>(_: &mut Conn, _: &R) -> Result<(), AppError> {
+    Ok(())
+}
+
 /// Writes one change to a versioned record inside the caller's transaction.
 ///
 /// `lock` reads the record under a row lock (a missing one is 404).
@@ -158,3 +259,23 @@ impl Lockable for crate::db::api_tokens::ApiToken {
         None
     }
 }
+
+/// Implements `ChangeSet` for the change sets of the stored tables.
+macro_rules! change_sets {
+    ($($changes:ty),+ $(,)?) => {
+        $(impl ChangeSet for $changes {
+            fn is_empty(&self) -> bool {
+                <$changes>::is_empty(self)
+            }
+        })+
+    };
+}
+
+change_sets!(
+    crate::db::milestones::MilestoneChanges,
+    crate::db::organisations::OrganisationChanges,
+    crate::db::periods::PeriodChanges,
+    crate::db::statements::StatementChanges,
+    crate::db::strategies::StrategyChanges,
+    crate::db::users::UserChanges,
+);

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::audit::created;
 use super::context::{Ctx, authorize, missing};
 use super::input::{nullable, trimmed, validate};
-use super::locked::{self, Target, Written};
+use super::locked::{self, Target};
 use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::db::organisations::{
@@ -173,24 +173,12 @@ pub async fn update(
         short_name: input.short_name.map(|s| s.as_deref().map(trimmed)),
         kind: input.kind,
     };
+    let admitted = Target::new(ENTITY, id).admitted(ctx, Some(expected));
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            locked::change(
-                conn,
-                ctx,
-                Target::new(ENTITY, id),
-                async |conn| store::find_for_update(conn, id).await,
-                async |_, _| Ok(Some(expected)),
-                async |conn, before| {
-                    if changes.is_empty() {
-                        return Ok(Written::Unchanged(before));
-                    }
-                    let after = store::update(conn, id, &changes).await?;
-                    Ok(Written::changed(before, after))
-                },
-            )
-            .await
+            let lock = store::find_for_update;
+            admitted.update(conn, lock, &changes, store::update).await
         })
         .await?;
     Ok(OrganisationView::new(row, &ctx.actor))
@@ -206,26 +194,20 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
     let expected = precondition.version()?;
+    let admitted = Target::new(ENTITY, id).admitted(ctx, Some(expected));
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(ENTITY, id),
-            async |conn| store::find_for_update(conn, id).await,
-            async |_, _| Ok(Some(expected)),
-            async |conn, before| {
-                store::delete(conn, id).await.map_err(|error| match AppError::from(error) {
-                    AppError::Conflict(_) => AppError::Conflict(
-                        "this organisation still has users or is a partner of a strategy; remove those first"
-                            .into(),
-                    ),
-                    other => other,
-                })?;
-                Ok(Written::Deleted { before, answer: () })
-            },
-        )
-        .await
+        let lock = store::find_for_update;
+        admitted
+            .delete(conn, lock, locked::always, store::delete)
+            .await
     })
     .await
+    .map_err(|error| match error {
+        AppError::Conflict(_) => AppError::Conflict(
+            "this organisation still has users or is a partner of a strategy; remove those first"
+                .into(),
+        ),
+        other => other,
+    })
 }

@@ -13,7 +13,7 @@ use super::audit::created;
 use super::context::{Ctx, authorize, missing, visible};
 use super::indicators::summaries;
 use super::input::{trimmed, validate};
-use super::locked::{self, Target, Written};
+use super::locked::{Target, Written};
 use crate::concurrency::Precondition;
 use crate::db::indicators as indicator_store;
 use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
@@ -235,13 +235,9 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            locked::change(
-                conn,
-                ctx,
-                Target::new(ENTITY, id),
-                async |conn| lock(conn, id).await,
-                async |_, _| Ok(Some(expected)),
-                async |conn, before| {
+            Target::new(ENTITY, id)
+                .admitted(ctx, Some(expected))
+                .write(conn, lock, async |conn, before| {
                     if before.closed_at.is_some() {
                         return Err(AppError::Conflict(
                             "a closed period cannot be changed".into(),
@@ -255,9 +251,8 @@ pub async fn update(
                     check_span(conn, before.strategy_id, Some(id), starts_on, ends_on).await?;
                     let after = store::update(conn, id, &changes).await?;
                     Ok(Written::changed(before, after))
-                },
-            )
-            .await
+                })
+                .await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await
@@ -308,13 +303,9 @@ pub async fn close(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            locked::change(
-                conn,
-                ctx,
-                Target::new(ENTITY, id),
-                async |conn| store::find_for_update(conn, id).await,
-                async |_, _| Ok(expected),
-                async |conn, before| {
+            Target::new(ENTITY, id)
+                .admitted(ctx, expected)
+                .write(conn, store::find_for_update, async |conn, before| {
                     if before.closed_at.is_some() {
                         return Err(AppError::Conflict("this period is already closed".into()));
                     }
@@ -322,9 +313,8 @@ pub async fn close(
                     keep_states(conn, ctx, &before, moment).await?;
                     let after = store::close(conn, id, moment, ctx.actor.user_id()).await?;
                     Ok(Written::changed(before, after))
-                },
-            )
-            .await
+                })
+                .await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await

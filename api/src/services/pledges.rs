@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::audit::created;
 use super::context::{Ctx, authorize, missing, scoped, visible};
 use super::input::{rags, trimmed, validate};
-use super::locked::{self, Target, Written};
+use super::locked::{Target, Written};
 use crate::concurrency::Precondition;
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::pledges::{self as store, NewPledge, Pledge, PledgeFilter};
@@ -250,21 +250,21 @@ pub async fn write(
                 created(conn, ctx, ENTITY, row.id, &row).await?;
                 return Ok((row, true));
             };
-            let row = locked::change(
-                conn,
-                ctx,
-                Target::new(ENTITY, before.id),
-                // Found under its lock just above.
-                async move |_| Ok(before),
-                async |_, _| Ok(Some(precondition.version()?)),
-                async |conn, before| {
-                    let updated_by = ctx.actor.user_id();
-                    let after = store::update(conn, before.id, &text, rag, updated_by).await?;
-                    store::record_version(conn, &after, ctx.clock.now()).await?;
-                    Ok(Written::changed(before, after))
-                },
-            )
-            .await?;
+            let admitted =
+                Target::new(ENTITY, before.id).admitted(ctx, Some(precondition.version()?));
+            let row = admitted
+                .write(
+                    conn,
+                    // Found under its lock just above.
+                    async move |_, _| Ok(before),
+                    async |conn, before| {
+                        let updated_by = ctx.actor.user_id();
+                        let after = store::update(conn, before.id, &text, rag, updated_by).await?;
+                        store::record_version(conn, &after, ctx.clock.now()).await?;
+                        Ok(Written::changed(before, after))
+                    },
+                )
+                .await?;
             Ok::<_, AppError>((row, false))
         })
         .await?;

@@ -11,11 +11,11 @@ use uuid::Uuid;
 use super::audit::created;
 use super::context::{Ctx, authorize, missing, visible};
 use super::input::{trimmed, validate};
-use super::locked::{self, Target, Written};
+use super::locked::{self, Target};
 use crate::concurrency::Precondition;
-use crate::db::Pool;
 use crate::db::statements::{self as store, NewStatement, Statement, StatementChanges};
 use crate::db::strategies;
+use crate::db::{Conn, Pool};
 use crate::domain::validation::{TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, AllowedAction, StatementKind, allowed, permissions};
 use crate::error::AppError;
@@ -186,24 +186,12 @@ pub async fn update(
         title: input.title.as_deref().map(trimmed),
         description: input.description.as_deref().map(trimmed),
     };
+    let admitted = Target::new(kind.into(), id).admitted(ctx, Some(expected));
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            locked::change(
-                conn,
-                ctx,
-                Target::new(kind.into(), id),
-                async |conn| store::find_for_update(conn, id, kind).await,
-                async |_, _| Ok(Some(expected)),
-                async |conn, before| {
-                    if changes.is_empty() {
-                        return Ok(Written::Unchanged(before));
-                    }
-                    let after = store::update(conn, id, &changes).await?;
-                    Ok(Written::changed(before, after))
-                },
-            )
-            .await
+            let lock = async |conn: &mut Conn, id| store::find_for_update(conn, id, kind).await;
+            admitted.update(conn, lock, &changes, store::update).await
         })
         .await?;
     Ok(StatementView::new(row, &ctx.actor))
@@ -219,20 +207,13 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
     let expected = precondition.version()?;
+    let admitted = Target::new(kind.into(), id).admitted(ctx, Some(expected));
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(kind.into(), id),
-            async |conn| store::find_for_update(conn, id, kind).await,
-            async |_, _| Ok(Some(expected)),
-            async |conn, before| {
-                store::delete(conn, id).await?;
-                Ok(Written::Deleted { before, answer: () })
-            },
-        )
-        .await
+        let lock = async |conn: &mut Conn, id| store::find_for_update(conn, id, kind).await;
+        admitted
+            .delete(conn, lock, locked::always, store::delete)
+            .await
     })
     .await
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::audit::created;
 use super::context::{Ctx, authorize, missing, visible};
 use super::input::{trimmed, validate};
-use super::locked::{self, Target, Written};
+use super::locked::{Target, Written};
 use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::db::organisations::{self, OrganisationRef};
@@ -276,13 +276,9 @@ pub async fn update(
         check_partners(&mut conn, ids).await?;
     }
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(ENTITY, id),
-            async |conn| store::find_for_update(conn, id).await,
-            async |_, _| Ok(Some(expected)),
-            async |conn, row| {
+        Target::new(ENTITY, id)
+            .admitted(ctx, Some(expected))
+            .write(conn, store::find_for_update, async |conn, row| {
                 if changes.is_empty() && input.partner_ids.is_none() {
                     return Ok(Written::Unchanged(view(conn, row, &ctx.actor).await?));
                 }
@@ -301,9 +297,8 @@ pub async fn update(
                 }
                 let after = view(conn, row, &ctx.actor).await?;
                 Ok(Written::changed(before, after))
-            },
-        )
-        .await
+            })
+            .await
     })
     .await
 }
@@ -341,13 +336,9 @@ pub async fn delete(
     let expected = precondition.version()?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(ENTITY, id),
-            async |conn| store::find_for_update(conn, id).await,
-            async |_, _| Ok(Some(expected)),
-            async |conn, row| {
+        Target::new(ENTITY, id)
+            .admitted(ctx, Some(expected))
+            .write(conn, store::find_for_update, async |conn, row| {
                 if row.status != StrategyStatus::Draft {
                     return Err(AppError::Conflict(
                         "only a draft strategy can be deleted; archive this one instead".into(),
@@ -356,9 +347,8 @@ pub async fn delete(
                 let before = view(conn, row, &ctx.actor).await?;
                 store::delete(conn, id).await?;
                 Ok(Written::Deleted { before, answer: () })
-            },
-        )
-        .await
+            })
+            .await
     })
     .await
 }

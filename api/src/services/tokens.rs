@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::audit::created;
 use super::context::{Ctx, authorize, missing};
 use super::input::{trimmed, validate};
-use super::locked::{self, Target, Written};
+use super::locked::{Target, Written};
 use crate::auth::opaque;
 use crate::db::api_tokens::{self as store, ApiToken, NewApiToken};
 use crate::db::users::{self, UserRef};
@@ -209,13 +209,9 @@ pub async fn revoke(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(ENTITY, id),
-            async |conn| store::find_for_update(conn, id).await,
-            async |_, _| Ok(None),
-            async |conn, before| {
+        Target::new(ENTITY, id)
+            .admitted(ctx, None)
+            .write(conn, store::find_for_update, async |conn, before| {
                 if before.revoked_at.is_some() {
                     return Ok(Written::Unchanged(()));
                 }
@@ -228,9 +224,8 @@ pub async fn revoke(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
                     after,
                     answer: (),
                 })
-            },
-        )
-        .await
+            })
+            .await
     })
     .await
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::audit::{Event, created, record};
 use super::context::{Ctx, authorize, missing};
 use super::input::{nullable, trimmed, validate};
-use super::locked::{self, Target, Written};
+use super::locked::{Target, Written};
 use crate::auth::password;
 use crate::concurrency::Precondition;
 use crate::db::Pool;
@@ -273,13 +273,9 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            locked::change(
-                conn,
-                ctx,
-                Target::new(ENTITY, id),
-                async |conn| store::find_for_update(conn, id).await,
-                async |_, _| Ok(Some(expected)),
-                async |conn, before| {
+            Target::new(ENTITY, id)
+                .admitted(ctx, Some(expected))
+                .write(conn, store::find_for_update, async |conn, before| {
                     if changes.is_empty() {
                         return Ok(Written::Unchanged(before));
                     }
@@ -293,9 +289,8 @@ pub async fn update(
                         refresh_tokens::revoke_user(conn, id).await?;
                     }
                     Ok(Written::changed(before, after))
-                },
-            )
-            .await
+                })
+                .await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await

@@ -397,19 +397,14 @@ pub async fn delete(
     let expected = precondition.version()?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(ENTITY, id),
-            async |conn| store::find_for_update(conn, id).await,
-            async |_, _| Ok(Some(expected)),
-            async |conn, before| {
+        Target::new(ENTITY, id)
+            .admitted(ctx, Some(expected))
+            .write(conn, store::find_for_update, async |conn, before| {
                 let before = snapshot(conn, before).await?;
                 store::delete(conn, id).await?;
                 Ok(Written::Deleted { before, answer: () })
-            },
-        )
-        .await
+            })
+            .await
     })
     .await
 }

@@ -27,7 +27,7 @@ use crate::services::actions::links::{MAX_LINKS, check_request};
 use crate::services::audit::created;
 use crate::services::context::{Ctx, authorize, missing, visible};
 use crate::services::input::{nullable, trimmed, validate};
-use crate::services::locked::{self, Target, Written};
+use crate::services::locked::{Target, Written};
 
 const ENTITY: Entity = Entity::Indicator;
 const FORBIDDEN: &str = "only administrators can define a strategy's indicators";
@@ -440,15 +440,12 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            locked::change(
-                conn,
-                ctx,
-                Target::new(ENTITY, id),
-                async |conn| store::find_for_update(conn, id).await,
-                async |_, _| Ok(Some(expected)),
-                async |conn, before| apply(conn, before, &input).await,
-            )
-            .await
+            Target::new(ENTITY, id)
+                .admitted(ctx, Some(expected))
+                .write(conn, store::find_for_update, async |conn, before| {
+                    apply(conn, before, &input).await
+                })
+                .await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await
@@ -556,13 +553,9 @@ pub async fn delete(
     let expected = precondition.version()?;
     let mut conn = pool.get().await?;
     conn.transaction(async |conn| {
-        locked::change(
-            conn,
-            ctx,
-            Target::new(ENTITY, id),
-            async |conn| store::find_for_update(conn, id).await,
-            async |_, _| Ok(Some(expected)),
-            async |conn, indicator| {
+        Target::new(ENTITY, id)
+            .admitted(ctx, Some(expected))
+            .write(conn, store::find_for_update, async |conn, indicator| {
                 if store::value_count(conn, id).await? > 0 {
                     return Err(AppError::Conflict(
                         "this indicator has recorded values, which are kept; it cannot be deleted"
@@ -576,9 +569,8 @@ pub async fn delete(
                     ambition_ids,
                 };
                 Ok(Written::Deleted { before, answer: () })
-            },
-        )
-        .await
+            })
+            .await
     })
     .await
 }

@@ -25,7 +25,7 @@ use crate::paging::{Page, PageParams};
 use crate::services::audit::created;
 use crate::services::context::{Ctx, authorize, missing, visible};
 use crate::services::input::{nullable, trimmed, validate};
-use crate::services::locked::{self, Target, Written};
+use crate::services::locked::{Target, Written};
 
 const INDICATOR: Entity = Entity::Indicator;
 const ENTITY: Entity = Entity::IndicatorValue;
@@ -453,21 +453,18 @@ pub async fn correct(
     validate(&input)?;
     let row = conn
         .transaction(async |conn| {
-            locked::change(
-                conn,
-                ctx,
-                Target::new(ENTITY, value_id),
-                // A value of another indicator is as unknown here as a
-                // missing one.
-                async |conn| {
-                    let value = store::find_value_for_update(conn, value_id).await?;
-                    match value.indicator_id == indicator_id {
-                        true => Ok(value),
-                        false => Err(diesel::result::Error::NotFound),
-                    }
-                },
-                async |_, _| Ok(Some(expected)),
-                async |conn, before| {
+            // A value of another indicator is as unknown here as a missing
+            // one.
+            let lock = async |conn: &mut Conn, id| {
+                let value = store::find_value_for_update(conn, id).await?;
+                match value.indicator_id == indicator_id {
+                    true => Ok(value),
+                    false => Err(diesel::result::Error::NotFound),
+                }
+            };
+            let admitted = Target::new(ENTITY, value_id).admitted(ctx, Some(expected));
+            admitted
+                .write(conn, lock, async |conn, before| {
                     let now = ctx.stamp(conn).await?;
                     let today = ctx.clock.local_date(now);
                     let draft = corrected(&before, &input);
@@ -476,9 +473,8 @@ pub async fn correct(
                     let after = store::update_value(conn, value_id, &fields).await?;
                     store::record_version(conn, &after, now).await?;
                     Ok(Written::changed(before, after))
-                },
-            )
-            .await
+                })
+                .await
         })
         .await?;
     value_with_history(&mut conn, &indicator, row, &ctx.actor).await
