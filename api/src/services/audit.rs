@@ -109,3 +109,18 @@ pub async fn created<T: Serialize>(
     )
     .await
 }
+
+/// Stores a new record with `insert` and records its creation, inside the
+/// caller's transaction; answers with the record as stored.
+pub async fn insert_audited<N, R: Serialize>(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    entity: Entity,
+    id: Uuid,
+    new: &N,
+    insert: impl AsyncFnOnce(&mut Conn, &N) -> diesel::QueryResult<R>,
+) -> Result<R, AppError> {
+    let row = insert(conn, new).await?;
+    created(conn, ctx, entity, id, &row).await?;
+    Ok(row)
+}

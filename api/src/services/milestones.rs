@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::audit::created;
+use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing, visible};
 use super::input::{nullable, trimmed, validate};
 use super::locked::{self, Target, Written};
@@ -252,9 +252,7 @@ pub async fn create(
     };
     let row = conn
         .transaction(async |conn| {
-            let row = store::insert(conn, &new).await?;
-            created(conn, ctx, ENTITY, row.id, &row).await?;
-            Ok::<_, AppError>(row)
+            insert_audited(conn, ctx, ENTITY, new.id, &new, store::insert).await
         })
         .await?;
     view(&mut conn, row, action.lead_organisation_id, ctx).await

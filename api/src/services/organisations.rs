@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::audit::created;
+use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing};
 use super::input::{nullable, trimmed, validate};
 use super::locked::{self, Target};
@@ -149,9 +149,7 @@ pub async fn create(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
-            let row = store::insert(conn, &new).await?;
-            created(conn, ctx, ENTITY, row.id, &row).await?;
-            Ok::<_, AppError>(row)
+            insert_audited(conn, ctx, ENTITY, new.id, &new, store::insert).await
         })
         .await?;
     Ok(OrganisationView::new(row, &ctx.actor))

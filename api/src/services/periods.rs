@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::audit::created;
+use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing, visible};
 use super::indicators::summaries;
 use super::input::{trimmed, validate};
@@ -207,9 +207,7 @@ pub async fn create(
                 starts_on: input.starts_on,
                 ends_on: input.ends_on,
             };
-            let row = store::insert(conn, &new).await?;
-            created(conn, ctx, ENTITY, row.id, &row).await?;
-            Ok::<_, AppError>(row)
+            insert_audited(conn, ctx, ENTITY, new.id, &new, store::insert).await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::audit::created;
+use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing, visible};
 use super::input::{trimmed, validate};
 use super::locked::{self, Target};
@@ -161,9 +161,7 @@ pub async fn create(
                     .map(trimmed)
                     .unwrap_or_default(),
             };
-            let row = store::insert(conn, &new).await?;
-            created(conn, ctx, kind.into(), row.id, &row).await?;
-            Ok::<_, AppError>(row)
+            insert_audited(conn, ctx, kind.into(), new.id, &new, store::insert).await
         })
         .await?;
     Ok(StatementView::new(row, &ctx.actor))

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::audit::created;
+use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing};
 use super::input::{trimmed, validate};
 use super::locked::{Target, Written};
@@ -171,9 +171,7 @@ pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateToken) -> Result<Create
     };
     let row = conn
         .transaction(async |conn| {
-            let row = store::insert(conn, &new).await?;
-            created(conn, ctx, ENTITY, row.id, &row).await?;
-            Ok::<_, AppError>(row)
+            insert_audited(conn, ctx, ENTITY, new.id, &new, store::insert).await
         })
         .await?;
     Ok(CreatedToken {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::audit::{Event, created, record};
+use super::audit::{Event, insert_audited, record};
 use super::context::{Ctx, authorize, missing};
 use super::input::{nullable, trimmed, validate};
 use super::locked::{Target, Written};
@@ -224,9 +224,7 @@ pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateUser) -> Result<UserVie
     let new = new_user(&mut conn, input).await?;
     let row = conn
         .transaction(async |conn| {
-            let row = store::insert(conn, &new).await?;
-            created(conn, ctx, ENTITY, row.id, &row).await?;
-            Ok::<_, AppError>(row)
+            insert_audited(conn, ctx, ENTITY, new.id, &new, store::insert).await
         })
         .await?;
     view(&mut conn, row, &ctx.actor).await
