@@ -1,5 +1,8 @@
 //! Field-level validation shared by every request body.
 
+use std::ops::RangeInclusive;
+
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -103,6 +106,42 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The years a stored date may fall in: wide enough for any strategy, narrow
+/// enough to catch a mistyped year (0224, 20224).
+pub const YEARS: RangeInclusive<i32> = 1900..=2200;
+
+/// Whether a date falls in `YEARS`.
+pub fn plausible(date: NaiveDate) -> bool {
+    YEARS.contains(&date.year())
+}
+
+/// The error of each named date that is given and outside `YEARS`.
+pub fn implausible_dates(dates: &[(&str, Option<NaiveDate>)]) -> Vec<FieldError> {
+    dates
+        .iter()
+        .filter(|(_, date)| date.is_some_and(|d| !plausible(d)))
+        .map(|(field, _)| FieldError::new(*field, "must be a year between 1900 and 2200"))
+        .collect()
+}
+
+/// The errors of a span named by two fields: each date plausible, and the
+/// end not before the start.
+pub fn span_errors(
+    (start_field, start): (&str, Option<NaiveDate>),
+    (end_field, end): (&str, Option<NaiveDate>),
+) -> Vec<FieldError> {
+    let mut errors = implausible_dates(&[(start_field, start), (end_field, end)]);
+    if let (Some(start), Some(end)) = (start, end)
+        && end < start
+    {
+        errors.push(FieldError::new(
+            end_field,
+            format!("must not be before {start_field}"),
+        ));
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +172,27 @@ mod tests {
     #[test]
     fn emails_are_normalised() {
         assert_eq!(normalise_email("  Chair@Example.ORG "), "chair@example.org");
+    }
+
+    #[test]
+    fn dates_must_be_plausible_and_spans_run_forwards() {
+        let day = |text: &str| Some(text.parse::<NaiveDate>().unwrap());
+        assert!(implausible_dates(&[("a", day("1900-01-01")), ("b", None)]).is_empty());
+        assert_eq!(
+            implausible_dates(&[("a", day("0224-03-31")), ("b", day("2201-01-01"))])
+                .iter()
+                .map(|e| e.field.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        let backwards = span_errors(
+            ("starts_on", day("2025-04-01")),
+            ("ends_on", day("2025-03-31")),
+        );
+        assert_eq!(
+            backwards,
+            [FieldError::new("ends_on", "must not be before starts_on")]
+        );
+        assert!(span_errors(("starts_on", day("2025-04-01")), ("ends_on", None)).is_empty());
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer};
 
 use crate::domain::Rag;
-use crate::domain::validation::field_errors;
+use crate::domain::validation::{FieldError, field_errors};
 use crate::error::AppError;
 
 /// Runs garde's rules on an operation's input; 422 with each field's error.
@@ -41,4 +41,13 @@ pub fn rags(text: Option<&str>) -> Result<Vec<Rag>, AppError> {
                 .map_err(|e| AppError::BadRequest(format!("rag: {e}")))
         })
         .collect()
+}
+
+/// Fails with 422 naming every field in `errors`, if there are any.
+pub fn valid(errors: Vec<FieldError>) -> Result<(), AppError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }

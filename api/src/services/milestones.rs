@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use garde::Validate;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing, visible};
-use super::input::{nullable, trimmed, validate};
+use super::input::{nullable, trimmed, valid, validate};
 use super::locked::{self, Target, Written};
 use crate::concurrency::Precondition;
 use crate::db::actions;
@@ -22,7 +22,7 @@ use crate::db::milestones::{
 use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool};
 use crate::domain::delivery::{milestone_overdue, reschedule};
-use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
+use crate::domain::validation::{TEXT_MAX, TITLE_MAX, implausible_dates, not_blank, printable};
 use crate::domain::{Actor, AllowedAction, Entity, allowed, permissions};
 use crate::error::AppError;
 
@@ -175,16 +175,7 @@ async fn view(
 }
 
 fn check_dates(dates: &[(&str, Option<NaiveDate>)]) -> Result<(), AppError> {
-    let errors: Vec<FieldError> = dates
-        .iter()
-        .filter(|(_, d)| d.is_some_and(|d| !(1900..=2200).contains(&d.year())))
-        .map(|(field, _)| FieldError::new(*field, "must be a year between 1900 and 2200"))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    valid(implausible_dates(dates))
 }
 
 /// An action's milestones, by due date.

@@ -2,7 +2,7 @@
 //! board meeting). Closing one snapshots every action, pledge and indicator, so the
 //! period's reports stay exactly as they were whatever changes later.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use garde::Validate;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing, visible};
 use super::indicators::summaries;
-use super::input::{trimmed, validate};
+use super::input::{trimmed, valid, validate};
 use super::locked::{Target, Written};
 use crate::concurrency::Precondition;
 use crate::db::indicators as indicator_store;
@@ -20,7 +20,7 @@ use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
 use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool, review, strategies};
 use crate::domain::review::ActionState;
-use crate::domain::validation::{FieldError, NAME_MAX, not_blank, printable};
+use crate::domain::validation::{NAME_MAX, not_blank, printable, span_errors};
 use crate::domain::{Actor, AllowedAction, Entity, allowed, permissions};
 use crate::error::AppError;
 
@@ -132,21 +132,10 @@ async fn check_span(
     starts_on: NaiveDate,
     ends_on: NaiveDate,
 ) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    for (field, date) in [("starts_on", starts_on), ("ends_on", ends_on)] {
-        if !(1900..=2200).contains(&date.year()) {
-            errors.push(FieldError::new(
-                field,
-                "must be a year between 1900 and 2200",
-            ));
-        }
-    }
-    if ends_on < starts_on {
-        errors.push(FieldError::new("ends_on", "must not be before starts_on"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    valid(span_errors(
+        ("starts_on", Some(starts_on)),
+        ("ends_on", Some(ends_on)),
+    ))?;
     let clash = store::for_strategy(conn, strategy_id)
         .await?
         .into_iter()

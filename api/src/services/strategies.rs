@@ -1,6 +1,6 @@
 //! Strategies and their partner organisations.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use garde::Validate;
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::audit::created;
 use super::context::{Ctx, authorize, missing, visible};
-use super::input::{trimmed, validate};
+use super::input::{trimmed, valid, validate};
 use super::locked::{Target, Written};
 use crate::concurrency::Precondition;
 use crate::db::Pool;
@@ -18,7 +18,9 @@ use crate::db::strategies::{
     self as store, NewStrategy, Strategy, StrategyChanges, StrategyFilter,
 };
 use crate::db::{Conn, actions};
-use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable};
+use crate::domain::validation::{
+    FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable, span_errors,
+};
 use crate::domain::{Actor, AllowedAction, Entity, StrategyStatus, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
@@ -128,26 +130,10 @@ pub struct StrategyQuery {
 
 /// The period must run forwards and within plausible years.
 fn check_period(start: NaiveDate, end: NaiveDate) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    for (field, date) in [("period_start", start), ("period_end", end)] {
-        if !(1900..=2200).contains(&date.year()) {
-            errors.push(FieldError::new(
-                field,
-                "must be a year between 1900 and 2200",
-            ));
-        }
-    }
-    if end < start {
-        errors.push(FieldError::new(
-            "period_end",
-            "must not be before period_start",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    valid(span_errors(
+        ("period_start", Some(start)),
+        ("period_end", Some(end)),
+    ))
 }
 
 /// Every partner id must name an organisation.
@@ -159,11 +145,7 @@ async fn check_partners(conn: &mut Conn, ids: &[Uuid]) -> Result<(), AppError> {
         .filter(|(_, id)| !found.contains_key(id))
         .map(|(i, _)| FieldError::new(format!("partner_ids[{i}]"), "no organisation has this id"))
         .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    valid(errors)
 }
 
 async fn views(

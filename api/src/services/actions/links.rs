@@ -4,13 +4,14 @@
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::db::{Conn, statements, strategies};
 use crate::domain::StatementKind;
-use crate::domain::validation::FieldError;
+use crate::domain::validation::{FieldError, span_errors};
 use crate::error::AppError;
+use crate::services::input::valid;
 
 /// Most organisations or statements one request may link to an action.
 pub const MAX_LINKS: usize = 100;
@@ -52,11 +53,7 @@ async fn check_belongs(
             ));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    valid(errors)
 }
 
 fn kind_phrase(kind: StatementKind) -> &'static str {
@@ -117,28 +114,7 @@ pub async fn check_request(
 
 /// A plausible start and target date, in that order.
 pub fn check_dates(start: Option<NaiveDate>, target: Option<NaiveDate>) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    for (field, date) in [("start_date", start), ("target_date", target)] {
-        if date.is_some_and(|d| !(1900..=2200).contains(&d.year())) {
-            errors.push(FieldError::new(
-                field,
-                "must be a year between 1900 and 2200",
-            ));
-        }
-    }
-    if let (Some(start), Some(target)) = (start, target)
-        && target < start
-    {
-        errors.push(FieldError::new(
-            "target_date",
-            "must not be before start_date",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    valid(span_errors(("start_date", start), ("target_date", target)))
 }
 
 /// Removes duplicates and the lead from a list of supporters.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use garde::Validate;
 use rust_decimal::Decimal;
@@ -19,14 +19,16 @@ use crate::db::organisations::{self, OrganisationRef};
 use crate::db::statements::{self, StatementRef};
 use crate::db::{Conn, Pool, strategies};
 use crate::domain::indicators::{self as rules, MAX_CATEGORIES, Point, Polarity, Unit};
-use crate::domain::validation::{FieldError, NAME_MAX, TEXT_MAX, TITLE_MAX, not_blank, printable};
+use crate::domain::validation::{
+    FieldError, NAME_MAX, TEXT_MAX, TITLE_MAX, implausible_dates, not_blank, printable,
+};
 use crate::domain::{Actor, AllowedAction, Entity, StatementKind, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 use crate::services::actions::links::{MAX_LINKS, check_request};
 use crate::services::audit::created;
 use crate::services::context::{Ctx, authorize, missing, visible};
-use crate::services::input::{nullable, trimmed, validate};
+use crate::services::input::{nullable, trimmed, valid, validate};
 use crate::services::locked::{Target, Written};
 
 const ENTITY: Entity = Entity::Indicator;
@@ -266,18 +268,10 @@ struct Definition<'a> {
 }
 
 fn check_definition(def: &Definition<'_>) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    for (field, date) in [
-        ("baseline_date", def.baseline.date),
-        ("target_date", def.target.date),
-    ] {
-        if !(1900..=2200).contains(&date.year()) {
-            errors.push(FieldError::new(
-                field,
-                "must be a year between 1900 and 2200",
-            ));
-        }
-    }
+    let mut errors = implausible_dates(&[
+        ("baseline_date", Some(def.baseline.date)),
+        ("target_date", Some(def.target.date)),
+    ]);
     if def.target.date <= def.baseline.date {
         errors.push(FieldError::new(
             "target_date",
@@ -313,11 +307,7 @@ fn check_definition(def: &Definition<'_>) -> Result<(), AppError> {
             ));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    valid(errors)
 }
 
 fn named_ambitions(ids: &[Uuid]) -> Vec<(String, StatementKind, Uuid)> {

@@ -2,7 +2,7 @@
 //! period, optionally broken down, by the organisation that owns the
 //! indicator; corrections keep every earlier version.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use garde::Validate;
 use rust_decimal::Decimal;
@@ -18,7 +18,7 @@ use crate::db::users::{self, UserRef};
 use crate::db::{Conn, Pool};
 use crate::domain::indicators::json_number;
 use crate::domain::indicators::{self as rules, MAX_CATEGORIES, Part};
-use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, printable};
+use crate::domain::validation::{FieldError, TEXT_MAX, TITLE_MAX, plausible, printable};
 use crate::domain::{Actor, AllowedAction, Entity, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
@@ -351,9 +351,7 @@ fn check_date(
         (None, _) if draft.period_id.is_none() => {
             error("give the date the value describes, a period_id, or both")
         }
-        (Some(date), _) if !(1900..=2200).contains(&date.year()) => {
-            error("must be a year between 1900 and 2200")
-        }
+        (Some(date), _) if !plausible(date) => error("must be a year between 1900 and 2200"),
         (Some(date), _) if date > today => error(if draft.as_of.is_some() {
             "must not be in the future"
         } else {
