@@ -9,14 +9,14 @@ use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 
 use crate::auth::throttle::LoginThrottle;
-use crate::auth::{Identity, JwtKeys, password};
+use crate::auth::{Identity, JwtKeys, SessionLifetimes, password};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
 use crate::services::users::{self, CreateUser};
-use crate::state::AppState;
+use crate::state::{AppState, PageSettings};
 use crate::{demo, server, telemetry};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -372,6 +372,14 @@ async fn serve(
                 settings.login_address_max_failures,
                 std::time::Duration::from_secs(settings.login_lockout_secs),
             ),
+            sessions: SessionLifetimes {
+                idle: chrono::Duration::minutes(settings.session_idle_minutes),
+                absolute: chrono::Duration::hours(settings.session_lifetime_hours),
+            },
+        },
+        pages: PageSettings {
+            cookie_secure: settings.cookie_secure(demo),
+            demo_accounts: if demo { demo::users() } else { Vec::new() },
         },
         stale_days: settings.stale_days,
         trust_forwarded: settings.trust_forwarded_for,

@@ -92,6 +92,20 @@ pub struct Settings {
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// Minutes without a request after which a browser session ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in at which a browser session ends, however used.
+    #[arg(long, env = "SESSION_LIFETIME_HOURS", default_value_t = 12)]
+    pub session_lifetime_hours: i64,
+
+    /// Mark the session cookie `Secure` (sent over HTTPS only). Turn off
+    /// only to use the pages over plain http on this machine; the demo
+    /// turns it off by itself when it listens on a loopback address.
+    #[arg(long, env = "COOKIE_SECURE")]
+    pub cookie_secure: Option<bool>,
+
     /// The board's time zone (an IANA name): the days people mean (today,
     /// overdue, a period's first and last day, "as at" a date) are its days.
     #[arg(long, env = "TIME_ZONE", default_value = "Europe/London", value_parser = parse_zone)]
@@ -100,6 +114,18 @@ pub struct Settings {
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Whether the session cookie is `Secure`: as configured, or else
+    /// always, except for a demo listening on this machine only.
+    pub fn cookie_secure(&self, demo: bool) -> bool {
+        let loopback = self
+            .bind_addr
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|addr| addr.ip().is_loopback());
+        self.cookie_secure.unwrap_or(!(demo && loopback))
+    }
 }
 
 /// Why the service will not start with the settings given.
@@ -130,6 +156,8 @@ impl Settings {
                 self.login_address_max_failures as i64,
             ),
             ("LOGIN_LOCKOUT_SECS", self.login_lockout_secs as i64),
+            ("SESSION_IDLE_MINUTES", self.session_idle_minutes),
+            ("SESSION_LIFETIME_HOURS", self.session_lifetime_hours),
         ] {
             if value <= 0 {
                 return Err(SettingsError::NotPositive(name));

@@ -5,7 +5,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, from_fn};
-use actix_web::{App, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, web};
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
@@ -18,6 +18,7 @@ use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::web as pages;
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 
@@ -53,9 +54,8 @@ pub fn app(
                     .finish()
             }),
         )
-        .default_service(web::to(|| async {
-            Err::<HttpResponse, _>(AppError::NotFound("no such endpoint".into()))
-        }))
+        .configure(pages::configure)
+        .default_service(web::to(not_found))
         .wrap(from_fn(etag::tag_reads))
         .wrap(from_fn(limits::limit_query))
         .wrap(cors(&cors_origins))
@@ -66,6 +66,22 @@ pub fn app(
                 .add((header::REFERRER_POLICY, "no-referrer")),
         )
         .wrap(TracingLogger::<RequestSpan>::new())
+}
+
+/// An address the service does not serve: a page for a browser, a
+/// problem document for the API and other clients.
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let wants_page = !req.path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if wants_page {
+        Ok(pages::not_found_page())
+    } else {
+        Err(AppError::NotFound("no such endpoint".into()))
+    }
 }
 
 /// The OpenAPI document the application serves.

@@ -3,6 +3,7 @@
 use crate::auth::Identity;
 use crate::clock::Clock;
 use crate::db::Pool;
+use crate::demo::DemoUser;
 
 /// The application's shared state, built once at start.
 pub struct AppState {
@@ -12,9 +13,19 @@ pub struct AppState {
     pub clock: Clock,
     /// Access-token keys, refresh-token lifetime and the sign-in throttle.
     pub identity: Identity,
+    /// How the web pages set their cookie and what the sign-in page offers.
+    pub pages: PageSettings,
     /// The dashboard's default for stale actions, in days.
     pub stale_days: i64,
     /// Whether the client address comes from `Forwarded`/`X-Forwarded-For`
     /// (behind a trusted reverse proxy) rather than the connection.
     pub trust_forwarded: bool,
+}
+
+/// How the web pages set their cookies and what the sign-in page offers.
+pub struct PageSettings {
+    /// Mark cookies `Secure`: off only for plain http on this machine.
+    pub cookie_secure: bool,
+    /// In demo mode, the demo accounts the sign-in page lists.
+    pub demo_accounts: Vec<DemoUser>,
 }

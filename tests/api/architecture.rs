@@ -35,7 +35,7 @@ const DOOR_WORDS: [&str; 6] = [
 /// What each top-level module may import, layer by layer: the vocabulary,
 /// the stores, the operations, their presentation, the doors and the
 /// demo, and the shell that assembles them (which may import anything).
-const LAYERS: [(&str, &[&str]); 17] = [
+const LAYERS: [(&str, &[&str]); 18] = [
     ("domain", &[]),
     ("clock", &[]),
     ("error", &["domain"]),
@@ -68,7 +68,7 @@ const LAYERS: [(&str, &[&str]); 17] = [
             "clock",
         ],
     ),
-    ("state", &["db", "auth", "clock"]),
+    ("state", &["db", "auth", "clock", "demo"]),
     (
         "http",
         &[
@@ -96,12 +96,35 @@ const LAYERS: [(&str, &[&str]); 17] = [
             "clock",
         ],
     ),
+    (
+        "web",
+        &[
+            "http",
+            "services",
+            "state",
+            "auth",
+            "demo",
+            "domain",
+            "error",
+            "paging",
+            "concurrency",
+            "clock",
+        ],
+    ),
     ("openapi", &["domain", "error"]),
     ("config", &["clock"]),
     ("telemetry", &["config"]),
     (
         "server",
-        &["http", "routes", "openapi", "state", "telemetry", "error"],
+        &[
+            "http",
+            "routes",
+            "web",
+            "openapi",
+            "state",
+            "telemetry",
+            "error",
+        ],
     ),
 ];
 

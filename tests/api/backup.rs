@@ -5,6 +5,7 @@ use awc::http::StatusCode;
 use delivery_tracker::db::backup::{self, BackupError, TABLES};
 use serde_json::json;
 
+use crate::browser::Browser;
 use crate::helpers::TestApp;
 
 #[actix_web::test]
@@ -20,6 +21,7 @@ async fn a_round_trip_into_an_empty_database_reproduces_every_row() {
         .unwrap();
     assert_eq!(token.status(), StatusCode::CREATED);
     let police = source.token("police@example.org").await;
+    Browser::new(&source).sign_in("police@example.org").await;
     let action = source.action(&police, "A1.1").await;
     let rated = source
         .post(&format!(

@@ -14,7 +14,7 @@ use delivery_tracker::clock::{Clock, DEFAULT_TIME_ZONE};
 use delivery_tracker::db::{self, Pool, quote_identifier, split_database_url};
 use delivery_tracker::demo;
 use delivery_tracker::server;
-use delivery_tracker::state::AppState;
+use delivery_tracker::state::{AppState, PageSettings};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use secrecy::SecretString;
@@ -265,6 +265,11 @@ impl TestApp {
                 jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
                 refresh_ttl_secs: 3600,
                 login_throttle: Default::default(),
+                sessions: Default::default(),
+            },
+            pages: PageSettings {
+                cookie_secure: false,
+                demo_accounts: Vec::new(),
             },
             stale_days: 60,
             trust_forwarded: false,

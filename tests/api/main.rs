@@ -1,5 +1,6 @@
 //! Tests of the service through its HTTP API, as a client uses it.
 
+mod browser;
 mod helpers;
 
 mod actions;
@@ -17,6 +18,7 @@ mod indicators;
 mod migrations;
 mod openapi;
 mod organisations;
+mod pages;
 mod permissions;
 mod plan_csv;
 mod review;

@@ -14,10 +14,11 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 27] = [
     "organisations",
     "users",
     "refresh_tokens",
+    "browser_sessions",
     "strategies",
     "strategy_partners",
     "statements",

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;
+pub mod browser_sessions;
 pub mod changes;
 pub mod indicators;
 pub mod milestones;

@@ -381,6 +381,30 @@ pub async fn reported_in(
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
+/// Of the given actions, those `organisation_id` reported on (an update or
+/// a note) in any of the given periods.
+pub async fn reported_actions(
+    conn: &mut Conn,
+    organisation_id: Uuid,
+    period_ids: &[Uuid],
+    action_ids: &[Uuid],
+) -> QueryResult<HashSet<Uuid>> {
+    let rows: Vec<IdRow> = Prepared(
+        diesel::sql_query(
+            "SELECT DISTINCT p.action_id AS id
+           FROM progress_updates p
+          WHERE p.organisation_id = $1 AND p.period_id = ANY($2) AND p.action_id = ANY($3)
+            AND p.kind <> 'challenge'",
+        )
+        .bind::<SqlUuid, _>(organisation_id)
+        .bind::<Array<SqlUuid>, _>(period_ids)
+        .bind::<Array<SqlUuid>, _>(action_ids),
+    )
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 #[derive(QueryableByName)]
 struct RatingRow {
     #[diesel(sql_type = SqlUuid)]

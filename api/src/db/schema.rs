@@ -30,6 +30,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    browser_sessions (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        csrf_token -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Uuid,
         family_id -> Uuid,
@@ -107,6 +118,7 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(browser_sessions -> users (user_id));
 diesel::joinable!(api_tokens -> strategies (strategy_id));
 diesel::joinable!(strategy_partners -> strategies (strategy_id));
 diesel::joinable!(strategy_partners -> organisations (organisation_id));
@@ -367,6 +379,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     statements,
     strategy_partners,
     refresh_tokens,
+    browser_sessions,
     audit_events,
     api_tokens,
     indicators,

@@ -93,7 +93,8 @@ pub fn classify_update(
             errors.push(FieldError::new(
                 "commentary",
                 format!(
-                    "a {} rating needs a commentary: what is wrong and what is being done",
+                    "{} {} rating needs a commentary: what is wrong and what is being done",
+                    if rag == Rag::Amber { "an" } else { "a" },
                     rag.as_str()
                 ),
             ));

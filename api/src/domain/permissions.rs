@@ -57,6 +57,16 @@ impl Actor {
         }
     }
 
+    /// The user's organisation, when the actor is a person who has one.
+    pub fn organisation_id(&self) -> Option<Uuid> {
+        match self {
+            Actor::User {
+                organisation_id, ..
+            } => *organisation_id,
+            Actor::System { .. } => None,
+        }
+    }
+
     /// The user's id, when the actor is a person.
     pub fn user_id(&self) -> Option<Uuid> {
         match self {

@@ -31,6 +31,18 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, AppError> {
     }
 }
 
+/// The caller's address: the connection's peer, or behind a trusted proxy
+/// the address it forwards. Sign-in failures are counted against it.
+pub fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
+    let info = req.connection_info();
+    let address = if trust_forwarded {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    address.unwrap_or("unknown").to_owned()
+}
+
 async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
+use crate::http::auth::client_address;
 use crate::http::docs::{AuthErrors, LoginErrors, ReadErrors, UpdateErrors};
 use crate::http::respond_versioned;
 use crate::services::Ctx;
@@ -42,18 +43,6 @@ async fn login(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(tokens))
-}
-
-/// The caller's address: the connection's peer, or behind a trusted proxy
-/// the address it forwards.
-fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
-    let info = req.connection_info();
-    let address = if trust_forwarded {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    address.unwrap_or("unknown").to_owned()
 }
 
 /// Exchange a refresh token for new tokens. Each refresh token works once;

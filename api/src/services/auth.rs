@@ -16,6 +16,7 @@ use super::input::validate;
 use super::locked::{Target, Written};
 use super::users::{UserView, view};
 use crate::auth::{Identity, opaque, password};
+use crate::db::browser_sessions;
 use crate::db::refresh_tokens::{self, NewRefreshToken};
 use crate::db::users::{self, User, UserChanges};
 use crate::db::{Conn, Pool};
@@ -124,6 +125,19 @@ pub async fn login(
     client: &str,
     input: LoginRequest,
 ) -> Result<TokenResponse, AppError> {
+    let mut conn = pool.get().await?;
+    let user = check_credentials(&mut conn, identity, client, input).await?;
+    issue(&mut conn, identity, &user, Uuid::now_v7()).await
+}
+
+/// The active account these credentials sign in, by the rules of
+/// [`login`]; both doors sign in through it.
+pub(crate) async fn check_credentials(
+    conn: &mut Conn,
+    identity: &Identity,
+    client: &str,
+    input: LoginRequest,
+) -> Result<User, AppError> {
     use secrecy::ExposeSecret;
     // Refuse absurd input before hashing it, so it cannot be used to burn CPU.
     if input.password.expose_secret().len() > PASSWORD_MAX * 4 || input.email.len() > 254 {
@@ -141,21 +155,20 @@ pub async fn login(
             retry_after_secs: wait.as_secs().max(1),
         });
     }
-    let mut conn = pool.get().await?;
-    let user = users::find_by_email(&mut conn, &email).await?;
+    let user = users::find_by_email(conn, &email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = password::verify(stored, input.password).await?;
     match user {
         Some(user) if matches && user.active => {
             throttle.accounts.succeed(&email);
-            issue(&mut conn, identity, &user, Uuid::now_v7()).await
+            Ok(user)
         }
         user => {
             let now = Instant::now();
             if let Some(lockout) = throttle.accounts.fail(&email, now)
                 && let Some(user) = user
             {
-                record_lockout(&mut conn, &user, lockout).await?;
+                record_lockout(conn, &user, lockout).await?;
             }
             if throttle.addresses.fail(client, now).is_some() {
                 tracing::warn!(
@@ -272,7 +285,7 @@ pub async fn change_password(
             .admitted(ctx, None)
             .write(conn, users::find_for_update, async |conn, before| {
                 let after = users::update(conn, id, &changes).await?;
-                refresh_tokens::revoke_user(conn, id).await?;
+                browser_sessions::sign_out_everywhere(conn, id).await?;
                 Ok(Written::Changed {
                     before,
                     after,

@@ -21,6 +21,7 @@ pub mod pledges;
 pub mod portfolio;
 pub mod progress;
 pub mod review;
+pub mod sessions;
 pub mod statements;
 pub mod strategies;
 pub mod tokens;

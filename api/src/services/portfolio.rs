@@ -2,6 +2,8 @@
 //! supports, with their latest update and milestones, its pledges, and the
 //! indicators whose values it records, in one response.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -10,10 +12,10 @@ use super::actions::{self, ActionView, Include};
 use super::context::Ctx;
 use super::indicators::{self, IndicatorView};
 use super::pledges::{self, PledgeView};
-use crate::db::actions::ActionFilter;
+use crate::db::actions::{Action, ActionFilter};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::pledges::PledgeFilter;
-use crate::db::{self, Pool};
+use crate::db::{self, Conn, Pool};
 use crate::domain::Actor;
 use crate::error::AppError;
 use crate::paging::{MAX_LIMIT, PageRequest};
@@ -33,6 +35,9 @@ pub struct Portfolio {
     /// The indicators whose values the organisation records (at most 500),
     /// with their latest figures.
     pub(crate) indicators: Vec<IndicatorView>,
+    /// The actions the organisation leads that it has not reported on (an
+    /// update or a note) in their strategy's current reporting period.
+    pub(crate) update_due: Vec<Uuid>,
 }
 
 /// How much of each part of a portfolio to read.
@@ -56,6 +61,7 @@ pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portf
             actions: Vec::new(),
             pledges: Vec::new(),
             indicators: Vec::new(),
+            update_due: Vec::new(),
         });
     };
     let mut conn = pool.get().await?;
@@ -78,10 +84,45 @@ pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portf
     pledge_rows.truncate(MAX_LIMIT as usize);
     let indicator_rows =
         db::indicators::owned_by(&mut conn, org, query.strategy_id, MAX_LIMIT).await?;
+    let update_due = update_due(&mut conn, ctx, org, &action_rows).await?;
     Ok(Portfolio {
         organisation,
         actions: actions::views(&mut conn, action_rows, ctx, Include::ALL).await?,
         pledges: pledges::views(&mut conn, pledge_rows, &ctx.actor).await?,
         indicators: indicators::views(&mut conn, indicator_rows, &ctx.actor).await?,
+        update_due,
     })
+}
+
+/// The led actions whose strategy has a current period in which the
+/// organisation has not yet reported on them.
+async fn update_due(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    org: Uuid,
+    actions: &[Action],
+) -> Result<Vec<Uuid>, AppError> {
+    let led: Vec<&Action> = actions
+        .iter()
+        .filter(|a| a.lead_organisation_id == org)
+        .collect();
+    let mut strategies: Vec<Uuid> = led.iter().map(|a| a.strategy_id).collect();
+    strategies.sort();
+    strategies.dedup();
+    let today = ctx.clock.today();
+    let mut current = HashSet::new();
+    for strategy_id in strategies {
+        if let Some(period) = db::periods::current(conn, strategy_id, today).await? {
+            current.insert((strategy_id, period.id));
+        }
+    }
+    let periods: Vec<Uuid> = current.iter().map(|(_, period)| *period).collect();
+    let with_period: HashSet<Uuid> = current.iter().map(|(strategy, _)| *strategy).collect();
+    let ids: Vec<Uuid> = led.iter().map(|a| a.id).collect();
+    let reported = db::review::reported_actions(conn, org, &periods, &ids).await?;
+    Ok(led
+        .iter()
+        .filter(|a| with_period.contains(&a.strategy_id) && !reported.contains(&a.id))
+        .map(|a| a.id)
+        .collect())
 }

@@ -19,7 +19,7 @@ use crate::concurrency::Precondition;
 use crate::db::Pool;
 use crate::db::organisations::{self as organisations, OrganisationRef};
 use crate::db::users::{self as store, NewUser, User, UserChanges, UserFilter};
-use crate::db::{Conn, refresh_tokens};
+use crate::db::{Conn, browser_sessions};
 use crate::domain::validation::{NAME_MAX, normalise_email, not_blank, password_policy, printable};
 use crate::domain::{Actor, Entity, Role, permissions};
 use crate::error::AppError;
@@ -284,7 +284,7 @@ pub async fn update(
                         || after.role != before.role
                         || after.organisation_id != before.organisation_id;
                     if ends_sessions {
-                        refresh_tokens::revoke_user(conn, id).await?;
+                        browser_sessions::sign_out_everywhere(conn, id).await?;
                     }
                     Ok(Written::changed(before, after))
                 })

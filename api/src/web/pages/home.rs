@@ -1,0 +1,82 @@
+//! "Your organisation": what the signed-in member's organisation leads,
+//! supports, pledges and records, and what is due from it.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Data, Query};
+use askama::Template;
+use chrono_tz::Tz;
+
+use super::{Done, chrome};
+use crate::services::actions::ActionView;
+use crate::services::portfolio::{self, Portfolio, PortfolioQuery};
+use crate::state::AppState;
+use crate::web::format::{self, Chrome, Section};
+use crate::web::respond::{PageError, page};
+use crate::web::session::SignedIn;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(show));
+}
+
+#[derive(Template)]
+#[template(path = "web/home.html")]
+struct HomePage<'a> {
+    chrome: Chrome,
+    portfolio: &'a Portfolio,
+    leads: Vec<&'a ActionView>,
+    supports: Vec<&'a ActionView>,
+    zone: Tz,
+}
+
+impl HomePage<'_> {
+    fn update_due(&self, action: &ActionView) -> bool {
+        self.portfolio.update_due.contains(&action.id)
+    }
+
+    /// The first milestone not yet complete.
+    fn next_milestone(&self, action: &ActionView) -> Option<String> {
+        let next = action
+            .milestones
+            .as_ref()?
+            .iter()
+            .filter(|m| m.completed_on.is_none())
+            .min_by_key(|m| m.due_date)?;
+        Some(format!("{}: {}", format::date(&next.due_date), next.title))
+    }
+
+    fn overdue_milestones(&self, action: &ActionView) -> usize {
+        action
+            .milestones
+            .as_ref()
+            .map_or(0, |ms| ms.iter().filter(|m| m.overdue).count())
+    }
+
+    fn last_reported(&self, action: &ActionView) -> String {
+        action.last_reported_at.as_ref().map_or_else(
+            || "Never".to_owned(),
+            |at| format::date(&at.with_timezone(&self.zone).date_naive()),
+        )
+    }
+}
+
+async fn show(
+    state: Data<AppState>,
+    signed: SignedIn,
+    done: Query<Done>,
+) -> Result<HttpResponse, PageError> {
+    let portfolio = portfolio::mine(&state.pool, &signed.ctx, PortfolioQuery::default()).await?;
+    let organisation = portfolio.organisation.as_ref().map(|o| o.id);
+    let (leads, supports) = portfolio
+        .actions
+        .iter()
+        .partition(|a| Some(a.lead_organisation.id) == organisation);
+    let data = HomePage {
+        chrome: chrome(&signed, Section::Home, &done),
+        portfolio: &portfolio,
+        leads,
+        supports,
+        zone: state.clock.zone(),
+    };
+    Ok(page(StatusCode::OK, &data)?)
+}

@@ -1,0 +1,79 @@
+//! The pages, one module per journey. Each handler reads the form, calls
+//! one service operation and chooses the page to answer with; the rules
+//! are the services'.
+
+mod account;
+mod action;
+mod home;
+mod milestones;
+mod pledges;
+mod sign_in;
+
+use actix_web::web;
+use serde::Deserialize;
+
+use super::format::{Chrome, Section};
+use super::session::SignedIn;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    sign_in::configure(cfg);
+    home::configure(cfg);
+    action::configure(cfg);
+    milestones::configure(cfg);
+    pledges::configure(cfg);
+    account::configure(cfg);
+}
+
+/// What a page was redirected to after a change, to say it worked. Only
+/// these words are shown, never text from the address.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    fn banner(&self) -> Option<&'static str> {
+        Some(match self.done.as_deref()? {
+            "update" => "Your update has been saved",
+            "note" => "Your note has been saved",
+            "milestone-added" => "The milestone has been added",
+            "milestone-moved" => "The milestone's due date has been moved",
+            "milestone-completed" => "The milestone has been marked complete",
+            "pledge" => "Your pledge has been saved",
+            "signed-out" => "You have signed out",
+            "password" => "Your password has been changed: sign in with your new password",
+            _ => return None,
+        })
+    }
+}
+
+/// The frame of a page for a signed-in user.
+fn chrome(signed: &SignedIn, section: Section, done: &Done) -> Chrome {
+    Chrome {
+        user: Some(signed.name.clone()),
+        csrf_token: signed.csrf_token.clone(),
+        section,
+        banner: done.banner(),
+    }
+}
+
+/// A form with no fields but its token (sign out, mark complete).
+#[derive(Debug, Deserialize)]
+pub struct Versioned {
+    version: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banners_say_only_their_own_words() {
+        let done = |text: &str| Done {
+            done: Some(text.into()),
+        };
+        assert_eq!(done("note").banner(), Some("Your note has been saved"));
+        assert_eq!(done("<script>").banner(), None);
+        assert_eq!(Done::default().banner(), None);
+    }
+}
