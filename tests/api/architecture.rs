@@ -101,6 +101,7 @@ const LAYERS: [(&str, &[&str]); 18] = [
         &[
             "http",
             "services",
+            "report",
             "state",
             "auth",
             "demo",

@@ -683,3 +683,94 @@ async fn missing_pages_and_refusals_are_pages_in_the_same_design() {
         "application/problem+json"
     );
 }
+
+#[actix_web::test]
+async fn a_breakdown_that_does_not_add_up_is_refused_unless_it_is_deliberate() {
+    let app = TestApp::spawn().await;
+    let token = app.token("districts@example.org").await;
+    let portfolio = app.read(&token, "/api/v1/me/portfolio").await;
+    let indicator = portfolio["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| !i["breakdown_categories"].as_array().unwrap().is_empty())
+        .expect("an indicator broken down by district")
+        .clone();
+    let target = format!("/indicators/{}", indicator["id"].as_str().unwrap());
+    let mut browser = Browser::new(&app);
+    browser.sign_in("districts@example.org").await;
+    let page = browser.get(&target).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("Record a value"));
+    let before = app.count("SELECT count(*) FROM indicator_values").await;
+    let token = page.csrf();
+    let mut fields = vec![
+        ("csrf_token", token.as_str()),
+        ("as_of-day", "30"),
+        ("as_of-month", "9"),
+        ("as_of-year", "2026"),
+        ("value", "50"),
+        ("part-0", "7"),
+        ("part-1", "5"),
+        ("note", "Two districts have not sent returns."),
+    ];
+    let refused = browser.post(&target, &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.has("The parts add up to 12, not the total 50"));
+    assert_eq!(refused.input("part-1").as_deref(), Some("5"));
+    assert!(refused.has("Two districts have not sent returns."));
+    assert_eq!(
+        app.count("SELECT count(*) FROM indicator_values").await,
+        before
+    );
+
+    fields.push(("deliberate", "yes"));
+    let recorded = browser.post(&target, &fields).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    assert_eq!(
+        app.count("SELECT count(*) FROM indicator_values").await,
+        before + 1
+    );
+    let after = browser.get(recorded.location.as_deref().unwrap()).await;
+    assert!(after.has("The value has been recorded"));
+    assert!(after.has("Parts do not add up"));
+
+    // The police record no such indicator: no form, and a forged one is refused.
+    let mut police = Browser::new(&app);
+    police.sign_in(POLICE).await;
+    let theirs = police.get(&target).await;
+    assert!(!theirs.has("Record a value"));
+    let forged = police
+        .post(
+            &target,
+            &[
+                ("csrf_token", &theirs.csrf()),
+                ("as_of-day", "30"),
+                ("as_of-month", "9"),
+                ("as_of-year", "2026"),
+                ("value", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count("SELECT count(*) FROM indicator_values").await,
+        before + 1
+    );
+}
+
+#[actix_web::test]
+async fn the_plan_is_browsed_by_ambition_and_searched_by_text() {
+    let app = TestApp::spawn().await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(POLICE).await;
+    let plan = browser.get("/plan").await;
+    assert_eq!(plan.status, StatusCode::OK);
+    assert!(plan.has("Ambition 1:"));
+    let all = plan.body.matches("href=\"/actions/").count();
+    assert!(all >= 25, "every action is listed under its ambitions");
+    let found = browser.get("/plan?q=criminalisation").await;
+    assert!(found.has("1 action matches"));
+    assert!(found.has("Reduce criminalisation of looked after children"));
+    assert!(found.body.matches("href=\"/actions/").count() < all);
+}

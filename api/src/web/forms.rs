@@ -52,10 +52,11 @@ impl Errors {
     /// Where the error summary's link for a field goes: the field's input
     /// (the first input, for a date).
     pub fn anchor(&self, field: &str) -> String {
-        if field.ends_with("date") || field.ends_with("_due") || field == "completed_on" {
-            format!("{field}-day")
-        } else {
-            field.to_owned()
+        match field {
+            "due_date" | "as_of" | "completed_on" => format!("{field}-day"),
+            // A breakdown's error is about the table: its first box.
+            "breakdown" => "part-0".to_owned(),
+            _ => field.to_owned(),
         }
     }
 }

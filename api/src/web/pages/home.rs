@@ -7,6 +7,7 @@ use actix_web::web::{self, Data, Query};
 use askama::Template;
 use chrono_tz::Tz;
 
+use super::pledges::{PledgeRow, rows};
 use super::{Done, chrome};
 use crate::services::actions::ActionView;
 use crate::services::portfolio::{self, Portfolio, PortfolioQuery};
@@ -24,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 struct HomePage<'a> {
     chrome: Chrome,
     portfolio: &'a Portfolio,
+    /// Each commitment with the organisation's pledge, or a gap.
+    pledges: Vec<PledgeRow>,
     leads: Vec<&'a ActionView>,
     supports: Vec<&'a ActionView>,
     zone: Tz,
@@ -65,8 +68,16 @@ async fn show(
     signed: SignedIn,
     done: Query<Done>,
 ) -> Result<HttpResponse, PageError> {
-    let portfolio = portfolio::mine(&state.pool, &signed.ctx, PortfolioQuery::default()).await?;
+    let mut portfolio =
+        portfolio::mine(&state.pool, &signed.ctx, PortfolioQuery::default()).await?;
     let organisation = portfolio.organisation.as_ref().map(|o| o.id);
+    let pledges = match organisation {
+        Some(org) => {
+            let pledges = std::mem::take(&mut portfolio.pledges);
+            rows(&state, &signed.ctx, org, pledges).await?
+        }
+        None => Vec::new(),
+    };
     let (leads, supports) = portfolio
         .actions
         .iter()
@@ -74,6 +85,7 @@ async fn show(
     let data = HomePage {
         chrome: chrome(&signed, Section::Home, &done),
         portfolio: &portfolio,
+        pledges,
         leads,
         supports,
         zone: state.clock.zone(),

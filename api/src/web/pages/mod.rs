@@ -5,8 +5,10 @@
 mod account;
 mod action;
 mod home;
+mod indicators;
 mod milestones;
-mod pledges;
+mod plan;
+pub mod pledges;
 mod sign_in;
 
 use actix_web::web;
@@ -20,6 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     action::configure(cfg);
     milestones::configure(cfg);
+    indicators::configure(cfg);
+    plan::configure(cfg);
     pledges::configure(cfg);
     account::configure(cfg);
 }
@@ -40,6 +44,7 @@ impl Done {
             "milestone-moved" => "The milestone's due date has been moved",
             "milestone-completed" => "The milestone has been marked complete",
             "pledge" => "Your pledge has been saved",
+            "value" => "The value has been recorded",
             "signed-out" => "You have signed out",
             "password" => "Your password has been changed: sign in with your new password",
             _ => return None,

@@ -48,11 +48,12 @@ pub struct PledgeRow {
 }
 
 /// Each commitment of the strategies the organisation is a partner of,
-/// with its pledge or a gap.
+/// with its pledge (from `pledges`, the organisation's) or a gap.
 pub async fn rows(
     state: &AppState,
     ctx: &Ctx,
     organisation: Uuid,
+    mut pledges: Vec<PledgeView>,
 ) -> Result<Vec<PledgeRow>, AppError> {
     let query = StrategyQuery {
         status: None,
@@ -73,12 +74,6 @@ pub async fn rows(
         )
         .await?
         .items;
-        let query = PledgeQuery {
-            strategy_id: Some(strategy.id),
-            organisation_id: Some(organisation),
-            ..Default::default()
-        };
-        let mut pledges = pledges::list(&state.pool, ctx, query, &all()).await?.items;
         for commitment in commitments {
             let found = pledges
                 .iter()
@@ -111,9 +106,16 @@ async fn list(
     done: Query<Done>,
 ) -> Result<HttpResponse, PageError> {
     let organisation = organisation_of(&signed)?;
+    let query = PledgeQuery {
+        organisation_id: Some(organisation),
+        ..Default::default()
+    };
+    let pledges = pledges::list(&state.pool, &signed.ctx, query, &all())
+        .await?
+        .items;
     let data = PledgesPage {
         chrome: chrome(&signed, Section::Pledges, &done),
-        rows: rows(&state, &signed.ctx, organisation).await?,
+        rows: rows(&state, &signed.ctx, organisation, pledges).await?,
     };
     Ok(page(StatusCode::OK, &data)?)
 }
