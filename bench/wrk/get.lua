@@ -1,6 +1,13 @@
--- GET one path with a bearer token: TARGET_PATH and TOKEN from the environment.
+-- GET one path as a client of the API (a bearer token: TOKEN) or as a
+-- browser (a session cookie: COOKIE), with TARGET_PATH from the environment.
 local path = os.getenv("TARGET_PATH")
-local headers = { ["Authorization"] = "Bearer " .. os.getenv("TOKEN") }
+local headers = {}
+if os.getenv("COOKIE") then
+  headers["Cookie"] = os.getenv("COOKIE")
+  headers["Accept"] = "text/html"
+else
+  headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+end
 bad = 0
 
 function request()

@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # (sets variables for the scripts that source it)
-# Shared by scripts/check-api-contract and scripts/check-docs-ui (sourced, not run).
+# Shared by scripts/check-api-contract, scripts/check-docs-ui and
+# scripts/check-pages (sourced, not run).
 #
 # Pinned tool versions, the tool installers (into .tools/, gitignored) and a
 # throwaway demo instance of the service: its own database, a free port, the
@@ -11,6 +12,7 @@ DPT_TOOLS="$DPT_ROOT/.tools"
 REDOCLY_CLI_VERSION=2.77.0
 SCHEMATHESIS_VERSION=4.32.5
 PLAYWRIGHT_CORE_VERSION=1.65.1
+AXE_CORE_VERSION=4.14.1
 
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
@@ -71,6 +73,13 @@ install_schemathesis() {
 
 install_playwright_core() {
     PLAYWRIGHT_CORE_DIR=$(npm_tool playwright "playwright-core" "$PLAYWRIGHT_CORE_VERSION")
+}
+
+# axe-core, the accessibility rules engine injected into pages (axe.min.js).
+install_axe_core() {
+    AXE_CORE_DIR=$(npm_tool axe-core "axe-core" "$AXE_CORE_VERSION")
+    AXE_CORE_JS="$AXE_CORE_DIR/axe.min.js"
+    [[ -f "$AXE_CORE_JS" ]] || die "axe-core has no axe.min.js at $AXE_CORE_JS"
 }
 
 # Debian's Chromium (no browser download: playwright-core only drives it).

@@ -387,6 +387,13 @@ impl TestApp {
             .n
     }
 
+    /// Runs a statement against this test's database (to age a session,
+    /// say), as an operator with psql would.
+    pub async fn execute(&self, sql: &str) {
+        let mut conn = self.pool.get().await.expect("connection");
+        exec(&mut conn, sql).await;
+    }
+
     /// A connection of its own to this test's database.
     pub async fn pool_connection(
         &self,

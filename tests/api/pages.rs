@@ -774,3 +774,53 @@ async fn the_plan_is_browsed_by_ambition_and_searched_by_text() {
     assert!(found.has("Reduce criminalisation of looked after children"));
     assert!(found.body.matches("href=\"/actions/").count() < all);
 }
+
+#[actix_web::test]
+async fn an_idle_or_old_session_ends_and_a_deactivated_account_is_signed_out() {
+    let app = TestApp::spawn().await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(POLICE).await;
+    assert_eq!(browser.get("/").await.status, StatusCode::OK);
+    // Thirty-one minutes without a request: the default idle timeout is 30.
+    app.execute("UPDATE browser_sessions SET last_seen_at = now() - interval '31 minutes'")
+        .await;
+    assert_eq!(browser.get("/").await.location.as_deref(), Some("/sign-in"));
+
+    browser.sign_in(POLICE).await;
+    // In use all along, but signed in thirteen hours ago: the lifetime is 12.
+    app.execute(
+        "UPDATE browser_sessions SET created_at = now() - interval '13 hours', \
+         expires_at = now() - interval '1 hour'",
+    )
+    .await;
+    assert_eq!(browser.get("/").await.location.as_deref(), Some("/sign-in"));
+
+    browser.sign_in(POLICE).await;
+    let admin = app.admin().await;
+    let token = app.token(POLICE).await;
+    let id = app.read(&token, "/api/v1/me").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tag = app.etag(&admin, &format!("/api/v1/users/{id}")).await;
+    let deactivated = app
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            Some(&tag),
+            &serde_json::json!({ "active": false }),
+        )
+        .await;
+    assert_eq!(deactivated.status(), StatusCode::OK);
+    assert_eq!(browser.get("/").await.location.as_deref(), Some("/sign-in"));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM browser_sessions WHERE user_id = '{id}'"
+        ))
+        .await,
+        0
+    );
+    let refused = browser.sign_in_with(POLICE, PASSWORD, "/").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

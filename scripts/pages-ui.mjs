@@ -1,0 +1,599 @@
+// Drives the web pages in headless Chromium as a member of an organisation
+// would, twice: once with JavaScript on ("js"), once with it off ("nojs").
+// The journey: sign in (first with no password), open an action that the
+// organisation leads, report progress (first without the commentary an amber
+// rating needs), move a milestone (first without a reason), write a pledge,
+// sign out; and a missing page. On every page visited: axe-core's WCAG 2.2 A
+// and AA rules find nothing, nothing scrolls sideways at 320 CSS px wide, and
+// a full-page screenshot is saved (at 1024 px wide). Every request must stay
+// on the service's own origin, none may answer 404 (bar /no-such-page and
+// the favicon), and the console must show no error (a Content Security
+// Policy violation is one; a form's 422 with its errors is not).
+//
+// axe is evaluated in the page through the DevTools protocol rather than
+// added as a <script> element: the pages' policy (script-src 'self') blocks
+// an inline script, and turning the policy off (bypassCSP) would hide the
+// very violations this check looks for. With JavaScript off a page runs no
+// script and no timer, so for the audit alone script execution is turned
+// back on (the page's own scripts were skipped when it loaded and stay so).
+//
+// Run by scripts/check-pages, which starts the service and sets:
+//   BASE_URL             e.g. http://127.0.0.1:18082
+//   DEMO_EMAIL, DEMO_PASSWORD   the member who signs in
+//   PLAYWRIGHT_CORE_DIR  the playwright-core package directory (in .tools/)
+//   AXE_CORE_JS          axe-core's axe.min.js (in .tools/)
+//   OUT_DIR              where screenshots and axe.json go (OUT_DIR/<run>/)
+//   CHROMIUM             default /usr/bin/chromium
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined || value === '') {
+    console.error(`FAIL: ${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+};
+const BASE_URL = env('BASE_URL').replace(/\/$/, '');
+const ORIGIN = new URL(BASE_URL).origin;
+const EMAIL = env('DEMO_EMAIL');
+const PASSWORD = env('DEMO_PASSWORD');
+const OUT_DIR = env('OUT_DIR');
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+const AXE_SOURCE = readFileSync(env('AXE_CORE_JS'), 'utf8');
+const { chromium } = createRequire(import.meta.url)(env('PLAYWRIGHT_CORE_DIR'));
+
+const STEP_TIMEOUT = 20_000;
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const NARROW = { width: 320, height: 800 };
+const NORMAL = { width: 1024, height: 800 };
+// 404s the journey asks for on purpose, or that the browser asks for itself.
+const EXPECTED_404 = new Set(['/no-such-page', '/favicon.ico']);
+
+const COMMENTARY = 'Training delayed by staff shortages; remaining sessions booked for March.';
+const PROGRESS = 'Two of four sessions delivered.';
+const REASON = 'Awaiting national guidance.';
+const MILESTONE = 'Brief the new custody sergeants';
+const PLEDGE = 'We will train every custody officer in trauma-informed practice by March.';
+
+const failures = [];
+let prefix = '';
+const fail = (message) => {
+  failures.push(`${prefix}${message}`);
+  console.log(`  FAIL ${prefix}${message}`);
+};
+const ok = (message) => console.log(`  ok   ${prefix}${message}`);
+class Abort extends Error {}
+
+const RUNS = [
+  { name: 'js', javaScriptEnabled: true, title: 'JavaScript on' },
+  { name: 'nojs', javaScriptEnabled: false, title: 'JavaScript off' },
+];
+
+async function main() {
+  let violations = 0;
+  for (const run of RUNS) {
+    prefix = `[${run.name}] `;
+    console.log(`\njourney with ${run.title} (${run.name})`);
+    violations += await journey(run);
+  }
+  prefix = '';
+  console.log(`\naxe: ${violations} violation(s) in all (${AXE_TAGS.join(', ')}); results in ${OUT_DIR}/<run>/axe.json`);
+  if (failures.length) {
+    console.log(`\npages UI: ${failures.length} failure(s)`);
+    process.exitCode = 1;
+  } else {
+    console.log('\npages UI: passed');
+  }
+}
+
+// One browser, one journey; returns the number of axe violations found.
+async function journey(run) {
+  const started = Date.now();
+  const dir = join(OUT_DIR, run.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+
+  const userDataDir = mkdtempSync(join(tmpdir(), `dpt-pages-ui-${run.name}-`));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: NORMAL,
+    javaScriptEnabled: run.javaScriptEnabled,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  // With JavaScript off the audit turns script execution on and off again
+  // through its own session; that session must first say "off" itself, or
+  // its first "on" changes nothing.
+  let cdp = null;
+  if (!run.javaScriptEnabled) {
+    cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+  }
+
+  // Only the service itself may be asked for anything: anything else is
+  // recorded and refused, so no request ever leaves the machine.
+  const foreign = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === ORIGIN) return route.continue();
+    foreign.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const audit = { page, run, dir, cdp, number: 0, results: {}, violations: 0 };
+  // Where the browser was when something went wrong.
+  const at = () => `at ${new URL(page.url(), BASE_URL).pathname}`;
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(`${at()}: ${error.message}`));
+  const failedRequests = [];
+  page.on('requestfailed', (request) => {
+    if (new URL(request.url()).origin === ORIGIN) {
+      failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    }
+  });
+  const badResponses = [];
+  // A form sent back with its errors answers 422, which Chromium also logs
+  // as an error in the console: that one is expected.
+  const formErrors = new Set();
+  page.on('response', (response) => {
+    const status = response.status();
+    const path = new URL(response.url()).pathname;
+    const request = response.request();
+    if (status === 422 && request.method() === 'POST' && request.resourceType() === 'document') formErrors.add(response.url());
+    if ((status === 404 && !EXPECTED_404.has(path)) || status >= 500) {
+      badResponses.push(`${response.request().method()} ${response.url()} answered ${status} (${at()})`);
+    }
+  });
+  const consoleLog = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleLog.push({ text: message.text(), url: message.location()?.url ?? '', at: at() });
+  });
+
+  try {
+    await steps(audit);
+  } catch (error) {
+    if (!(error instanceof Abort)) fail(`unexpected error: ${error.message.split('\n')[0]}`);
+    await failureScreenshot(audit, 'journey');
+  } finally {
+    writeFileSync(join(dir, 'axe.json'), `${JSON.stringify(audit.results, null, 2)}\n`);
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+
+  const offOrigin = requests.filter((url) => !/^(data|blob):/.test(url) && new URL(url).origin !== ORIGIN);
+  const outside = [...new Set([...foreign, ...offOrigin])];
+  if (outside.length) fail(`requests left ${ORIGIN}:\n      ${outside.join('\n      ')}`);
+  else ok(`all ${requests.length} requests went to ${ORIGIN}`);
+  if (failedRequests.length) fail(`requests to the service failed:\n      ${failedRequests.join('\n      ')}`);
+  if (badResponses.length) fail(`unexpected answers:\n      ${badResponses.join('\n      ')}`);
+  else ok('no request answered 404 (bar /no-such-page and the favicon) or 5xx');
+  // Sorted out at the end: the answers they may stand for are all in by then.
+  const consoleErrors = consoleLog
+    .filter(({ text, url }) => {
+      let path = '';
+      try {
+        path = new URL(url).pathname;
+      } catch {}
+      if (/status of 404\b/.test(text) && EXPECTED_404.has(path)) return false;
+      return !(/status of 422\b/.test(text) && formErrors.has(url));
+    })
+    .map(({ text, url, at }) => `${at}: ${text}${url ? ` (${url})` : ''}`);
+  if (consoleErrors.length) fail(`errors in the console:\n      ${consoleErrors.join('\n      ')}`);
+  else ok('no error in the console (so no Content Security Policy violation)');
+  if (pageErrors.length) fail(`JavaScript errors on the page:\n      ${pageErrors.join('\n      ')}`);
+  console.log(
+    `  ${run.name}: ${audit.number} pages checked, ${audit.violations} axe violation(s), ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s; screenshots and axe.json in ${dir}`,
+  );
+  return audit.violations;
+}
+
+async function failureScreenshot({ page, dir }, label) {
+  try {
+    const file = join(dir, `failed-${label}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`       screenshot of the page at the failure: ${file}`);
+  } catch {}
+}
+
+async function step(description, action) {
+  const started = Date.now();
+  try {
+    const result = await action();
+    ok(`${description} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return result;
+  } catch (error) {
+    fail(`${description}: ${error.message.split('\n')[0]}`);
+    throw new Abort();
+  }
+}
+
+// What every page visited gets: axe, the 320 px reflow check, a screenshot.
+// A finding is a failure but does not stop the journey.
+async function checkPage(audit, name) {
+  const { page, dir } = audit;
+  audit.number += 1;
+
+  const result = await axe(audit);
+  audit.results[name] = result.violations;
+  audit.violations += result.violations.length;
+  if (result.violations.length) {
+    const lines = result.violations.flatMap((v) => [
+      `${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]`,
+      ...v.nodes.map((n) => `  ${n.target.join(' ')}`),
+    ]);
+    fail(`${name}: axe found ${result.violations.length} violation(s) on ${page.url()}:\n      ${lines.join('\n      ')}`);
+  } else {
+    ok(`${name}: axe finds no violation (${result.passes} rules pass)`);
+  }
+
+  await page.setViewportSize(NARROW);
+  const reflow = await page.evaluate(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    if (root.scrollWidth <= width) return { fits: true, scrollWidth: root.scrollWidth, width };
+    // Whatever reaches furthest right, unless a box that scrolls or clips
+    // on its own holds it (that box scrolls, not the page).
+    const clipped = (el) => {
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    const describe = (el) => {
+      const parts = [];
+      for (let at = el; at && at !== document.body && parts.length < 4; at = at.parentElement) {
+        let part = at.tagName.toLowerCase();
+        if (at.id) part += `#${at.id}`;
+        else if (at.classList.length) part += `.${[...at.classList].join('.')}`;
+        parts.unshift(part);
+        if (at.id) break;
+      }
+      return parts.join(' > ');
+    };
+    let widest = null;
+    for (const el of document.body.querySelectorAll('*')) {
+      const rect = el.getBoundingClientRect();
+      if (rect.right <= width + 0.5 || clipped(el)) continue;
+      if (!widest || rect.right > widest.right) widest = { el, right: rect.right, width: rect.width };
+    }
+    return {
+      fits: false,
+      scrollWidth: root.scrollWidth,
+      width,
+      widest: widest && {
+        selector: describe(widest.el),
+        right: Math.round(widest.right),
+        width: Math.round(widest.width),
+        text: (widest.el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60),
+      },
+    };
+  });
+  await page.setViewportSize(NORMAL);
+  if (reflow.fits) {
+    ok(`${name}: no horizontal scroll at ${NARROW.width} px wide`);
+  } else {
+    const w = reflow.widest;
+    fail(
+      `${name}: scrolls sideways at ${NARROW.width} px wide (scrollWidth ${reflow.scrollWidth} > clientWidth ${reflow.width})` +
+        (w ? `; widest: ${w.selector} (right edge at ${w.right} px, ${w.width} px wide, "${w.text}")` : ''),
+    );
+  }
+
+  const file = join(dir, `${String(audit.number).padStart(2, '0')}-${name}.png`);
+  try {
+    await page.screenshot({ path: file, fullPage: true });
+  } catch (error) {
+    fail(`${name}: could not save the screenshot: ${error.message.split('\n')[0]}`);
+  }
+}
+
+async function axe({ page, cdp }) {
+  if (cdp) await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
+  try {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+    return await page.evaluate(async (tags) => {
+      const results = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+      return {
+        passes: results.passes.length,
+        violations: results.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          helpUrl: v.helpUrl,
+          tags: v.tags,
+          nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, summary: n.failureSummary })),
+        })),
+      };
+    }, AXE_TAGS);
+  } finally {
+    if (cdp) await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+  }
+}
+
+const path = (page) => new URL(page.url()).pathname;
+const expectPath = (page, want) => {
+  if (path(page) !== want) throw new Error(`the browser is at ${page.url()}, not ${want}`);
+};
+const h1 = (page) => page.locator('main h1');
+const errorSummary = (page) => page.locator('.govuk-error-summary');
+const successBanner = (page) => page.locator('.govuk-notification-banner--success');
+
+async function expectText(locator, text, what) {
+  await locator.first().waitFor();
+  const shown = (await locator.first().innerText()).replace(/\s+/g, ' ').trim();
+  const wanted = text instanceof RegExp ? text : new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (!wanted.test(shown)) throw new Error(`${what} says "${shown.slice(0, 200)}", not ${wanted}`);
+}
+
+// A form's submit, then wait for the page it leads to.
+async function submit(page, button) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}
+
+// "31 March 2025" to a date (UTC), or null.
+function parseDay(text) {
+  const m = /(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})/.exec(text);
+  if (!m) return null;
+  const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'].indexOf(m[2]);
+  return new Date(Date.UTC(Number(m[3]), month, Number(m[1])));
+}
+const formatDay = (d) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+// The journey. Signing in comes first (nothing else can be checked without
+// it); when a later part fails, its remaining steps are skipped and the
+// journey goes on from the home page with the next part.
+async function steps(audit) {
+  await signIn(audit);
+  await part(audit, 'action', reportAndMove);
+  await part(audit, 'pledge', pledge);
+  await part(audit, 'sign-out', signOut);
+  await part(audit, 'not-found', notFound);
+}
+
+async function part(audit, label, action) {
+  try {
+    await action(audit);
+  } catch (error) {
+    if (!(error instanceof Abort)) fail(`unexpected error: ${error.message.split('\n')[0]}`);
+    await failureScreenshot(audit, label);
+    console.log(`       (the rest of the "${label}" part skipped)`);
+    await audit.page.goto(`${BASE_URL}/`, { waitUntil: 'load' });
+  }
+}
+
+async function signIn(audit) {
+  const { page, run } = audit;
+
+  // 1. Signed out, the service sends you to sign in.
+  await step('/ redirects to /sign-in, which says "Sign in"', async () => {
+    await page.goto(`${BASE_URL}/`, { waitUntil: 'load' });
+    expectPath(page, '/sign-in');
+    await expectText(h1(page), /^Sign in$/, 'the h1');
+  });
+  await step(`the page's own scripts ${run.javaScriptEnabled ? 'ran' : 'did not run'} (body.js-enabled)`, async () => {
+    const enabled = await page.evaluate(() => document.body.classList.contains('js-enabled'));
+    if (enabled !== run.javaScriptEnabled) throw new Error(`body.js-enabled is ${enabled}`);
+  });
+  await checkPage(audit, 'sign-in');
+
+  // 2. No password.
+  await step('signing in with no password says "Enter your password"', async () => {
+    await page.getByLabel('Email address', { exact: true }).fill(EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill('');
+    await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));
+    await expectText(errorSummary(page), 'Enter your password', 'the error summary');
+  });
+  await checkPage(audit, 'sign-in-error');
+
+  // 3. Signed in: the member's organisation.
+  await step(`signing in as ${EMAIL} shows "Your organisation": Nottinghamshire Police`, async () => {
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));
+    expectPath(page, '/');
+    await expectText(h1(page), 'Nottinghamshire Police', 'the h1');
+    await expectText(page.locator('main .govuk-caption-l'), 'Your organisation', 'the caption');
+  });
+  await checkPage(audit, 'home');
+}
+
+async function reportAndMove(audit) {
+  const { page } = audit;
+
+  // 4. An action the organisation leads, with a form to report.
+  const actionUrl = await step('an action under "Actions you lead" has a "Report progress" form', async () => {
+    await page.getByRole('heading', { level: 2, name: 'Actions you lead' }).waitFor();
+    const links = page.locator('main .govuk-summary-card .govuk-summary-card__title a');
+    const hrefs = (await links.evaluateAll((as) => as.map((a) => a.href))).filter((href) =>
+      /^\/actions\/[0-9a-f-]{36}$/.test(new URL(href).pathname),
+    );
+    if (!hrefs.length) throw new Error('no summary card links to /actions/<id>');
+    const home = page.url();
+    const seen = [];
+    for (const [i, href] of hrefs.entries()) {
+      if (i > 0) await page.goto(home, { waitUntil: 'load' });
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), links.nth(i).click()]);
+      if (page.url() !== href) throw new Error(`following ${href} led to ${page.url()}`);
+      const moves = page.locator('main .govuk-summary-card').getByRole('link', { name: /^Move/ });
+      const report = page.getByRole('heading', { level: 2, name: 'Report progress' });
+      if (await report.count()) return href;
+      const title = (await h1(page).first().innerText()).trim();
+      seen.push(`${new URL(href).pathname} "${title}": ${await moves.count()} "Move" link(s), ${(await report.count()) ? 'a' : 'no'} "Report progress" form`);
+    }
+    throw new Error(`none of the ${hrefs.length} action(s) has one (${seen.join('; ')})`);
+  });
+  console.log(`       action: ${actionUrl}`);
+  await checkPage(audit, 'action');
+
+  // 4a. A milestone to move: the demo's police milestones are all done, so
+  // the member adds one first (another of the lead's forms).
+  await step('"Add a milestone" opens its form', async () => {
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.getByRole('link', { name: 'Add a milestone', exact: true }).click(),
+    ]);
+    await expectText(h1(page), /^Add a milestone$/, 'the h1');
+  });
+  await checkPage(audit, 'milestone-new');
+  await step('adding a milestone with a due date shows it, offered to move', async () => {
+    const due = new Date();
+    due.setUTCMonth(due.getUTCMonth() + 6, 15);
+    await page.getByLabel('Milestone', { exact: true }).fill(MILESTONE);
+    await page.getByLabel('Day', { exact: true }).fill(String(due.getUTCDate()));
+    await page.getByLabel('Month', { exact: true }).fill(String(due.getUTCMonth() + 1));
+    await page.getByLabel('Year', { exact: true }).fill(String(due.getUTCFullYear()));
+    await submit(page, page.getByRole('button', { name: 'Add the milestone', exact: true }));
+    expectPath(page, new URL(actionUrl).pathname);
+    await expectText(successBanner(page), 'The milestone has been added', 'the banner');
+    const moves = page.locator('main .govuk-summary-card').getByRole('link', { name: /^Move/ });
+    if (!(await moves.count())) throw new Error('no "Move" link after adding a milestone');
+    const href0 = await moves.first().getAttribute('href');
+    if (!/^\/milestones\/[0-9a-f-]{36}\/move$/.test(href0 ?? '')) throw new Error(`a "Move" link goes to ${href0}`);
+  });
+  await checkPage(audit, 'milestone-added');
+
+  // 5. Amber needs a commentary; what was typed stays.
+  const rating = () =>
+    page.getByRole('group', { name: 'How is the action going?' }).getByRole('radio', { name: 'Amber', exact: true });
+  await step('an amber update without commentary says "An amber rating needs a commentary" and keeps what was typed', async () => {
+    await rating().check();
+    await page.getByLabel('Progress', { exact: true }).fill(PROGRESS);
+    await submit(page, page.getByRole('button', { name: 'Save update', exact: true }));
+    await expectText(errorSummary(page), 'An amber rating needs a commentary', 'the error summary');
+    const kept = await page.getByLabel('Progress', { exact: true }).inputValue();
+    if (kept !== PROGRESS) throw new Error(`"Progress" holds "${kept}"`);
+    if (!(await rating().isChecked())) throw new Error('"Amber" is no longer checked');
+  });
+  await checkPage(audit, 'action-error');
+
+  // 6. With a commentary it is saved and shown in the history.
+  await step('with a commentary the update is saved and shown under "History"', async () => {
+    const history = page.locator('main .app-update', { hasText: COMMENTARY });
+    const before = await history.count();
+    await page.getByLabel('Commentary', { exact: true }).fill(COMMENTARY);
+    await submit(page, page.getByRole('button', { name: 'Save update', exact: true }));
+    await expectText(successBanner(page), 'Your update has been saved', 'the banner');
+    await page.getByRole('heading', { level: 2, name: 'History' }).waitFor();
+    const after = await history.count();
+    if (after !== before + 1) throw new Error(`the history shows the commentary ${after} time(s), ${before} before`);
+  });
+  await checkPage(audit, 'action-updated');
+
+  // 7. Moving a milestone needs a reason; what was typed stays.
+  const moved = await step('"Move" opens a page "Move …" and moving it without a reason says so, keeping the date', async () => {
+    const move = page.locator('main .govuk-summary-card').getByRole('link', { name: /^Move/ }).first();
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), move.click()]);
+    await expectText(h1(page), /^Move/, 'the h1');
+    const dueNow = page.locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: /^Due now$/ }) }).locator('dd');
+    const from = parseDay(await dueNow.innerText());
+    if (!from) throw new Error(`"Due now" says "${await dueNow.innerText()}"`);
+    // Three months after the later of the due date and today (never the same date twice).
+    const today = new Date();
+    const base = from > today ? from : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+    const to = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth() + 3, Math.min(base.getUTCDate(), 28)));
+    const typed = { day: String(to.getUTCDate()), month: String(to.getUTCMonth() + 1), year: String(to.getUTCFullYear()) };
+    await page.getByLabel('Day', { exact: true }).fill(typed.day);
+    await page.getByLabel('Month', { exact: true }).fill(typed.month);
+    await page.getByLabel('Year', { exact: true }).fill(typed.year);
+    await submit(page, page.getByRole('button', { name: 'Move the milestone', exact: true }));
+    await expectText(errorSummary(page), /reason/, 'the error summary');
+    for (const part of ['day', 'month', 'year']) {
+      const kept = await page.locator(`#due_date-${part}`).inputValue();
+      if (kept !== typed[part]) throw new Error(`"${part}" holds "${kept}", not "${typed[part]}"`);
+    }
+    return { from: formatDay(from), to: formatDay(to) };
+  });
+  await checkPage(audit, 'milestone-error');
+
+  await step(`with a reason the milestone moves from ${moved.from} to ${moved.to}, back on the action`, async () => {
+    await page.getByLabel('Why is it moving?', { exact: true }).fill(REASON);
+    await submit(page, page.getByRole('button', { name: 'Move the milestone', exact: true }));
+    expectPath(page, new URL(actionUrl).pathname);
+    await expectText(successBanner(page), "The milestone's due date has been moved", 'the banner');
+    const row = `From ${moved.from} to ${moved.to}: ${REASON}`;
+    if (!(await page.locator('main').getByText(row).count())) throw new Error(`the page does not show "${row}"`);
+  });
+  await checkPage(audit, 'milestone-moved');
+}
+
+async function pledge(audit) {
+  const { page } = audit;
+
+  // 8. A pledge.
+  await step('"Pledges" in the navigation lists "Your organisation\'s pledges"', async () => {
+    const nav = page.getByRole('navigation', { name: 'Menu' });
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), nav.getByRole('link', { name: 'Pledges', exact: true }).click()]);
+    expectPath(page, '/pledges');
+    await expectText(h1(page), /^Your organisation's pledges$/, 'the h1');
+  });
+  await checkPage(audit, 'pledges');
+
+  await step('"Write" or "Revise" opens a pledge\'s page with its form', async () => {
+    const link = page.locator('main .govuk-summary-card__actions').getByRole('link', { name: /^(Write|Revise)/ }).first();
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+    if (!/^\/pledges\/[0-9a-f-]{36}$/.test(path(page))) throw new Error(`the browser is at ${page.url()}`);
+    await page.getByLabel("Your organisation's pledge", { exact: true }).waitFor();
+  });
+  await checkPage(audit, 'pledge');
+
+  await step('saving the pledge goes back to the pledges, which show it', async () => {
+    await page.getByLabel("Your organisation's pledge", { exact: true }).fill(PLEDGE);
+    await page.getByRole('radio', { name: /^Green/ }).check();
+    await submit(page, page.getByRole('button', { name: 'Save pledge', exact: true }));
+    expectPath(page, '/pledges');
+    await expectText(successBanner(page), 'Your pledge has been saved', 'the banner');
+    if (!(await page.locator('main').getByText(PLEDGE, { exact: true }).count())) throw new Error('the pledge text is not shown');
+  });
+  await checkPage(audit, 'pledge-saved');
+}
+
+async function signOut(audit) {
+  const { page } = audit;
+
+  // 9. Sign out.
+  await step('"Sign out" signs out: /sign-in says "You have signed out"', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+    await expectText(successBanner(page), 'You have signed out', 'the banner');
+  });
+  await checkPage(audit, 'signed-out');
+  await step('after signing out, / redirects to /sign-in', async () => {
+    await page.goto(`${BASE_URL}/`, { waitUntil: 'load' });
+    expectPath(page, '/sign-in');
+  });
+
+}
+
+async function notFound(audit) {
+  const { page } = audit;
+  await step('/no-such-page answers 404 with "Page not found"', async () => {
+    const response = await page.goto(`${BASE_URL}/no-such-page`, { waitUntil: 'load' });
+    if (response?.status() !== 404) throw new Error(`it answered ${response?.status()}`);
+    await expectText(h1(page), /^Page not found$/, 'the h1');
+  });
+  await checkPage(audit, 'not-found');
+}
+
+await main().catch((error) => {
+  console.log(`FAIL ${error.message}`);
+  process.exitCode = 1;
+});
