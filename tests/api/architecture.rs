@@ -411,6 +411,48 @@ fn the_core_names_neither_door_nor_the_web_framework() {
     );
 }
 
+/// The rules a door must leave to the operations: who may do what, what is
+/// valid, and the delivery, review and indicator rules.
+const RULE_MODULES: [&str; 5] = [
+    "domain::permissions",
+    "domain::delivery",
+    "domain::review",
+    "domain::allowed",
+    "services::input",
+];
+
+/// Neither door holds a rule: they read what the operations decided (a
+/// view's `allowed_actions`, an `AppError`'s field errors) and never ask a
+/// rule themselves, so the API's and the pages' permission and validation
+/// tests exercise the same functions.
+#[test]
+fn neither_door_asks_a_rule_itself() {
+    let modules = modules();
+    let mut found = Vec::new();
+    for (from, targets) in imports(&modules) {
+        if !matches!(top(&from), "web" | "routes" | "http") {
+            continue;
+        }
+        for target in targets {
+            if RULE_MODULES.contains(&target.as_str()) {
+                found.push(format!("{from} -> {target}"));
+            }
+        }
+    }
+    let words = ["permissions::can_", "validate(", "garde::"];
+    for module in &modules {
+        if !matches!(top(&module.path), "web" | "routes") {
+            continue;
+        }
+        for word in words {
+            if module.code.contains(word) {
+                found.push(format!("{} names {word}", module.path));
+            }
+        }
+    }
+    assert!(found.is_empty(), "rules in a door:\n{}", found.join("\n"));
+}
+
 #[test]
 fn each_top_level_module_imports_only_from_the_layers_below_it() {
     let modules = modules();
