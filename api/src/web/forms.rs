@@ -89,6 +89,11 @@ pub struct DateParts {
 }
 
 impl DateParts {
+    /// The boxes as typed.
+    pub fn new(day: String, month: String, year: String) -> DateParts {
+        DateParts { day, month, year }
+    }
+
     pub fn of(date: NaiveDate) -> DateParts {
         use chrono::Datelike;
         DateParts {

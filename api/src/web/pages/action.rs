@@ -11,12 +11,11 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Done, chrome};
+use super::{Done, chrome, first};
 use crate::concurrency::Precondition;
 use crate::domain::rag::RagDefinition;
 use crate::domain::{AllowedAction, Rag};
 use crate::error::AppError;
-use crate::paging::PageParams;
 use crate::services::Ctx;
 use crate::services::actions::{self, ActionView, Include};
 use crate::services::progress::{self, CreateUpdate, UpdateQuery, UpdateView};
@@ -139,11 +138,7 @@ async fn load(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Loaded, AppError>
         ctx,
         id,
         UpdateQuery::default(),
-        &PageParams {
-            limit: Some(HISTORY),
-            cursor: None,
-            updated_since: None,
-        },
+        &first(HISTORY),
     )
     .await?
     .items;
@@ -210,86 +205,75 @@ fn since(updates: &[UpdateView], seen: DateTime<Utc>) -> Vec<UpdateView> {
         .collect()
 }
 
-async fn post_update(
-    state: Data<AppState>,
-    id: Path<Uuid>,
-    posted: Posted<UpdateForm>,
-) -> Result<HttpResponse, PageError> {
-    let Posted { signed, form } = posted;
-    let id = *id;
-    let mut errors = Errors::none();
-    let rag = match form.rag.parse::<Rag>() {
-        Ok(rag) => Some(rag),
-        Err(_) => {
-            errors.add("rag", "Select a rating");
-            None
-        }
-    };
-    let outcome = match rag {
-        Some(rag) => {
-            let input = CreateUpdate {
-                rag: Some(rag),
-                commentary: given(&form.commentary),
-                progress: given(&form.progress),
-                impact: given(&form.impact),
-                next_steps: given(&form.next_steps),
-                risks: given(&form.risks),
-            };
-            let precondition = form
-                .version
-                .map_or_else(Precondition::none, Precondition::assume);
-            match progress::post(&state.pool, &signed.ctx, id, precondition, input).await {
-                Ok(_) => return Ok(see_other(&format!("/actions/{id}?done=update#history"))),
-                Err(error) => refusal(error, form.seen)?,
-            }
-        }
-        None => Refused::Invalid(errors),
-    };
-    let loaded = load(&state, &signed.ctx, id).await?;
-    let mut data = action_page(&signed, &state, loaded, &Done::default());
-    let version = data.action.version;
-    data.update = form;
-    match outcome {
-        Refused::Invalid(errors) => data.update_errors = errors,
-        Refused::Stale(seen) => {
-            data.conflict = Some(since(&data.updates, seen));
-            data.update.version = Some(version);
-        }
-    }
-    let status = if data.conflict.is_some() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page(status, &data)?)
+/// Which of the page's two forms was sent, as typed.
+enum Sent {
+    Update(UpdateForm),
+    Note(NoteForm),
 }
 
-async fn post_note(
-    state: Data<AppState>,
-    id: Path<Uuid>,
-    posted: Posted<NoteForm>,
+impl Sent {
+    fn seen(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Sent::Update(form) => form.seen,
+            Sent::Note(form) => form.seen,
+        }
+    }
+
+    fn version(&self) -> Precondition {
+        let version = match self {
+            Sent::Update(form) => form.version,
+            Sent::Note(form) => form.version,
+        };
+        version.map_or_else(Precondition::none, Precondition::assume)
+    }
+}
+
+/// Posts what a form says through the same operation as the API's
+/// `POST /actions/{id}/updates`; on refusal, the page again with the form
+/// as typed and what was wrong or what changed meanwhile.
+async fn post(
+    state: &AppState,
+    signed: SignedIn,
+    id: Uuid,
+    sent: Sent,
+    input: Result<CreateUpdate, Errors>,
 ) -> Result<HttpResponse, PageError> {
-    let Posted { signed, form } = posted;
-    let id = *id;
-    let input = CreateUpdate {
-        progress: given(&form.text),
-        ..Default::default()
+    let done = if matches!(sent, Sent::Update(_)) {
+        "update"
+    } else {
+        "note"
     };
-    let precondition = form
-        .version
-        .map_or_else(Precondition::none, Precondition::assume);
-    let outcome = match progress::post(&state.pool, &signed.ctx, id, precondition, input).await {
-        Ok(_) => return Ok(see_other(&format!("/actions/{id}?done=note#history"))),
-        Err(error) => refusal(error, form.seen)?,
+    let outcome = match input {
+        Ok(input) => {
+            match progress::post(&state.pool, &signed.ctx, id, sent.version(), input).await {
+                Ok(_) => return Ok(see_other(&format!("/actions/{id}?done={done}#history"))),
+                Err(error) => refusal(error, sent.seen())?,
+            }
+        }
+        Err(errors) => Refused::Invalid(errors),
     };
-    let loaded = load(&state, &signed.ctx, id).await?;
-    let mut data = action_page(&signed, &state, loaded, &Done::default());
-    let version = data.action.version;
-    data.note = form;
-    let status = match outcome {
-        Refused::Invalid(errors) => {
-            // The service names the text it missed after the update's
-            // fields; on this form there is one.
+    let loaded = load(state, &signed.ctx, id).await?;
+    let mut data = action_page(&signed, state, loaded, &Done::default());
+    let current = Some(data.action.version);
+    let (status, errors) = match outcome {
+        Refused::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Refused::Stale(seen) => {
+            data.conflict = Some(since(&data.updates, seen));
+            (StatusCode::CONFLICT, Errors::none())
+        }
+    };
+    let stale = data.conflict.is_some();
+    match sent {
+        Sent::Update(mut form) => {
+            form.version = if stale { current } else { form.version };
+            data.update = form;
+            data.update_errors = errors;
+        }
+        Sent::Note(mut form) => {
+            form.version = if stale { current } else { form.version };
+            data.note = form;
+            // The operation names the text it missed after the update's
+            // fields; this form has one.
             data.note_errors = Errors(
                 errors
                     .0
@@ -300,13 +284,45 @@ async fn post_note(
                     })
                     .collect(),
             );
-            StatusCode::UNPROCESSABLE_ENTITY
         }
-        Refused::Stale(seen) => {
-            data.conflict = Some(since(&data.updates, seen));
-            data.note.version = Some(version);
-            StatusCode::CONFLICT
+    }
+    Ok(page(status, &data)?)
+}
+
+async fn post_update(
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    posted: Posted<UpdateForm>,
+) -> Result<HttpResponse, PageError> {
+    let Posted { signed, form } = posted;
+    // A rated update must say which rating: without one it would be a note.
+    let input = match form.rag.parse::<Rag>() {
+        Ok(rag) => Ok(CreateUpdate {
+            rag: Some(rag),
+            commentary: given(&form.commentary),
+            progress: given(&form.progress),
+            impact: given(&form.impact),
+            next_steps: given(&form.next_steps),
+            risks: given(&form.risks),
+        }),
+        Err(_) => {
+            let mut errors = Errors::none();
+            errors.add("rag", "Select a rating");
+            Err(errors)
         }
     };
-    Ok(page(status, &data)?)
+    post(&state, signed, *id, Sent::Update(form), input).await
+}
+
+async fn post_note(
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    posted: Posted<NoteForm>,
+) -> Result<HttpResponse, PageError> {
+    let Posted { signed, form } = posted;
+    let input = CreateUpdate {
+        progress: given(&form.text),
+        ..Default::default()
+    };
+    post(&state, signed, *id, Sent::Note(form), Ok(input)).await
 }

@@ -11,11 +11,11 @@ use askama::Template;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{Done, chrome};
+use super::{Done, chrome, first};
 use crate::domain::AllowedAction;
 use crate::domain::indicators::Part;
 use crate::error::AppError;
-use crate::paging::{MAX_LIMIT, PageParams};
+use crate::paging::MAX_LIMIT;
 use crate::report::labels;
 use crate::services::Ctx;
 use crate::services::indicators::{self, IndicatorValueView, IndicatorView, RecordValue};
@@ -58,11 +58,7 @@ impl ValueForm {
             .collect();
         parts.sort_by_key(|(i, _)| *i);
         ValueForm {
-            date: DateParts {
-                day: get("as_of-day"),
-                month: get("as_of-month"),
-                year: get("as_of-year"),
-            },
+            date: DateParts::new(get("as_of-day"), get("as_of-month"), get("as_of-year")),
             value: get("value"),
             parts: parts.into_iter().map(|(_, v)| v).collect(),
             source: get("source"),
@@ -116,12 +112,7 @@ async fn load(
     id: Uuid,
 ) -> Result<(IndicatorView, Vec<IndicatorValueView>), AppError> {
     let indicator = indicators::get(&state.pool, ctx, id).await?;
-    let page = PageParams {
-        limit: Some(MAX_LIMIT),
-        cursor: None,
-        updated_since: None,
-    };
-    let values = indicators::list_values(&state.pool, ctx, id, &page)
+    let values = indicators::list_values(&state.pool, ctx, id, &first(MAX_LIMIT))
         .await?
         .items;
     Ok((indicator, values))

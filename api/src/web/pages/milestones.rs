@@ -60,6 +60,14 @@ impl MovePage {
     fn date(&self, day: &chrono::NaiveDate) -> String {
         format::date(day)
     }
+
+    fn conflict_message(&self) -> String {
+        format!(
+            "It is now due on {}. Your new date and reason are still below and have not been \
+             saved: check them and send them again.",
+            format::date(&self.milestone.due_date)
+        )
+    }
 }
 
 async fn show_move(
@@ -94,11 +102,7 @@ async fn submit_move(
     posted: Posted<MoveForm>,
 ) -> Result<HttpResponse, PageError> {
     let Posted { signed, form } = posted;
-    let date = DateParts {
-        day: form.day,
-        month: form.month,
-        year: form.year,
-    };
+    let date = DateParts::new(form.day, form.month, form.year);
     let mut errors = Errors::none();
     let mut conflict = false;
     match date.parse("the new due date") {
@@ -236,11 +240,7 @@ async fn create(
     posted: Posted<NewForm>,
 ) -> Result<HttpResponse, PageError> {
     let Posted { signed, form } = posted;
-    let date = DateParts {
-        day: form.day,
-        month: form.month,
-        year: form.year,
-    };
+    let date = DateParts::new(form.day, form.month, form.year);
     let mut errors = Errors::none();
     match date.parse("the due date") {
         Ok(due_date) => {

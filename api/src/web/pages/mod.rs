@@ -14,6 +14,8 @@ mod sign_in;
 use actix_web::web;
 use serde::Deserialize;
 
+use crate::paging::PageParams;
+
 use super::format::{Chrome, Section};
 use super::session::SignedIn;
 
@@ -59,6 +61,16 @@ fn chrome(signed: &SignedIn, section: Section, done: &Done) -> Chrome {
         csrf_token: signed.csrf_token.clone(),
         section,
         banner: done.banner(),
+    }
+}
+
+/// The first `limit` items of a list: pages show whole lists (at most
+/// the API's page size), not pages of them.
+fn first(limit: i64) -> PageParams {
+    PageParams {
+        limit: Some(limit),
+        cursor: None,
+        updated_since: None,
     }
 }
 

@@ -6,10 +6,10 @@ use actix_web::web::{self, Data, Query};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Done, chrome};
+use super::{Done, chrome, first};
 use crate::domain::StatementKind;
 use crate::error::AppError;
-use crate::paging::{MAX_LIMIT, PageParams};
+use crate::paging::MAX_LIMIT;
 use crate::services::Ctx;
 use crate::services::actions::{self, ActionQuery, ActionView};
 use crate::services::statements::{self, StatementView};
@@ -49,14 +49,6 @@ struct PlanPage {
     plans: Vec<StrategyPlan>,
 }
 
-fn all() -> PageParams {
-    PageParams {
-        limit: Some(MAX_LIMIT),
-        cursor: None,
-        updated_since: None,
-    }
-}
-
 async fn plan_of(
     state: &AppState,
     ctx: &Ctx,
@@ -68,7 +60,7 @@ async fn plan_of(
         ctx,
         strategy.id,
         StatementKind::Ambition,
-        &all(),
+        &first(MAX_LIMIT),
     )
     .await?
     .items;
@@ -77,7 +69,9 @@ async fn plan_of(
         q: (!q.trim().is_empty()).then(|| q.trim().to_owned()),
         ..Default::default()
     };
-    let found = actions::list(&state.pool, ctx, query, &all()).await?.items;
+    let found = actions::list(&state.pool, ctx, query, &first(MAX_LIMIT))
+        .await?
+        .items;
     let groups = ambitions
         .into_iter()
         .map(|ambition| Group {
@@ -107,7 +101,7 @@ async fn show(
         partner_id: None,
         q: None,
     };
-    let strategies = strategies::list(&state.pool, &signed.ctx, query, &all())
+    let strategies = strategies::list(&state.pool, &signed.ctx, query, &first(MAX_LIMIT))
         .await?
         .items;
     let mut plans = Vec::new();

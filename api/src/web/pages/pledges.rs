@@ -11,11 +11,11 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Done, chrome};
+use super::{Done, chrome, first};
 use crate::concurrency::Precondition;
 use crate::domain::{AllowedAction, Rag, StatementKind};
 use crate::error::AppError;
-use crate::paging::{MAX_LIMIT, PageParams};
+use crate::paging::MAX_LIMIT;
 use crate::services::Ctx;
 use crate::services::pledges::{self, PledgeQuery, PledgeView, WritePledge};
 use crate::services::statements::{self, StatementView};
@@ -31,14 +31,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/pledges", web::get().to(list))
         .route("/pledges/{commitment}", web::get().to(show))
         .route("/pledges/{commitment}", web::post().to(write));
-}
-
-fn all() -> PageParams {
-    PageParams {
-        limit: Some(MAX_LIMIT),
-        cursor: None,
-        updated_since: None,
-    }
 }
 
 /// A commitment and the organisation's pledge against it, if any.
@@ -60,7 +52,7 @@ pub async fn rows(
         partner_id: Some(organisation),
         q: None,
     };
-    let strategies = strategies::list(&state.pool, ctx, query, &all())
+    let strategies = strategies::list(&state.pool, ctx, query, &first(MAX_LIMIT))
         .await?
         .items;
     let mut rows = Vec::new();
@@ -70,7 +62,7 @@ pub async fn rows(
             ctx,
             strategy.id,
             StatementKind::Commitment,
-            &all(),
+            &first(MAX_LIMIT),
         )
         .await?
         .items;
@@ -110,7 +102,7 @@ async fn list(
         organisation_id: Some(organisation),
         ..Default::default()
     };
-    let pledges = pledges::list(&state.pool, &signed.ctx, query, &all())
+    let pledges = pledges::list(&state.pool, &signed.ctx, query, &first(MAX_LIMIT))
         .await?
         .items;
     let data = PledgesPage {
@@ -171,37 +163,57 @@ async fn current(
     }
 }
 
+/// The pledge page: the commitment, the pledge as it stands, and the form
+/// (as stored, or as typed when it came back).
+async fn pledge_page(
+    state: &AppState,
+    signed: &SignedIn,
+    commitment: Uuid,
+    typed: Option<PledgeForm>,
+    errors: Errors,
+    conflict: bool,
+) -> Result<PledgePage, AppError> {
+    let organisation = organisation_of(signed)?;
+    let commitment = statements::get(
+        &state.pool,
+        &signed.ctx,
+        commitment,
+        StatementKind::Commitment,
+    )
+    .await?;
+    let pledge = current(state, &signed.ctx, organisation, commitment.id).await?;
+    let version = pledge.as_ref().map(|p| p.version);
+    let form = match typed {
+        // After a conflict the form names the version now stored, so
+        // sending it again replaces that one.
+        Some(typed) if conflict => PledgeForm { version, ..typed },
+        Some(typed) => typed,
+        None => PledgeForm {
+            text: pledge.as_ref().map(|p| p.text.clone()).unwrap_or_default(),
+            rag: pledge
+                .as_ref()
+                .map(|p| p.rag.as_str().to_owned())
+                .unwrap_or_default(),
+            version,
+        },
+    };
+    Ok(PledgePage {
+        chrome: chrome(signed, Section::Pledges, &Done::default()),
+        commitment,
+        pledge,
+        form,
+        errors,
+        conflict,
+        zone: state.clock.zone(),
+    })
+}
+
 async fn show(
     state: Data<AppState>,
     signed: SignedIn,
     commitment: Path<Uuid>,
 ) -> Result<HttpResponse, PageError> {
-    let organisation = organisation_of(&signed)?;
-    let commitment = statements::get(
-        &state.pool,
-        &signed.ctx,
-        *commitment,
-        StatementKind::Commitment,
-    )
-    .await?;
-    let pledge = current(&state, &signed.ctx, organisation, commitment.id).await?;
-    let form = PledgeForm {
-        text: pledge.as_ref().map(|p| p.text.clone()).unwrap_or_default(),
-        rag: pledge
-            .as_ref()
-            .map(|p| p.rag.as_str().to_owned())
-            .unwrap_or_default(),
-        version: pledge.as_ref().map(|p| p.version),
-    };
-    let data = PledgePage {
-        chrome: chrome(&signed, Section::Pledges, &Done::default()),
-        commitment,
-        pledge,
-        form,
-        errors: Errors::none(),
-        conflict: false,
-        zone: state.clock.zone(),
-    };
+    let data = pledge_page(&state, &signed, *commitment, None, Errors::none(), false).await?;
     Ok(page(StatusCode::OK, &data)?)
 }
 
@@ -210,14 +222,14 @@ async fn write(
     commitment: Path<Uuid>,
     posted: Posted<PledgeForm>,
 ) -> Result<HttpResponse, PageError> {
-    let Posted { signed, mut form } = posted;
+    let Posted { signed, form } = posted;
     let organisation = organisation_of(&signed)?;
     let mut errors = Errors::none();
+    let mut conflict = false;
     let rag = match form.rag.as_str() {
         "" => Ok(None),
         text => text.parse::<Rag>().map(Some),
     };
-    let mut conflict = false;
     match rag {
         Ok(rag) => {
             let input = WritePledge {
@@ -227,7 +239,7 @@ async fn write(
             let precondition = form
                 .version
                 .map_or_else(Precondition::none, Precondition::assume);
-            match pledges::write(
+            let written = pledges::write(
                 &state.pool,
                 &signed.ctx,
                 organisation,
@@ -235,8 +247,8 @@ async fn write(
                 precondition,
                 input,
             )
-            .await
-            {
+            .await;
+            match written {
                 Ok(_) => return Ok(see_other("/pledges?done=pledge")),
                 Err(AppError::PreconditionFailed | AppError::PreconditionRequired) => {
                     conflict = true
@@ -249,26 +261,7 @@ async fn write(
             "Select how the organisation is meeting this commitment",
         ),
     }
-    let commitment = statements::get(
-        &state.pool,
-        &signed.ctx,
-        *commitment,
-        StatementKind::Commitment,
-    )
-    .await?;
-    let pledge = current(&state, &signed.ctx, organisation, commitment.id).await?;
-    if conflict {
-        form.version = pledge.as_ref().map(|p| p.version);
-    }
-    let data = PledgePage {
-        chrome: chrome(&signed, Section::Pledges, &Done::default()),
-        commitment,
-        pledge,
-        form,
-        errors,
-        conflict,
-        zone: state.clock.zone(),
-    };
+    let data = pledge_page(&state, &signed, *commitment, Some(form), errors, conflict).await?;
     let status = if conflict {
         StatusCode::CONFLICT
     } else {
