@@ -10,20 +10,12 @@
 //   SCREENSHOT           where to save the screenshot
 //   CHROMIUM             default /usr/bin/chromium
 import { createRequire } from 'node:module';
+import { env, service } from './lib/env.mjs';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined || value === '') {
-    console.error(`FAIL: ${name} is not set`);
-    process.exit(2);
-  }
-  return value;
-};
-const BASE_URL = env('BASE_URL').replace(/\/$/, '');
-const ORIGIN = new URL(BASE_URL).origin;
+const { BASE_URL, ORIGIN } = service();
 const EMAIL = env('DEMO_EMAIL');
 const PASSWORD = env('DEMO_PASSWORD');
 const SCREENSHOT = env('SCREENSHOT');

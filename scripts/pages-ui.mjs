@@ -2,7 +2,7 @@
 // would, twice: once with JavaScript on ("js"), once with it off ("nojs").
 // The journey: sign in (first with no password), open an action that the
 // organisation leads, report progress (first without the commentary an amber
-// rating needs), move a milestone (first without a reason), write a pledge,
+// rating needs), add a milestone and move it (first without a reason), write a pledge,
 // sign out; and a missing page. On every page visited: axe-core's WCAG 2.2 A
 // and AA rules find nothing, nothing scrolls sideways at 320 CSS px wide, and
 // a full-page screenshot is saved (at 1024 px wide). Every request must stay
@@ -25,20 +25,12 @@
 //   OUT_DIR              where screenshots and axe.json go (OUT_DIR/<run>/)
 //   CHROMIUM             default /usr/bin/chromium
 import { createRequire } from 'node:module';
+import { env, service } from './lib/env.mjs';
 import { mkdtempSync, rmSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined || value === '') {
-    console.error(`FAIL: ${name} is not set`);
-    process.exit(2);
-  }
-  return value;
-};
-const BASE_URL = env('BASE_URL').replace(/\/$/, '');
-const ORIGIN = new URL(BASE_URL).origin;
+const { BASE_URL, ORIGIN } = service();
 const EMAIL = env('DEMO_EMAIL');
 const PASSWORD = env('DEMO_PASSWORD');
 const OUT_DIR = env('OUT_DIR');

@@ -824,3 +824,58 @@ async fn an_idle_or_old_session_ends_and_a_deactivated_account_is_signed_out() {
     let refused = browser.sign_in_with(POLICE, PASSWORD, "/").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[actix_web::test]
+async fn a_pledge_revised_meanwhile_comes_back_with_the_text_and_the_new_version() {
+    let app = TestApp::spawn().await;
+    let token = app.token(POLICE).await;
+    let portfolio = app.read(&token, "/api/v1/me/portfolio").await;
+    let pledge = &portfolio["pledges"][0];
+    let org = pledge["organisation"]["id"].as_str().unwrap().to_owned();
+    let commitment = pledge["commitment"]["id"].as_str().unwrap().to_owned();
+    let mut browser = Browser::new(&app);
+    browser.sign_in(POLICE).await;
+    let link = format!("/pledges/{commitment}");
+    let form = browser.get(&link).await;
+    let version = form.input("version").unwrap();
+
+    let api = format!("/api/v1/pledges/{org}/{commitment}");
+    let tag = app.etag(&token, &api).await;
+    let meanwhile = app
+        .send_json(
+            "PUT",
+            &api,
+            &token,
+            Some(&tag),
+            &serde_json::json!({ "text": "Revised meanwhile by a colleague.", "rag": "amber" }),
+        )
+        .await;
+    assert_eq!(meanwhile.status(), StatusCode::OK);
+
+    let fields = |version: String| {
+        vec![
+            ("csrf_token", form.csrf()),
+            ("version", version),
+            ("text", "My own pledge, not lost.".to_owned()),
+            ("rag", "green".to_owned()),
+        ]
+    };
+    let sent = fields(version);
+    let borrowed: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let stale = browser.post(&link, &borrowed).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.has("Someone else changed this pledge while you were writing"));
+    assert!(stale.has("My own pledge, not lost."));
+    assert!(stale.has("Revised meanwhile by a colleague."));
+    let stored = app.read(&token, &api).await;
+    assert_eq!(stored["text"], "Revised meanwhile by a colleague.");
+
+    let again = fields(stale.input("version").unwrap());
+    let borrowed: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = browser.post(&link, &borrowed).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        app.read(&token, &api).await["text"],
+        "My own pledge, not lost."
+    );
+}
