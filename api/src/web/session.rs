@@ -98,3 +98,19 @@ pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
     cookie.make_removal();
     cookie
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_for_this_service_alone() {
+        let secure = cookie(SESSION_COOKIE, "dts_x".into(), true, 60).to_string();
+        for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/", "Max-Age=60"] {
+            assert!(secure.contains(part), "{secure}");
+        }
+        let local = cookie(SESSION_COOKIE, "dts_x".into(), false, 60).to_string();
+        assert!(!local.contains("Secure"), "{local}");
+        assert!(removal(SESSION_COOKIE, true).to_string().contains("Max-Age=0"));
+    }
+}
