@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::Conn;
-use super::schema::statements;
+use super::schema::{statements, strategy_partners};
 use crate::domain::StatementKind;
 use crate::paging::PageRequest;
 
@@ -78,6 +78,27 @@ pub async fn list(
         query = query.filter(statements::number.gt(number));
     }
     query.load(conn).await
+}
+
+/// The statements of one kind of every strategy `organisation_id` is a
+/// partner of, by strategy and number; at most `limit`.
+pub async fn of_partner(
+    conn: &mut Conn,
+    organisation_id: Uuid,
+    kind: StatementKind,
+    limit: i64,
+) -> QueryResult<Vec<Statement>> {
+    let partnered = strategy_partners::table
+        .filter(strategy_partners::organisation_id.eq(organisation_id))
+        .select(strategy_partners::strategy_id);
+    statements::table
+        .filter(statements::kind.eq(kind))
+        .filter(statements::strategy_id.eq_any(partnered))
+        .order((statements::strategy_id, statements::number))
+        .limit(limit)
+        .select(Statement::as_select())
+        .load(conn)
+        .await
 }
 
 /// The statement with this id, only if it is of the given kind.

@@ -19,7 +19,7 @@ use crate::db::{Conn, Pool};
 use crate::domain::validation::{TEXT_MAX, TITLE_MAX, not_blank, printable};
 use crate::domain::{Actor, AllowedAction, StatementKind, allowed, permissions};
 use crate::error::AppError;
-use crate::paging::{Page, PageParams};
+use crate::paging::{MAX_LIMIT, Page, PageParams};
 
 const FORBIDDEN: &str = "only administrators can change a strategy's ambitions and commitments";
 
@@ -110,6 +110,24 @@ pub async fn list(
         |row| row.number,
         |row| StatementView::new(row, &ctx.actor),
     ))
+}
+
+/// The statements of one kind of every strategy an organisation is a
+/// partner of, by strategy and number (at most `MAX_LIMIT`): what its
+/// pledges answer, in one query however many strategies it is in.
+pub async fn of_partner(
+    pool: &Pool,
+    ctx: &Ctx,
+    organisation_id: Uuid,
+    kind: StatementKind,
+) -> Result<Vec<StatementView>, AppError> {
+    let mut conn = pool.get().await?;
+    let rows = store::of_partner(&mut conn, organisation_id, kind, MAX_LIMIT).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| permissions::can_read_strategy(&ctx.actor, row.strategy_id))
+        .map(|row| StatementView::new(row, &ctx.actor))
+        .collect())
 }
 
 /// One statement of this kind.

@@ -111,6 +111,10 @@ mod tests {
         }
         let local = cookie(SESSION_COOKIE, "dts_x".into(), false, 60).to_string();
         assert!(!local.contains("Secure"), "{local}");
-        assert!(removal(SESSION_COOKIE, true).to_string().contains("Max-Age=0"));
+        assert!(
+            removal(SESSION_COOKIE, true)
+                .to_string()
+                .contains("Max-Age=0")
+        );
     }
 }

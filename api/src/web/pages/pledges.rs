@@ -2,6 +2,8 @@
 //! strategy it is a partner of, a gap where there is none, and a form to
 //! write or revise each, with its earlier versions.
 
+use std::collections::HashMap;
+
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Path, Query};
@@ -19,7 +21,6 @@ use crate::paging::MAX_LIMIT;
 use crate::services::Ctx;
 use crate::services::pledges::{self, PledgeQuery, PledgeView, WritePledge};
 use crate::services::statements::{self, StatementView};
-use crate::services::strategies::{self, StrategyQuery};
 use crate::state::AppState;
 use crate::web::csrf::Posted;
 use crate::web::format::{self, Chrome, Section};
@@ -45,38 +46,19 @@ pub async fn rows(
     state: &AppState,
     ctx: &Ctx,
     organisation: Uuid,
-    mut pledges: Vec<PledgeView>,
+    pledges: Vec<PledgeView>,
 ) -> Result<Vec<PledgeRow>, AppError> {
-    let query = StrategyQuery {
-        status: None,
-        partner_id: Some(organisation),
-        q: None,
-    };
-    let strategies = strategies::list(&state.pool, ctx, query, &first(MAX_LIMIT))
-        .await?
-        .items;
-    let mut rows = Vec::new();
-    for strategy in strategies {
-        let commitments = statements::list(
-            &state.pool,
-            ctx,
-            strategy.id,
-            StatementKind::Commitment,
-            &first(MAX_LIMIT),
-        )
-        .await?
-        .items;
-        for commitment in commitments {
-            let found = pledges
-                .iter()
-                .position(|p| p.commitment.id == commitment.id);
-            rows.push(PledgeRow {
-                pledge: found.map(|i| pledges.swap_remove(i)),
-                commitment,
-            });
-        }
-    }
-    Ok(rows)
+    let commitments =
+        statements::of_partner(&state.pool, ctx, organisation, StatementKind::Commitment).await?;
+    let mut by_commitment: HashMap<Uuid, PledgeView> =
+        pledges.into_iter().map(|p| (p.commitment.id, p)).collect();
+    Ok(commitments
+        .into_iter()
+        .map(|commitment| PledgeRow {
+            pledge: by_commitment.remove(&commitment.id),
+            commitment,
+        })
+        .collect())
 }
 
 fn organisation_of(signed: &SignedIn) -> Result<Uuid, AppError> {
