@@ -26,7 +26,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn role(&self) -> Option<Role> {
+    pub fn role(&self) -> Option<Role> {
         match self {
             Actor::User { role, .. } => Some(*role),
             Actor::System { .. } => None,

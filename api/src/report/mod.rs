@@ -4,6 +4,7 @@
 //! audience; HTML and Markdown come from the templates in
 //! `api/templates/report/`.
 
+pub mod charts;
 pub mod csv;
 #[cfg(test)]
 mod fixture;

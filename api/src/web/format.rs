@@ -5,16 +5,27 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::assets;
-use crate::domain::Rag;
+use crate::domain::{Rag, Role};
 
 /// Where a page sits in the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Home,
+    Dashboard,
     Plan,
     Pledges,
+    Reports,
+    Admin,
     Account,
     None,
+}
+
+/// One entry of the service navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub section: Section,
 }
 
 /// The frame of a page: the header's navigation for a signed-in user, the
@@ -23,6 +34,11 @@ pub enum Section {
 #[derive(Debug, Clone)]
 pub struct Chrome {
     pub user: Option<String>,
+    /// The signed-in user's role, which decides the navigation's entries
+    /// (only as a signpost: every page checks its own permission).
+    pub role: Option<Role>,
+    /// Whether the user belongs to an organisation, which has a home page.
+    pub has_organisation: bool,
     pub csrf_token: String,
     pub section: Section,
     pub banner: Option<&'static str>,
@@ -33,6 +49,8 @@ impl Chrome {
     pub fn anonymous() -> Chrome {
         Chrome {
             user: None,
+            role: None,
+            has_organisation: false,
             csrf_token: String::new(),
             section: Section::None,
             banner: None,
@@ -45,6 +63,32 @@ impl Chrome {
 
     pub fn is(&self, section: &Section) -> bool {
         self.section == *section
+    }
+
+    /// The navigation's entries for this user.
+    pub fn navigation(&self) -> Vec<NavItem> {
+        let item = |href, label, section| NavItem {
+            href,
+            label,
+            section,
+        };
+        let mut items = Vec::with_capacity(7);
+        if self.has_organisation {
+            items.push(item("/", "Your organisation", Section::Home));
+        }
+        items.push(item("/dashboard", "Dashboard", Section::Dashboard));
+        items.push(item("/plan", "The plan", Section::Plan));
+        items.push(item("/pledges", "Pledges", Section::Pledges));
+        items.push(item("/reports", "Reports", Section::Reports));
+        if self.role == Some(Role::Admin) {
+            items.push(item("/admin", "Administration", Section::Admin));
+        }
+        items.push(item(
+            "/account/password",
+            "Change password",
+            Section::Account,
+        ));
+        items
     }
 }
 

@@ -58,6 +58,8 @@ impl Done {
 fn chrome(signed: &SignedIn, section: Section, done: &Done) -> Chrome {
     Chrome {
         user: Some(signed.name.clone()),
+        role: signed.ctx.actor.role(),
+        has_organisation: signed.ctx.actor.organisation_id().is_some(),
         csrf_token: signed.csrf_token.clone(),
         section,
         banner: done.banner(),
