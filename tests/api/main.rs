@@ -11,6 +11,7 @@ mod bad_input;
 mod board_time;
 mod bulk;
 mod caching;
+mod chair_pages;
 mod changes;
 mod concurrency;
 mod health;

@@ -17,9 +17,11 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::html::Html;
+use super::labels;
 use crate::domain::Rag;
 use crate::domain::indicators::Point;
-use crate::domain::review::RagCounts;
+use crate::domain::review::{RagCounts, Review, StatementCounts};
+use crate::services::indicators::IndicatorSummary;
 
 /// Finished SVG markup, written into a page unescaped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,6 +263,126 @@ fn open(caption: Caption<'_>, width: f64, height: f64) -> String {
     )
 }
 
+/// One line of a breakdown: what is counted, as the chart names it
+/// (short) and as the table does (in full), with the counts.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub short: String,
+    pub name: String,
+    /// Where the name links to, on pages that link.
+    pub href: Option<String>,
+    pub counts: RagCounts,
+}
+
+impl Line {
+    /// The counts in the tables' column order: red, amber, green, blue,
+    /// not rated, total.
+    pub fn cells(&self) -> [u32; 6] {
+        let c = &self.counts;
+        [c.red, c.amber, c.green, c.blue, c.not_rated, c.total]
+    }
+}
+
+/// Counts of ratings broken down one way, as a chart and as the table of
+/// the same numbers, which pages and reports show together.
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    /// Unique on the page; the chart's and the table's ids derive from it.
+    pub id: &'static str,
+    pub heading: &'static str,
+    /// The heading of the table's first column ("Ambition").
+    pub first_column: &'static str,
+    pub chart: Svg,
+    pub lines: Vec<Line>,
+}
+
+impl Breakdown {
+    pub fn new(
+        id: &'static str,
+        heading: &'static str,
+        first_column: &'static str,
+        lines: Vec<Line>,
+    ) -> Breakdown {
+        let description = format!(
+            "{heading}: for each of {} lines, how many actions are rated red, amber, green, blue (complete) and not rated. The table below gives the same numbers.",
+            lines.len()
+        );
+        let bars: Vec<Bar<'_>> = lines
+            .iter()
+            .map(|l| Bar {
+                label: l.short.clone(),
+                counts: &l.counts,
+            })
+            .collect();
+        let chart = stacked_bars(
+            Caption {
+                id,
+                title: heading,
+                description: &description,
+            },
+            &bars,
+        );
+        Breakdown {
+            id,
+            heading,
+            first_column,
+            chart,
+            lines,
+        }
+    }
+}
+
+/// The four breakdowns of the ratings, each as a chart and a table.
+pub fn of_review(review: &Review) -> Vec<Breakdown> {
+    let totals = vec![Line {
+        short: "All actions".into(),
+        name: "All actions".into(),
+        href: None,
+        counts: review.totals.clone(),
+    }];
+    let statements = |list: &[StatementCounts], kind: &str| {
+        list.iter()
+            .map(|s| Line {
+                short: format!("{kind} {}", s.statement.number),
+                name: format!("{kind} {}: {}", s.statement.number, s.statement.title),
+                href: None,
+                counts: s.counts.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let leads = review
+        .by_lead_organisation
+        .iter()
+        .map(|o| Line {
+            short: o.organisation.name.clone(),
+            name: o.organisation.name.clone(),
+            href: None,
+            counts: o.counts.clone(),
+        })
+        .collect();
+    vec![
+        Breakdown::new("totals", "All actions by rating", "Actions", totals),
+        Breakdown::new(
+            "by-ambition",
+            "Ratings by ambition",
+            "Ambition",
+            statements(&review.by_ambition, "Ambition"),
+        ),
+        Breakdown::new(
+            "by-commitment",
+            "Ratings by commitment",
+            "Commitment",
+            statements(&review.by_commitment, "Commitment"),
+        ),
+        Breakdown::new(
+            "by-lead",
+            "Ratings by lead organisation",
+            "Lead organisation",
+            leads,
+        ),
+    ]
+}
+
 /// An indicator's course: where it started and where it aims to be.
 #[derive(Debug, Clone, Copy)]
 pub struct Course<'a> {
@@ -350,6 +472,47 @@ pub fn indicator_line(
     }
     svg.push_str("</svg>");
     Svg(svg)
+}
+
+/// The line chart of an indicator, titled and described from its figures.
+pub fn of_indicator(id: &str, indicator: &IndicatorSummary) -> Svg {
+    let unit = indicator.unit;
+    let value = |v: Decimal| labels::value_label(unit, v);
+    let title = format!(
+        "{}: recorded values and the line to the target",
+        indicator.title
+    );
+    let latest = indicator.figures.latest.as_ref().map_or_else(
+        || "No value has been recorded yet.".to_owned(),
+        |l| {
+            format!(
+                "The latest is {} on {}.",
+                value(l.value),
+                labels::long_date(l.as_of)
+            )
+        },
+    );
+    let description = format!(
+        "From a baseline of {} on {} to a target of {} by {}. {} values recorded. {latest}",
+        value(indicator.baseline.value),
+        labels::long_date(indicator.baseline.date),
+        value(indicator.target.value),
+        labels::long_date(indicator.target.date),
+        indicator.series.len(),
+    );
+    indicator_line(
+        Caption {
+            id,
+            title: &title,
+            description: &description,
+        },
+        &indicator.series,
+        Course {
+            baseline: &indicator.baseline,
+            target: &indicator.target,
+        },
+        value,
+    )
 }
 
 fn to_f64(value: Decimal) -> f64 {

@@ -25,6 +25,17 @@ pub fn direction_label(direction: Direction) -> &'static str {
     }
 }
 
+/// An arrow for a direction of travel, shown beside its word (the arrow
+/// alone is decoration).
+pub fn direction_arrow(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Better => "↑",
+        Direction::Same => "→",
+        Direction::Worse => "↓",
+        Direction::Unknown => "·",
+    }
+}
+
 /// A day as people write it: "26 November 2026".
 pub fn long_date(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()

@@ -63,7 +63,7 @@ impl Errors {
 
 /// A message as a sentence: capital first letter. The services' messages
 /// are written to follow a field name ("title: must not be blank").
-fn sentence(message: &str) -> String {
+pub fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -135,6 +135,10 @@ pub struct IndicatorSummary {
     pub(crate) ambitions: Vec<i32>,
     pub(crate) baseline: Point,
     pub(crate) target: Point,
+    /// Every value up to the moment, oldest first, for charts. Periods
+    /// closed before charts existed kept none.
+    #[serde(default)]
+    pub(crate) series: Vec<Point>,
     #[serde(flatten)]
     pub(crate) figures: Figures,
 }
@@ -173,6 +177,15 @@ pub async fn summaries(
             ambitions: numbers.remove(&row.id).unwrap_or_default(),
             baseline: course(&row).baseline,
             target: course(&row).target,
+            series: series.get(&row.id).map_or_else(Vec::new, |values| {
+                values
+                    .iter()
+                    .map(|v| Point {
+                        date: v.as_of,
+                        value: v.value,
+                    })
+                    .collect()
+            }),
             figures: Figures::of(&row, series.get(&row.id).map_or(&[], Vec::as_slice)),
             title: row.title,
             unit: row.unit,

@@ -4,12 +4,14 @@
 
 mod account;
 mod action;
+mod dashboard;
 mod home;
 mod indicators;
 mod milestones;
 mod plan;
 pub mod pledges;
 mod sign_in;
+mod trend;
 
 use actix_web::web;
 use serde::Deserialize;
@@ -23,11 +25,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sign_in::configure(cfg);
     home::configure(cfg);
     action::configure(cfg);
+    dashboard::configure(cfg);
     milestones::configure(cfg);
     indicators::configure(cfg);
     plan::configure(cfg);
     pledges::configure(cfg);
     account::configure(cfg);
+    trend::configure(cfg);
 }
 
 /// What a page was redirected to after a change, to say it worked. Only

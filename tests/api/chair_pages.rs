@@ -1,0 +1,354 @@
+//! The chair's pages: the dashboard's tables and charts say what the
+//! dashboard API says, at every moment it can show.
+
+use awc::http::StatusCode;
+use serde_json::Value;
+
+use crate::browser::{Browser, Page};
+use crate::helpers::TestApp;
+
+const CHAIR: &str = "chair@example.org";
+
+/// The text of an element's content, tags removed and space collapsed.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The element with `id`, from its opening tag to its closing `close`.
+fn element<'a>(body: &'a str, id: &str, close: &str) -> &'a str {
+    let at = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("the page has #{id}"));
+    let start = body[..at].rfind('<').unwrap();
+    let end = at + body[at..].find(close).expect("the element is closed");
+    &body[start..end]
+}
+
+/// The body rows of the table with `id`, as the text of each cell.
+fn table(body: &str, id: &str) -> Vec<Vec<String>> {
+    let table = element(body, id, "</table>");
+    let tbody = &table[table.find("<tbody").expect("a table body")..];
+    tbody
+        .split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<t")
+                .skip(1)
+                .filter(|cell| cell.starts_with('h') || cell.starts_with('d'))
+                .map(|cell| text(&cell[cell.find('>').unwrap() + 1..]))
+                .collect()
+        })
+        .collect()
+}
+
+/// The value of each `name` attribute in `html`, in order.
+fn attributes(html: &str, name: &str) -> Vec<String> {
+    let marker = format!(" {name}=\"");
+    html.split(&marker)
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+fn counts(json: &Value) -> Vec<String> {
+    ["red", "amber", "green", "blue", "not_rated", "total"]
+        .iter()
+        .map(|k| json[k].as_u64().expect("a count").to_string())
+        .collect()
+}
+
+/// Every breakdown's table and chart against the JSON, and the lists'
+/// totals.
+fn assert_page_matches(page: &Page, json: &Value, what: &str) {
+    assert_eq!(page.status, StatusCode::OK, "{what}: {}", page.body);
+    let body = &page.body;
+    let lines = |list: &str, name: &dyn Fn(&Value) -> String| -> Vec<(String, Vec<String>)> {
+        json[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (name(l), counts(&l["counts"])))
+            .collect()
+    };
+    let statement = |kind: &'static str| {
+        move |l: &Value| format!("{kind} {}: {}", l["number"], l["title"].as_str().unwrap())
+    };
+    let breakdowns = [
+        (
+            "totals",
+            vec![("All actions".to_owned(), counts(&json["totals"]))],
+        ),
+        ("by-ambition", lines("by_ambition", &statement("Ambition"))),
+        (
+            "by-commitment",
+            lines("by_commitment", &statement("Commitment")),
+        ),
+        (
+            "by-lead",
+            lines("by_lead_organisation", &|l: &Value| {
+                l["organisation"]["name"].as_str().unwrap().to_owned()
+            }),
+        ),
+    ];
+    for (id, expected) in breakdowns {
+        // The table: a row per line, named in full, with its counts.
+        let rows: Vec<(String, Vec<String>)> = table(body, &format!("{id}-table"))
+            .into_iter()
+            .map(|mut cells| {
+                let name = cells.remove(0);
+                (name, cells)
+            })
+            .collect();
+        assert_eq!(rows, expected, "{what}: the {id} table");
+        // The chart: a bar per line with the same counts in its data.
+        let chart = element(body, id, "</svg>");
+        assert!(chart.starts_with("<svg"), "{what}: #{id} is the chart");
+        let bars: Vec<Vec<String>> = chart
+            .split("<g class=\"app-chart__bar\"")
+            .skip(1)
+            .map(|bar| {
+                let head = &bar[..bar.find('>').unwrap()];
+                ["red", "amber", "green", "blue", "not-rated", "total"]
+                    .iter()
+                    .map(|k| attributes(head, &format!("data-{k}"))[0].clone())
+                    .collect()
+            })
+            .collect();
+        let numbers: Vec<Vec<String>> = expected.into_iter().map(|(_, c)| c).collect();
+        assert_eq!(bars, numbers, "{what}: the {id} chart");
+        assert!(
+            chart.contains("<title"),
+            "{what}: the {id} chart has a title"
+        );
+        assert!(
+            chart.contains("<desc"),
+            "{what}: the {id} chart is described"
+        );
+    }
+    // The exceptions, in the API's order, with their ratings in words.
+    let exceptions = &json["exceptions"];
+    let shown = exceptions["items"].as_array().unwrap();
+    if shown.is_empty() {
+        assert!(!body.contains("id=\"exceptions-table\""));
+    } else {
+        let rows = table(body, "exceptions-table");
+        assert_eq!(rows.len(), shown.len(), "{what}: exceptions");
+        for (row, e) in rows.iter().zip(shown) {
+            assert!(
+                row[0].starts_with(e["action"]["reference"].as_str().unwrap()),
+                "{what}: {row:?}"
+            );
+            assert_eq!(row[4], e["red_periods_in_a_row"].to_string());
+        }
+    }
+    assert!(
+        body.contains(&format!(
+            "Actions rated red or amber: {}",
+            exceptions["total"]
+        )),
+        "{what}: the exceptions' total"
+    );
+    for (list, id) in [
+        ("overdue_milestones", "overdue-milestones-table"),
+        ("overdue_actions", "overdue-actions-table"),
+        ("stale_actions", "stale-table"),
+    ] {
+        let items = json[list]["items"].as_array().unwrap();
+        if !items.is_empty() {
+            assert_eq!(table(body, id).len(), items.len(), "{what}: {list}");
+        }
+    }
+    // The pledge matrix: a row per partner, a word in every gap.
+    let matrix = table(body, "pledges-table");
+    let rows = json["pledges"]["rows"].as_array().unwrap();
+    assert_eq!(matrix.len(), rows.len(), "{what}: pledge rows");
+    let gaps: usize = matrix
+        .iter()
+        .map(|r| r.iter().filter(|c| *c == "No pledge").count())
+        .sum();
+    assert_eq!(gaps as u64, json["pledges"]["gaps"].as_u64().unwrap());
+    // Each indicator's chart has a point per value of its series.
+    for group in json["indicators"].as_array().unwrap() {
+        for indicator in group["indicators"].as_array().unwrap() {
+            let title = indicator["title"].as_str().unwrap();
+            let card_at = body
+                .find(&format!(">{}</a></h4>", html_escape(title)))
+                .unwrap_or_else(|| panic!("{what}: a card for {title}"));
+            let card = &body[card_at..];
+            let chart = &card[..card.find("</svg>").unwrap()];
+            let dates = attributes(chart, "data-date");
+            let expected: Vec<String> = indicator["series"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["date"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(dates, expected, "{what}: the chart of {title}");
+        }
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[actix_web::test]
+async fn the_dashboard_page_says_what_the_dashboard_api_says() {
+    let app = TestApp::spawn().await;
+    let token = app.token(CHAIR).await;
+    let strategy = app.demo_strategy(&token).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut browser = Browser::new(&app);
+    browser.sign_in(CHAIR).await;
+
+    // The navigation's link finds the strategy.
+    let chosen = browser.get("/dashboard").await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+    let base = format!("/strategies/{strategy}/dashboard");
+    assert_eq!(chosen.location.as_deref(), Some(base.as_str()));
+
+    let periods = app
+        .read(&token, &format!("/api/v1/strategies/{strategy}/periods"))
+        .await;
+    let closed = periods
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["status"] == "closed")
+        .expect("the demo has closed periods")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (query, source) in [
+        (String::new(), "live"),
+        ("as_at=2023-06-30".to_owned(), "history"),
+        (format!("period_id={closed}"), "snapshot"),
+    ] {
+        let json = app
+            .read(
+                &token,
+                &format!("/api/v1/strategies/{strategy}/dashboard?{query}"),
+            )
+            .await;
+        assert_eq!(json["source"], source);
+        let page = browser.get(&format!("{base}?{query}")).await;
+        assert_page_matches(&page, &json, &format!("{source} ({query})"));
+    }
+    // The period chosen stays chosen in the selector.
+    let page = browser.get(&format!("{base}?period_id={closed}")).await;
+    assert!(page.has(&format!("value=\"{closed}\" selected")));
+}
+
+#[actix_web::test]
+async fn the_dashboards_date_boxes_make_an_address_to_share_and_say_what_is_wrong() {
+    let app = TestApp::spawn().await;
+    let token = app.token(CHAIR).await;
+    let strategy = app.demo_strategy(&token).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut browser = Browser::new(&app);
+    browser.sign_in(CHAIR).await;
+    let base = format!("/strategies/{strategy}/dashboard");
+
+    let typed = browser
+        .get(&format!(
+            "{base}?as_at-day=30&as_at-month=6&as_at-year=2023"
+        ))
+        .await;
+    assert_eq!(typed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        typed.location.as_deref(),
+        Some(format!("{base}?as_at=2023-06-30").as_str())
+    );
+    let shown = browser.get(&format!("{base}?as_at=2023-06-30")).await;
+    assert!(shown.has("As at the end of 30 June 2023"));
+    assert_eq!(shown.input("as_at-day").as_deref(), Some("30"));
+
+    // A date that does not exist comes back with the error and what was typed.
+    let wrong = browser
+        .get(&format!(
+            "{base}?as_at-day=31&as_at-month=2&as_at-year=2023"
+        ))
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.has("govuk-error-summary"));
+    assert_eq!(wrong.input("as_at-day").as_deref(), Some("31"));
+    // A day still to come cannot be shown: the page says so and shows now.
+    let future = browser.get(&format!("{base}?as_at=2999-01-01")).await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+    assert!(future.has("govuk-error-summary"));
+    assert!(future.has("Now ("));
+    let nonsense = browser.get(&format!("{base}?period_id=not-a-period")).await;
+    assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
+    assert!(nonsense.has("Choose a reporting period from the list"));
+}
+
+#[actix_web::test]
+async fn the_trend_page_says_what_the_trend_api_says() {
+    let app = TestApp::spawn().await;
+    let token = app.token(CHAIR).await;
+    let strategy = app.demo_strategy(&token).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let json = app
+        .read(&token, &format!("/api/v1/strategies/{strategy}/trend"))
+        .await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(CHAIR).await;
+    let page = browser.get(&format!("/strategies/{strategy}/trend")).await;
+    assert_eq!(page.status, StatusCode::OK);
+
+    let periods = json["periods"].as_array().unwrap();
+    let expected: Vec<Vec<String>> = periods
+        .iter()
+        .map(|p| {
+            let mut row = vec![p["period"]["name"].as_str().unwrap().to_owned()];
+            row.extend(counts(&p["counts"]));
+            row
+        })
+        .collect();
+    assert_eq!(table(&page.body, "by-period-table"), expected);
+    let chart = element(&page.body, "by-period", "</svg>");
+    assert_eq!(attributes(chart, "data-total").len(), periods.len());
+
+    // Each action's row: a cell per closed period, then now.
+    let rows = element(&page.body, "actions-table", "</table>");
+    let rows: Vec<&str> = rows.split("<tr").skip(2).collect();
+    let actions = json["actions"].as_array().unwrap();
+    assert_eq!(rows.len(), actions.len());
+    for (row, action) in rows.iter().zip(actions) {
+        let mut expected: Vec<String> = action["ratings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap_or("").to_owned())
+            .collect();
+        expected.push(action["current_rag"].as_str().unwrap().to_owned());
+        assert_eq!(attributes(row, "data-rag"), expected, "{row}");
+    }
+}
