@@ -352,3 +352,137 @@ async fn the_trend_page_says_what_the_trend_api_says() {
         assert_eq!(attributes(row, "data-rag"), expected, "{row}");
     }
 }
+
+#[actix_web::test]
+async fn the_chair_adds_a_period_and_closes_it_from_a_page_that_says_what_closing_does() {
+    let app = TestApp::spawn().await;
+    let token = app.token(CHAIR).await;
+    let strategy = app.demo_strategy(&token).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut chair = Browser::new(&app);
+    chair.sign_in(CHAIR).await;
+    let list = format!("/strategies/{strategy}/periods");
+    let page = chair.get(&list).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.csrf();
+    let periods_before = app.count("SELECT count(*) FROM reporting_periods").await;
+
+    // A date that does not exist: the form comes back with what was typed.
+    let wrong = chair
+        .post(
+            &list,
+            &[
+                ("csrf_token", &csrf),
+                ("name", "2026-27 Q3"),
+                ("starts_on-day", "1"),
+                ("starts_on-month", "10"),
+                ("starts_on-year", "2026"),
+                ("ends_on-day", "31"),
+                ("ends_on-month", "11"),
+                ("ends_on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.has("href=\"#ends_on-day\""));
+    assert_eq!(wrong.input("name").as_deref(), Some("2026-27 Q3"));
+    assert_eq!(wrong.input("ends_on-day").as_deref(), Some("31"));
+    // Overlapping a period of the demo: said about the dates.
+    let overlapping = chair
+        .post(
+            &list,
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Overlap"),
+                ("starts_on-day", "1"),
+                ("starts_on-month", "3"),
+                ("starts_on-year", "2025"),
+                ("ends_on-day", "30"),
+                ("ends_on-month", "6"),
+                ("ends_on-year", "2025"),
+            ],
+        )
+        .await;
+    assert_eq!(overlapping.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(overlapping.has("The period overlaps"));
+    assert_eq!(
+        app.count("SELECT count(*) FROM reporting_periods").await,
+        periods_before
+    );
+    let added = chair
+        .post(
+            &list,
+            &[
+                ("csrf_token", &csrf),
+                ("name", "2026-27 Q3"),
+                ("starts_on-day", "1"),
+                ("starts_on-month", "10"),
+                ("starts_on-year", "2026"),
+                ("ends_on-day", "31"),
+                ("ends_on-month", "12"),
+                ("ends_on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let periods = app
+        .read(&token, &format!("/api/v1/strategies/{strategy}/periods"))
+        .await;
+    let period = periods
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "2026-27 Q3")
+        .expect("the period was added")
+        .clone();
+    assert_eq!(period["status"], "open");
+    let id = period["id"].as_str().unwrap();
+    let close = format!("/periods/{id}/close");
+
+    // A member can neither see the closing page nor close the period.
+    let mut member = Browser::new(&app);
+    member.sign_in("police@example.org").await;
+    assert_eq!(member.get(&close).await.status, StatusCode::FORBIDDEN);
+    let member_csrf = member.get("/").await.csrf();
+    let refused = member
+        .post(&close, &[("csrf_token", &member_csrf), ("version", "1")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let listed = member.get(&list).await;
+    assert!(!listed.has(&close), "a member is offered no way to close");
+    assert!(!listed.has("Add a reporting period"));
+
+    // The chair reads what closing does, then closes.
+    let confirm = chair.get(&close).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.has("What closing does"));
+    let version = confirm.form_input(&close, "version").unwrap();
+    // Renamed meanwhile: the page shows it and asks again.
+    let tag = app.etag(&token, &format!("/api/v1/periods/{id}")).await;
+    let rename = app
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/periods/{id}"),
+            &token,
+            Some(&tag),
+            &serde_json::json!({ "name": "2026-27 Q3 (board of 15 January)" }),
+        )
+        .await;
+    assert_eq!(rename.status(), StatusCode::OK);
+    let stale = chair
+        .post(&close, &[("csrf_token", &csrf), ("version", &version)])
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.has("2026-27 Q3 (board of 15 January)"));
+    let fresh = stale.form_input(&close, "version").unwrap();
+    let closed = chair
+        .post(&close, &[("csrf_token", &csrf), ("version", &fresh)])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let after = app.read(&token, &format!("/api/v1/periods/{id}")).await;
+    assert_eq!(after["status"], "closed");
+    let banner = chair.get(closed.location.as_deref().unwrap()).await;
+    assert!(banner.has("The reporting period has been closed"));
+}

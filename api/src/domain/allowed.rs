@@ -30,6 +30,8 @@ text_enum! {
         CreateAmbition => "create_ambition",
         /// Add a commitment to a strategy.
         CreateCommitment => "create_commitment",
+        /// Add a reporting period to a strategy.
+        CreatePeriod => "create_period",
     }
 }
 
@@ -64,6 +66,9 @@ pub fn for_strategy(actor: &Actor, status: StrategyStatus) -> Vec<AllowedAction>
         if status == StrategyStatus::Draft {
             allowed.push(Delete);
         }
+    }
+    if permissions::can_close_period(actor) {
+        allowed.push(CreatePeriod);
     }
     allowed
 }

@@ -53,7 +53,9 @@ impl Errors {
     /// (the first input, for a date).
     pub fn anchor(&self, field: &str) -> String {
         match field {
-            "due_date" | "as_of" | "completed_on" => format!("{field}-day"),
+            "due_date" | "as_of" | "completed_on" | "as_at" | "starts_on" | "ends_on" => {
+                format!("{field}-day")
+            }
             // A breakdown's error is about the table: its first box.
             "breakdown" => "part-0".to_owned(),
             _ => field.to_owned(),

@@ -8,6 +8,7 @@ mod dashboard;
 mod home;
 mod indicators;
 mod milestones;
+mod periods;
 mod plan;
 pub mod pledges;
 mod sign_in;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     dashboard::configure(cfg);
     milestones::configure(cfg);
     indicators::configure(cfg);
+    periods::configure(cfg);
     plan::configure(cfg);
     pledges::configure(cfg);
     account::configure(cfg);
@@ -51,6 +53,8 @@ impl Done {
             "milestone-completed" => "The milestone has been marked complete",
             "pledge" => "Your pledge has been saved",
             "value" => "The value has been recorded",
+            "period-created" => "The reporting period has been added",
+            "period-closed" => "The reporting period has been closed and its ratings kept",
             "signed-out" => "You have signed out",
             "password" => "Your password has been changed: sign in with your new password",
             _ => return None,
