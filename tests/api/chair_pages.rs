@@ -486,3 +486,82 @@ async fn the_chair_adds_a_period_and_closes_it_from_a_page_that_says_what_closin
     let banner = chair.get(closed.location.as_deref().unwrap()).await;
     assert!(banner.has("The reporting period has been closed"));
 }
+
+/// The note form of an action's page, filled in and sent.
+async fn send_note(browser: &mut Browser<'_>, action: &str, text: &str) -> Page {
+    let page = browser.get(action).await;
+    let form = format!("{action}/note");
+    let version = page.form_input(&form, "version").unwrap_or_default();
+    let seen = page.form_input(&form, "seen").unwrap_or_default();
+    browser
+        .post(
+            &form,
+            &[
+                ("csrf_token", &page.csrf()),
+                ("version", &version),
+                ("seen", &seen),
+                ("text", text),
+            ],
+        )
+        .await
+}
+
+#[actix_web::test]
+async fn a_challenge_waits_on_the_leads_home_page_until_they_answer() {
+    let app = TestApp::spawn().await;
+    let police = app.token("police@example.org").await;
+    let portfolio = app.read(&police, "/api/v1/me/portfolio").await;
+    let org = portfolio["organisation"]["id"].clone();
+    let led = portfolio["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["lead_organisation"]["id"] == org)
+        .expect("an action the police lead")
+        .clone();
+    let path = format!("/actions/{}", led["id"].as_str().unwrap());
+    assert!(
+        portfolio["challenges"].as_array().unwrap().is_empty(),
+        "the demo leaves the police no challenge"
+    );
+
+    let mut chair = Browser::new(&app);
+    chair.sign_in(CHAIR).await;
+    let page = chair.get(&path).await;
+    assert!(page.has("Challenge the lead organisation"));
+    let question = "Why has the training slipped again, and what would bring it back on course?";
+    let sent = send_note(&mut chair, &path, question).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let after = chair.get(sent.location.as_deref().unwrap()).await;
+    assert!(after.has("Your challenge has been sent to the lead organisation"));
+
+    // The lead sees it at home, in the API and on the page.
+    let portfolio = app.read(&police, "/api/v1/me/portfolio").await;
+    let open = portfolio["challenges"].as_array().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0]["text"], question);
+    assert_eq!(open[0]["action_id"], led["id"]);
+    let mut lead = Browser::new(&app);
+    lead.sign_in("police@example.org").await;
+    let home = lead.get("/").await;
+    assert!(home.has("Challenges from the chair"));
+    assert!(home.has(question));
+    // A supporter of another action is not asked; nor is another partner.
+    let mut other = Browser::new(&app);
+    other.sign_in("probation@example.org").await;
+    assert!(!other.get("/").await.has(question));
+
+    // The lead answers with a note: the challenge is answered.
+    let answer = send_note(
+        &mut lead,
+        &path,
+        "Two trainers left; replacements start in March.",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let home = lead.get("/").await;
+    assert!(!home.has("Challenges from the chair"));
+    assert!(!home.has(question));
+    let portfolio = app.read(&police, "/api/v1/me/portfolio").await;
+    assert!(portfolio["challenges"].as_array().unwrap().is_empty());
+}

@@ -439,3 +439,49 @@ pub async fn period_ratings(
         rows.into_iter().map(|r| (r.action_id, r.rag)).collect(),
     ))
 }
+
+/// A challenge from the chair that the lead organisation has not yet
+/// answered.
+#[derive(Debug, QueryableByName)]
+pub struct OpenChallengeRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub(crate) id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub(crate) action_id: Uuid,
+    /// What the chair asked.
+    #[diesel(sql_type = Text)]
+    pub(crate) text: String,
+    #[diesel(sql_type = SqlUuid)]
+    pub(crate) author_id: Uuid,
+    #[diesel(sql_type = Timestamptz)]
+    pub(crate) created_at: DateTime<Utc>,
+}
+
+/// The challenges on the given actions led by `organisation_id` that no
+/// update or note from the organisation has followed, oldest first.
+pub async fn open_challenges(
+    conn: &mut Conn,
+    organisation_id: Uuid,
+    action_ids: &[Uuid],
+) -> QueryResult<Vec<OpenChallengeRow>> {
+    Prepared(
+        diesel::sql_query(
+            "SELECT c.id, c.action_id,
+                    CASE WHEN c.progress <> '' THEN c.progress ELSE c.commentary END AS text,
+                    c.author_id, c.created_at
+               FROM progress_updates c
+               JOIN actions a ON a.id = c.action_id
+              WHERE c.kind = 'challenge' AND c.action_id = ANY($2)
+                AND a.lead_organisation_id = $1
+                AND NOT EXISTS (
+                    SELECT 1 FROM progress_updates r
+                     WHERE r.action_id = c.action_id AND r.kind <> 'challenge'
+                       AND r.organisation_id = $1 AND r.created_at > c.created_at)
+              ORDER BY c.created_at, c.id",
+        )
+        .bind::<SqlUuid, _>(organisation_id)
+        .bind::<Array<SqlUuid>, _>(action_ids),
+    )
+    .load(conn)
+    .await
+}

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -15,6 +16,7 @@ use super::pledges::{self, PledgeView};
 use crate::db::actions::{Action, ActionFilter};
 use crate::db::organisations::{self, OrganisationRef};
 use crate::db::pledges::PledgeFilter;
+use crate::db::users::UserRef;
 use crate::db::{self, Conn, Pool};
 use crate::domain::Actor;
 use crate::error::AppError;
@@ -38,6 +40,21 @@ pub struct Portfolio {
     /// The actions the organisation leads that it has not reported on (an
     /// update or a note) in their strategy's current reporting period.
     pub(crate) update_due: Vec<Uuid>,
+    /// The chair's challenges on actions the organisation leads that it has
+    /// not yet answered with an update or a note, oldest first.
+    pub(crate) challenges: Vec<OpenChallenge>,
+}
+
+/// A challenge from the chair awaiting the lead organisation's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenChallenge {
+    /// The challenge (a progress update of kind `challenge`).
+    pub(crate) id: Uuid,
+    pub(crate) action_id: Uuid,
+    /// What the chair asked.
+    pub(crate) text: String,
+    pub(crate) author: UserRef,
+    pub(crate) created_at: DateTime<Utc>,
 }
 
 /// How much of each part of a portfolio to read.
@@ -62,6 +79,7 @@ pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portf
             pledges: Vec::new(),
             indicators: Vec::new(),
             update_due: Vec::new(),
+            challenges: Vec::new(),
         });
     };
     let mut conn = pool.get().await?;
@@ -85,13 +103,43 @@ pub async fn mine(pool: &Pool, ctx: &Ctx, query: PortfolioQuery) -> Result<Portf
     let indicator_rows =
         db::indicators::owned_by(&mut conn, org, query.strategy_id, MAX_LIMIT).await?;
     let update_due = update_due(&mut conn, ctx, org, &action_rows).await?;
+    let challenges = open_challenges(&mut conn, org, &action_rows).await?;
     Ok(Portfolio {
         organisation,
         actions: actions::views(&mut conn, action_rows, ctx, Include::ALL).await?,
         pledges: pledges::views(&mut conn, pledge_rows, &ctx.actor).await?,
         indicators: indicators::views(&mut conn, indicator_rows, &ctx.actor).await?,
         update_due,
+        challenges,
     })
+}
+
+async fn open_challenges(
+    conn: &mut Conn,
+    org: Uuid,
+    actions: &[Action],
+) -> Result<Vec<OpenChallenge>, AppError> {
+    let led: Vec<Uuid> = actions
+        .iter()
+        .filter(|a| a.lead_organisation_id == org)
+        .map(|a| a.id)
+        .collect();
+    let rows = db::review::open_challenges(conn, org, &led).await?;
+    let authors: Vec<Uuid> = rows.iter().map(|r| r.author_id).collect();
+    let names = db::users::refs(conn, &authors).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OpenChallenge {
+            author: names.get(&r.author_id).cloned().unwrap_or(UserRef {
+                id: r.author_id,
+                name: String::new(),
+            }),
+            id: r.id,
+            action_id: r.action_id,
+            text: r.text,
+            created_at: r.created_at,
+        })
+        .collect())
 }
 
 /// The led actions whose strategy has a current period in which the

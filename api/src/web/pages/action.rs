@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::{Done, chrome, first};
 use crate::concurrency::Precondition;
 use crate::domain::rag::RagDefinition;
-use crate::domain::{AllowedAction, Rag};
+use crate::domain::{AllowedAction, Rag, Role, UpdateKind};
 use crate::error::AppError;
 use crate::services::Ctx;
 use crate::services::actions::{self, ActionView, Include};
@@ -97,6 +97,19 @@ impl ActionPage {
 
     fn can_note(&self) -> bool {
         self.may(AllowedAction::PostNote)
+    }
+
+    /// The chair's note on an action is a challenge to its lead.
+    fn challenges(&self) -> bool {
+        self.chrome.role == Some(Role::Chair)
+    }
+
+    fn challenge_hint(&self) -> String {
+        format!(
+            "Ask what the board needs to know. {} will see it on their home page until they \
+             answer with an update or a note.",
+            self.action.lead_organisation.name
+        )
     }
 
     fn can_edit_milestones(&self) -> bool {
@@ -246,7 +259,14 @@ async fn post(
     let outcome = match input {
         Ok(input) => {
             match progress::post(&state.pool, &signed.ctx, id, sent.version(), input).await {
-                Ok(_) => return Ok(see_other(&format!("/actions/{id}?done={done}#history"))),
+                Ok(posted) => {
+                    let done = if posted.kind == UpdateKind::Challenge {
+                        "challenge"
+                    } else {
+                        done
+                    };
+                    return Ok(see_other(&format!("/actions/{id}?done={done}#history")));
+                }
                 Err(error) => refusal(error, sent.seen())?,
             }
         }

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use super::pledges::{PledgeRow, rows};
 use super::{Done, chrome};
 use crate::services::actions::ActionView;
-use crate::services::portfolio::{self, Portfolio, PortfolioQuery};
+use crate::services::portfolio::{self, OpenChallenge, Portfolio, PortfolioQuery};
 use crate::state::AppState;
 use crate::web::format::{self, Chrome, Section};
 use crate::web::respond::{PageError, page};
@@ -53,6 +53,18 @@ impl HomePage<'_> {
             .milestones
             .as_ref()
             .map_or(0, |ms| ms.iter().filter(|m| m.overdue).count())
+    }
+
+    /// The action a challenge is on, among those the organisation leads.
+    fn challenged(&self, challenge: &OpenChallenge) -> Option<&ActionView> {
+        self.leads
+            .iter()
+            .copied()
+            .find(|a| a.id == challenge.action_id)
+    }
+
+    fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        format::moment(at, &self.zone)
     }
 
     fn last_reported(&self, action: &ActionView) -> String {

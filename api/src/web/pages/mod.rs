@@ -48,6 +48,7 @@ impl Done {
         Some(match self.done.as_deref()? {
             "update" => "Your update has been saved",
             "note" => "Your note has been saved",
+            "challenge" => "Your challenge has been sent to the lead organisation",
             "milestone-added" => "The milestone has been added",
             "milestone-moved" => "The milestone's due date has been moved",
             "milestone-completed" => "The milestone has been marked complete",
