@@ -565,3 +565,94 @@ async fn a_challenge_waits_on_the_leads_home_page_until_they_answer() {
     let portfolio = app.read(&police, "/api/v1/me/portfolio").await;
     assert!(portfolio["challenges"].as_array().unwrap().is_empty());
 }
+
+#[actix_web::test]
+async fn reports_download_as_the_api_renders_them_and_bad_choices_come_back() {
+    let app = TestApp::spawn().await;
+    let police = app.token("police@example.org").await;
+    let strategy = app.demo_strategy(&police).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let portfolio = app.read(&police, "/api/v1/me/portfolio").await;
+    let org = portfolio["organisation"]["id"].as_str().unwrap().to_owned();
+    let periods = app
+        .read(&police, &format!("/api/v1/strategies/{strategy}/periods"))
+        .await;
+    let closed = periods[0]["id"].as_str().unwrap().to_owned();
+    let mut member = Browser::new(&app);
+    member.sign_in("police@example.org").await;
+    let form = member.get("/reports").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.has("(your organisation)"));
+
+    for (choice, api) in [
+        (
+            "format=json&when=now".to_owned(),
+            String::new(),
+        ),
+        (
+            format!("format=json&when=period&period_id={closed}&organisation_id={org}"),
+            format!("period_id={closed}&organisation_id={org}"),
+        ),
+        (
+            "format=json&audience=young_people&when=date&as_at-day=30&as_at-month=6&as_at-year=2023"
+                .to_owned(),
+            "audience=young_people&as_at=2023-06-30".to_owned(),
+        ),
+    ] {
+        let page = member
+            .get(&format!("/reports/download?strategy_id={strategy}&{choice}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{choice}: {}", page.body);
+        let disposition = page.headers.get("content-disposition").unwrap();
+        assert!(disposition.to_str().unwrap().starts_with("attachment; filename="));
+        let mut downloaded: Value = serde_json::from_str(&page.body).unwrap();
+        let mut expected = app
+            .read(&police, &format!("/api/v1/strategies/{strategy}/report?{api}"))
+            .await;
+        // "Now" is a moment later in the second request.
+        if choice.contains("when=now") {
+            downloaded["as_at"].take();
+            expected["as_at"].take();
+        }
+        assert_eq!(downloaded, expected, "{choice}");
+    }
+
+    // The HTML report carries its charts and prints on A4.
+    let html = member
+        .get(&format!(
+            "/reports/download?strategy_id={strategy}&format=html&when=now"
+        ))
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.has("class=\"app-chart\" id=\"by-ambition\""));
+    assert!(html.has("size: A4"));
+    assert!(
+        html.headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+
+    // A day that does not exist, and one still to come: the form comes
+    // back with the error and the choices kept.
+    for (day, month, year) in [("31", "2", "2024"), ("1", "1", "2999")] {
+        let wrong = member
+            .get(&format!(
+                "/reports/download?strategy_id={strategy}&format=md&audience=young_people&when=date&as_at-day={day}&as_at-month={month}&as_at-year={year}"
+            ))
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::BAD_REQUEST,
+            "{day}/{month}/{year}"
+        );
+        assert!(wrong.has("govuk-error-summary"));
+        assert_eq!(wrong.input("as_at-day").as_deref(), Some(day));
+        assert!(wrong.has("id=\"format-md\" name=\"format\" type=\"radio\" value=\"md\" checked"));
+        assert!(wrong.has("value=\"young_people\" checked"));
+    }
+}

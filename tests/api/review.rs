@@ -581,3 +581,86 @@ async fn periods_do_not_overlap_and_are_managed_by_the_chair() {
         12
     );
 }
+
+#[actix_web::test]
+async fn one_organisations_report_holds_only_what_it_leads_pledges_and_records() {
+    let app = TestApp::spawn().await;
+    let police = app.token("police@example.org").await;
+    let strategy = app.demo_strategy(&police).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let portfolio = app.read(&police, "/api/v1/me/portfolio").await;
+    let org = portfolio["organisation"]["id"].as_str().unwrap().to_owned();
+    let name = portfolio["organisation"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/strategies/{strategy}/report?organisation_id={org}");
+    let report = app.read(&police, &path).await;
+    assert_eq!(report["organisation"]["id"], org.as_str());
+
+    let led = app
+        .count(&format!(
+            "SELECT count(*) FROM actions WHERE strategy_id = '{strategy}' AND lead_organisation_id = '{org}'"
+        ))
+        .await;
+    assert!(led > 0);
+    assert_eq!(report["summary"]["total"].as_i64().unwrap(), led);
+    let mut actions = 0;
+    for section in report["ambitions"].as_array().unwrap() {
+        for action in section["actions"].as_array().unwrap() {
+            assert_eq!(action["lead"]["id"], org.as_str());
+            actions += 1;
+        }
+        for indicator in section["indicators"].as_array().unwrap() {
+            assert_eq!(indicator["owner"]["id"], org.as_str());
+        }
+    }
+    assert_eq!(actions, led);
+    for e in report["exceptions"].as_array().unwrap() {
+        assert_eq!(e["action"]["lead"]["id"], org.as_str());
+    }
+    let rows = report["pledges"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["organisation"]["id"], org.as_str());
+    for p in report["pledge_texts"].as_array().unwrap() {
+        assert_eq!(p["organisation"]["id"], org.as_str());
+    }
+
+    // The same limits in the people's formats.
+    let html = app
+        .get(&format!("{path}&format=html"))
+        .bearer_auth(&police)
+        .send()
+        .await
+        .unwrap()
+        .body()
+        .limit(4 << 20)
+        .await
+        .unwrap();
+    let html = String::from_utf8(html.to_vec()).unwrap();
+    assert!(html.contains(&format!("Only the part of {name}")));
+    let plain = app
+        .read(&police, &format!("{path}&audience=young_people"))
+        .await;
+    assert!(plain["title"].as_str().unwrap().contains(&name));
+
+    // Anyone who reads the strategy reads any partner's part; an
+    // organisation with no part in the strategy is refused.
+    let viewer = app.token("viewer@example.org").await;
+    assert_eq!(
+        app.read(&viewer, &path).await["organisation"]["id"],
+        org.as_str()
+    );
+    let stranger = uuid::Uuid::now_v7();
+    let refused = app
+        .get(&format!(
+            "/api/v1/strategies/{strategy}/report?organisation_id={stranger}"
+        ))
+        .bearer_auth(&police)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

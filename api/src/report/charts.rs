@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::html::Html;
+use super::escape::Html;
 use super::labels;
 use crate::domain::Rag;
 use crate::domain::indicators::Point;

@@ -85,6 +85,7 @@ pub fn report(name: &str, text: &str) -> Report {
         zone: chrono_tz::Europe::London,
         source: Source::History,
         period: None,
+        organisation: None,
         summary: summary.clone(),
         exceptions: vec![Exception {
             action: ActionBrief {

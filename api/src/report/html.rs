@@ -3,36 +3,12 @@
 //! The pages are the templates `report/board.html` and
 //! `report/young_people.html`, on the layout `report/page.html`.
 
-use std::fmt::{self, Write};
-
 use askama::Template;
-use askama::filters::Escaper;
 
+use super::charts::{self, Breakdown, Line, Svg};
 use super::plain::PlainReport;
+use crate::services::indicators::IndicatorSummary;
 use crate::services::review::Report;
-
-/// Escapes text for HTML with the named entities people recognise in the
-/// page's source (`&amp;`, `&lt;`, `&gt;`, `&quot;`) and `&#39;` for the
-/// apostrophe, which has no name in HTML 4. `askama.toml` names it as the
-/// escaper of `html` templates.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Html;
-
-impl Escaper for Html {
-    fn write_escaped_str<W: Write>(&self, mut dest: W, text: &str) -> fmt::Result {
-        for c in text.chars() {
-            match c {
-                '&' => dest.write_str("&amp;")?,
-                '<' => dest.write_str("&lt;")?,
-                '>' => dest.write_str("&gt;")?,
-                '"' => dest.write_str("&quot;")?,
-                '\'' => dest.write_str("&#39;")?,
-                _ => dest.write_char(c)?,
-            }
-        }
-        Ok(())
-    }
-}
 
 /// The board's page.
 #[derive(Template)]
@@ -40,6 +16,71 @@ impl Escaper for Html {
 struct BoardPage<'a> {
     report: &'a Report,
     moment: String,
+    breakdowns: Vec<Breakdown>,
+}
+
+impl BoardPage<'_> {
+    fn indicator_chart(&self, ambition: &i32, index: &usize, indicator: &IndicatorSummary) -> Svg {
+        charts::of_indicator(&format!("indicator-{ambition}-{index}"), indicator)
+    }
+
+    /// What every printed page's header says, as a CSS string.
+    fn running_header(&self) -> String {
+        let mut title = self.report.strategy.name.clone();
+        if let Some(o) = &self.report.organisation {
+            title = format!("{title}: {}", o.name);
+        }
+        css_string(&title)
+    }
+
+    fn running_moment(&self) -> String {
+        css_string(&format!("Progress report, {}", self.moment))
+    }
+}
+
+/// The charts of the report: all actions, then each ambition's actions
+/// (each action under its first ambition, as the sections list them).
+fn breakdowns(report: &Report) -> Vec<Breakdown> {
+    let totals = vec![Line {
+        short: "All actions".into(),
+        name: "All actions".into(),
+        href: None,
+        counts: report.summary.clone(),
+    }];
+    let ambitions = report
+        .ambitions
+        .iter()
+        .map(|s| Line {
+            short: format!("Ambition {}", s.ambition.number),
+            name: format!("Ambition {}: {}", s.ambition.number, s.ambition.title),
+            href: None,
+            counts: s.summary.clone(),
+        })
+        .collect();
+    vec![
+        Breakdown::new("totals", "All actions by rating", "Actions", totals),
+        Breakdown::new(
+            "by-ambition",
+            "Ratings by ambition (each action under its first ambition)",
+            "Ambition",
+            ambitions,
+        ),
+    ]
+}
+
+/// Text as a quoted CSS string that cannot end the string, the rule or the
+/// style element early.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The page for children and young people.
@@ -55,6 +96,7 @@ pub fn render(report: &Report) -> askama::Result<String> {
     BoardPage {
         report,
         moment: super::labels::moment(report),
+        breakdowns: breakdowns(report),
     }
     .render()
 }
@@ -98,7 +140,7 @@ mod tests {
     #[test]
     fn ratings_carry_a_word_as_well_as_a_colour() {
         let page = render(&fixture::report("Board", "text")).unwrap();
-        assert!(page.contains("<th><span class=\"rag red\">Red</span></th>"));
+        assert!(page.contains("<th class=\"number\"><span class=\"rag red\">Red</span></th>"));
         assert!(page.contains("<td><span class=\"rag red\">Red</span></td>"));
         assert!(page.contains("<td><span class=\"rag not_rated\">Not rated</span></td>"));
         assert!(page.contains("<td>No pledge</td>"));
@@ -114,9 +156,40 @@ mod tests {
         ] {
             assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
             assert!(page.contains("<style>") && page.trim_end().ends_with("</body>\n</html>"));
-            for outside in ["<script", "src=", "href=", "<link", "@import", "url("] {
+            for outside in ["<script", "src=", "href=", "<link", "@import"] {
                 assert!(!page.contains(outside), "{outside}");
             }
+            // The charts fill with patterns defined in the page itself.
+            for (at, _) in page.match_indices("url(") {
+                assert!(page[at..].starts_with("url(#"), "{}", &page[at..at + 40]);
+            }
         }
+    }
+
+    #[test]
+    fn the_board_page_draws_its_counts_and_the_table_of_them() {
+        let report = fixture::report("Board", "text");
+        let page = render(&report).unwrap();
+        for id in ["totals", "by-ambition"] {
+            assert!(page.contains(&format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"app-chart\" id=\"{id}\""
+            )));
+            assert!(page.contains(&format!("<table id=\"{id}-table\">")));
+        }
+        let s = &report.summary;
+        assert!(page.contains(&format!(
+            "data-red=\"{}\" data-amber=\"{}\" data-green=\"{}\" data-blue=\"{}\" data-not-rated=\"{}\" data-total=\"{}\"",
+            s.red, s.amber, s.green, s.blue, s.not_rated, s.total
+        )));
+    }
+
+    #[test]
+    fn running_headers_cannot_break_out_of_their_string() {
+        assert_eq!(css_string("Board"), "\"Board\"");
+        assert_eq!(
+            css_string("a\"b\\c</style>"),
+            "\"a\\22 b\\5c c\\3c /style\\3e \""
+        );
+        assert_eq!(css_string("line\nbreak"), "\"line break\"");
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod csv;
+pub mod escape;
 #[cfg(test)]
 mod fixture;
 pub mod html;
@@ -14,4 +15,4 @@ pub mod markdown;
 pub mod plain;
 mod render;
 
-pub use render::{Audience, Format, Rendered, render};
+pub use render::{Audience, Format, PAGE_POLICY, Rendered, render};

@@ -77,7 +77,10 @@ pub fn how_we_know(i: &IndicatorSummary) -> String {
 
 pub fn plain(report: &Report) -> PlainReport {
     PlainReport {
-        title: report.strategy.name.clone(),
+        title: match &report.organisation {
+            Some(o) => format!("{}: what {} is doing", report.strategy.name, o.name),
+            None => report.strategy.name.clone(),
+        },
         as_at: report.as_at,
         day: report.day,
         ambitions: report

@@ -46,6 +46,11 @@ impl Format {
     }
 }
 
+/// The content security policy of a self-contained report page: nothing
+/// may load or run; its styles are inline.
+pub const PAGE_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
 /// A report rendered for one audience in one format.
 #[derive(Debug)]
 pub struct Rendered {

@@ -211,6 +211,9 @@ struct ReportQuery {
     /// `board` (default) or `young_people`.
     #[param(inline)]
     audience: Option<Audience>,
+    /// Only this organisation's part: the actions it leads, its pledges and
+    /// the indicators it records (for a partner's own governance).
+    organisation_id: Option<Uuid>,
 }
 
 /// The board report: per ambition, each action with its RAG, direction of
@@ -244,7 +247,7 @@ async fn get_report(
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
-    let full = review::report(&state.pool, &ctx, *id, &moment).await?;
+    let full = review::report(&state.pool, &ctx, *id, &moment, query.organisation_id).await?;
     let rendered = report::render(
         &full,
         query.audience.unwrap_or_default(),
@@ -261,10 +264,7 @@ async fn get_report(
     }
     if rendered.self_contained_page {
         // The page is self-contained: nothing may load or run.
-        response.insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        ));
+        response.insert_header((header::CONTENT_SECURITY_POLICY, report::PAGE_POLICY));
     }
     Ok(response.body(rendered.body))
 }

@@ -19,6 +19,7 @@ use crate::domain::review::{
     self as rules, ActionState, Direction, Exception, MilestoneState, Named, Numbered,
     PledgeMatrix, RagCounts, ReviewInput,
 };
+use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::services::context::{Ctx, visible};
 use crate::services::indicators::IndicatorSummary;
@@ -88,6 +89,9 @@ pub struct Report {
     pub(crate) zone: Tz,
     pub(crate) source: Source,
     pub(crate) period: Option<PeriodBrief>,
+    /// The organisation the report is limited to (what it leads and
+    /// pledges, and the indicators it records); absent for the whole plan.
+    pub(crate) organisation: Option<Named>,
     pub(crate) summary: RagCounts,
     pub(crate) exceptions: Vec<Exception>,
     pub(crate) ambitions: Vec<AmbitionSection>,
@@ -95,19 +99,44 @@ pub struct Report {
     pub(crate) pledge_texts: Vec<PledgeText>,
 }
 
-/// The board report of a strategy at a moment.
+/// The board report of a strategy at a moment, of the whole plan or of
+/// one organisation's part in it. Whoever may read the strategy may read
+/// any organisation's part: limiting the report shows nothing new.
 pub async fn report(
     pool: &Pool,
     ctx: &Ctx,
     strategy_id: Uuid,
     moment: &MomentQuery,
+    organisation_id: Option<Uuid>,
 ) -> Result<Report, AppError> {
     visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
-    let frame = frame(&mut conn, strategy_id).await?;
+    let mut frame = frame(&mut conn, strategy_id).await?;
     let moment = resolve(&mut conn, ctx, strategy_id, moment).await?;
-    let loaded = load(&mut conn, strategy_id, &moment, Depth::Full).await?;
-    let indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
+    let mut loaded = load(&mut conn, strategy_id, &moment, Depth::Full).await?;
+    let mut indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
+    let organisation = match organisation_id {
+        Some(id) => {
+            let named = frame
+                .partners
+                .iter()
+                .chain(loaded.actions.iter().map(|a| &a.lead))
+                .find(|o| o.id == id)
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::Validation(vec![FieldError::new(
+                        "organisation_id",
+                        "is neither a partner of this strategy nor the lead of any of its actions",
+                    )])
+                })?;
+            loaded.actions.retain(|a| a.lead.id == id);
+            loaded.pledges.retain(|p| p.organisation_id == id);
+            frame.partners.retain(|p| p.id == id);
+            indicators.retain(|i| i.owner.id == id);
+            Some(named)
+        }
+        None => None,
+    };
     let input = ReviewInput {
         actions: &loaded.actions,
         ambitions: &frame.ambitions,
@@ -132,6 +161,7 @@ pub async fn report(
         zone: ctx.clock.zone(),
         source: moment.source,
         period: moment.period.as_ref().map(PeriodBrief::from),
+        organisation,
         summary: RagCounts::of(loaded.actions.iter().map(|a| &a.rag)),
         exceptions: rules::exceptions(&input).items,
         ambitions: sections(&frame, &loaded, indicators, moment.today),

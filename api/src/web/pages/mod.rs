@@ -11,6 +11,7 @@ mod milestones;
 mod periods;
 mod plan;
 pub mod pledges;
+mod reports;
 mod sign_in;
 mod trend;
 
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     indicators::configure(cfg);
     periods::configure(cfg);
     plan::configure(cfg);
+    reports::configure(cfg);
     pledges::configure(cfg);
     account::configure(cfg);
     trend::configure(cfg);
