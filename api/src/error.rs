@@ -204,6 +204,13 @@ fn constraint_message(constraint: &str) -> Option<&'static str> {
         "indicator_ambitions_ambition_fkey" => {
             "an indicator measures this ambition; unlink the indicator first"
         }
+        "actions_reference_key" => "this strategy already has an action with this reference",
+        "action_statements_statement_id_fkey" => {
+            "actions of the plan serve it, archived ones included; link them elsewhere first"
+        }
+        "pledges_commitment_fkey" => {
+            "organisations have pledged against this commitment, and their pledges are kept"
+        }
         _ => return None,
     })
 }

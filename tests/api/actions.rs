@@ -495,7 +495,7 @@ async fn actions_are_created_reassigned_and_deleted_by_the_chair() {
     assert_eq!(action["ambitions"].as_array().unwrap().len(), 2);
     assert_eq!(
         action["allowed_actions"],
-        json!(["post_note", "reassign", "delete"])
+        json!(["post_note", "reassign", "archive", "delete"])
     );
     let path = format!("/api/v1/actions/{}", action["id"].as_str().unwrap());
 

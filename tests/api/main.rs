@@ -5,6 +5,7 @@ mod helpers;
 
 mod actions;
 mod architecture;
+mod archive;
 mod auth;
 mod backup;
 mod bad_input;

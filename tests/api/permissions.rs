@@ -507,10 +507,14 @@ async fn allowed_actions_match_the_table() {
                 "create_milestone",
                 "post_note",
                 "reassign",
+                "archive",
                 "delete",
             ],
         ),
-        (Caller::Chair, &["post_note", "reassign", "delete"]),
+        (
+            Caller::Chair,
+            &["post_note", "reassign", "archive", "delete"],
+        ),
         (
             Caller::MemberOwn,
             &["update", "post_update", "create_milestone", "post_note"],

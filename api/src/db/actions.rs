@@ -36,6 +36,8 @@ pub struct Action {
     pub(crate) version: i32,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
+    /// When it left the live plan; `None` while it is pursued.
+    pub(crate) archived_at: Option<DateTime<Utc>>,
 }
 
 /// A new action to store.
@@ -67,6 +69,7 @@ pub struct ActionChanges {
     pub(crate) rag: Option<Rag>,
     pub(crate) rag_since: Option<Option<DateTime<Utc>>>,
     pub(crate) last_reported_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) archived_at: Option<Option<DateTime<Utc>>>,
 }
 
 /// Which actions a list holds.
@@ -81,6 +84,8 @@ pub struct ActionFilter {
     /// Past target and not complete, or with a milestone past due, on this day.
     pub(crate) overdue_on: Option<NaiveDate>,
     pub(crate) q: Option<String>,
+    /// Archived actions only, rather than the live plan.
+    pub(crate) archived: bool,
 }
 
 /// Lists are ordered by strategy, then reference (unique within it).
@@ -147,6 +152,10 @@ pub async fn list(
                 .or(actions::description.ilike(pattern)),
         );
     }
+    query = match filter.archived {
+        false => query.filter(actions::archived_at.is_null()),
+        true => query.filter(actions::archived_at.is_not_null()),
+    };
     if let Some(since) = page.updated_since {
         query = query.filter(actions::updated_at.ge(since));
     }
@@ -165,7 +174,7 @@ insert_query!(actions, Action, NewAction);
 update_query!(actions, Action, ActionChanges);
 delete_query!(actions);
 
-/// Every action of a strategy.
+/// Every action of a strategy, archived ones included.
 pub async fn for_strategy(conn: &mut Conn, strategy_id: Uuid) -> QueryResult<Vec<Action>> {
     actions::table
         .filter(actions::strategy_id.eq(strategy_id))

@@ -58,7 +58,7 @@ SELECT a.id, a.reference, a.title, a.description,
   FROM actions a
   JOIN organisations o ON o.id = a.lead_organisation_id
   LEFT JOIN links l ON l.action_id = a.id
- WHERE a.strategy_id = $1";
+ WHERE a.strategy_id = $1 AND a.archived_at IS NULL";
 
 /// Ratings as they stood at $2, from the history of rated updates.
 const PAST_STATES: &str = "
@@ -88,10 +88,12 @@ SELECT a.id, a.reference, a.title, a.description,
         SELECT p.rag FROM progress_updates p
          WHERE p.action_id = a.id AND p.kind = 'update' AND p.created_at <= $2
          ORDER BY p.created_at DESC, p.id DESC LIMIT 1) r ON true
- WHERE a.strategy_id = $1 AND a.created_at <= $2";
+ WHERE a.strategy_id = $1 AND a.created_at <= $2
+   AND (a.archived_at IS NULL OR a.archived_at > $2)";
 
-/// Every action of a strategy as it is now (`at` = `None`) or was at `at`,
-/// in no particular order, without reports or milestones.
+/// Every action of a strategy's live plan as it is now (`at` = `None`) or
+/// was at `at` (those archived by then left out), in no particular order,
+/// without reports or milestones.
 pub async fn action_states(
     conn: &mut Conn,
     strategy_id: Uuid,
@@ -216,7 +218,7 @@ struct MilestoneRow {
     completed_on: Option<NaiveDate>,
 }
 
-/// The milestones of a strategy's actions now (`at` = `None`) or as they
+/// The milestones of a strategy's live actions now (`at` = `None`) or as they
 /// stood at `at` (their due date after the moves made by then, completed
 /// only if done by `today`), keyed by action; with `only_overdue`, just
 /// those past due and open.
@@ -267,7 +269,7 @@ async fn live_milestones(
                  WHERE m.action_id = a.id
                    AND (NOT $3 OR (m.completed_on IS NULL AND m.due_date < $2))
                 OFFSET 0) m
-          WHERE a.strategy_id = $1
+          WHERE a.strategy_id = $1 AND a.archived_at IS NULL
           ORDER BY m.action_id, m.due_date, m.id",
         )
         .bind::<SqlUuid, _>(strategy_id)
@@ -295,7 +297,8 @@ async fn past_milestones(
                    CASE WHEN m.completed_on <= $3 THEN m.completed_on END AS completed_on
               FROM milestones m
               JOIN actions a ON a.id = m.action_id
-             WHERE a.strategy_id = $1 AND m.created_at <= $2) s
+             WHERE a.strategy_id = $1 AND m.created_at <= $2
+               AND (a.archived_at IS NULL OR a.archived_at > $2)) s
           WHERE NOT $4 OR (s.completed_on IS NULL AND s.due_date < $3)
           ORDER BY s.action_id, s.due_date, s.id",
         )

@@ -22,6 +22,10 @@ text_enum! {
         CreateMilestone => "create_milestone",
         /// Change an action's reference, lead or supporting organisations.
         Reassign => "reassign",
+        /// Take an action out of the live plan, keeping its history.
+        Archive => "archive",
+        /// Bring an archived action back into the live plan.
+        Unarchive => "unarchive",
         /// Record a value of an indicator.
         RecordValue => "record_value",
         /// Close a reporting period.
@@ -32,14 +36,25 @@ text_enum! {
         CreateCommitment => "create_commitment",
         /// Add a reporting period to a strategy.
         CreatePeriod => "create_period",
+        /// Add an action to a strategy's delivery plan.
+        CreateAction => "create_action",
     }
 }
 
 use AllowedAction::*;
 
 /// An action of the delivery plan, led by `lead` and supported by
-/// `supporting`.
-pub fn for_action(actor: &Actor, lead: Uuid, supporting: &[Uuid]) -> Vec<AllowedAction> {
+/// `supporting`. An archived action keeps its history as it was: it is
+/// only restored or deleted.
+pub fn for_action(
+    actor: &Actor,
+    lead: Uuid,
+    supporting: &[Uuid],
+    archived: bool,
+) -> Vec<AllowedAction> {
+    if archived {
+        return when(permissions::can_manage_actions(actor), &[Unarchive, Delete]);
+    }
     let mut allowed = Vec::new();
     if permissions::can_edit_action(actor, lead) {
         allowed.extend([Update, PostUpdate, CreateMilestone]);
@@ -48,14 +63,18 @@ pub fn for_action(actor: &Actor, lead: Uuid, supporting: &[Uuid]) -> Vec<Allowed
         allowed.push(PostNote);
     }
     if permissions::can_manage_actions(actor) {
-        allowed.extend([Reassign, Delete]);
+        allowed.extend([Reassign, Archive, Delete]);
     }
     allowed
 }
 
-/// A milestone of an action led by `lead`.
-pub fn for_milestone(actor: &Actor, lead: Uuid) -> Vec<AllowedAction> {
-    when(permissions::can_edit_action(actor, lead), &[Update, Delete])
+/// A milestone of an action led by `lead`, which stays as it was once its
+/// action is archived.
+pub fn for_milestone(actor: &Actor, lead: Uuid, archived: bool) -> Vec<AllowedAction> {
+    when(
+        !archived && permissions::can_edit_action(actor, lead),
+        &[Update, Delete],
+    )
 }
 
 /// A strategy in `status`.
@@ -69,6 +88,9 @@ pub fn for_strategy(actor: &Actor, status: StrategyStatus) -> Vec<AllowedAction>
     }
     if permissions::can_close_period(actor) {
         allowed.push(CreatePeriod);
+    }
+    if permissions::can_manage_actions(actor) {
+        allowed.push(CreateAction);
     }
     allowed
 }
@@ -139,32 +161,52 @@ mod tests {
         let viewer = user(Role::Viewer, None);
         let supporters = [supporter];
         assert_eq!(
-            for_action(&admin, lead, &supporters),
+            for_action(&admin, lead, &supporters, false),
             [
                 Update,
                 PostUpdate,
                 CreateMilestone,
                 PostNote,
                 Reassign,
+                Archive,
                 Delete
             ]
         );
         assert_eq!(
-            for_action(&chair, lead, &supporters),
-            [PostNote, Reassign, Delete]
+            for_action(&chair, lead, &supporters, false),
+            [PostNote, Reassign, Archive, Delete]
         );
         assert_eq!(
-            for_action(&member, lead, &supporters),
+            for_action(&member, lead, &supporters, false),
             [Update, PostUpdate, CreateMilestone, PostNote]
         );
-        assert_eq!(for_action(&supporting, lead, &supporters), [PostNote]);
-        assert!(for_action(&viewer, lead, &supporters).is_empty());
+        assert_eq!(
+            for_action(&supporting, lead, &supporters, false),
+            [PostNote]
+        );
+        assert!(for_action(&viewer, lead, &supporters, false).is_empty());
+    }
+
+    #[test]
+    fn an_archived_action_is_only_restored_or_deleted() {
+        let lead = Uuid::now_v7();
+        let member = user(Role::Member, Some(lead));
+        for manager in [user(Role::Admin, None), user(Role::Chair, None)] {
+            assert_eq!(for_action(&manager, lead, &[], true), [Unarchive, Delete]);
+        }
+        assert!(for_action(&member, lead, &[], true).is_empty());
+        assert_eq!(for_milestone(&member, lead, false), [Update, Delete]);
+        assert!(for_milestone(&member, lead, true).is_empty());
     }
 
     #[test]
     fn only_a_draft_strategy_offers_deletion_and_only_an_open_period_closing() {
         let admin = user(Role::Admin, None);
         assert!(for_strategy(&admin, StrategyStatus::Draft).contains(&Delete));
+        assert!(
+            for_strategy(&user(Role::Chair, None), StrategyStatus::Active).contains(&CreateAction)
+        );
+        assert!(for_strategy(&user(Role::Member, None), StrategyStatus::Active).is_empty());
         assert!(!for_strategy(&admin, StrategyStatus::Active).contains(&Delete));
         assert_eq!(for_period(&admin, true), [Update, Close]);
         assert!(for_period(&admin, false).is_empty());

@@ -46,8 +46,9 @@ struct IncludeQuery {
     include: Option<String>,
 }
 
-/// List actions, filtered and paged; optionally with each one's latest
-/// update and milestones.
+/// List the live plan's actions (or, with `archived=true`, the archived
+/// ones), filtered and paged; optionally with each one's latest update and
+/// milestones.
 #[utoipa::path(
     tag = "actions",
     params(PageParams, ActionQuery),
@@ -87,7 +88,7 @@ async fn create_action(
     ))
 }
 
-/// Read an action.
+/// Read an action, archived or not.
 #[utoipa::path(
     tag = "actions",
     params(("id" = Uuid, Path, description = "Action id"), IncludeQuery),
@@ -114,7 +115,9 @@ async fn get_action(
 /// Change an action (needs If-Match). Its details (title, description,
 /// dates, ambitions, commitments) are changed by the lead organisation or an
 /// administrator; its reference, lead and supporters by an administrator or
-/// the chair.
+/// the chair, who also archive it (`archived: true`: it leaves the live plan
+/// and keeps its history) and restore it (`archived: false`). An archived
+/// action takes no other change until it is restored (409).
 #[utoipa::path(
     tag = "actions",
     params(("id" = Uuid, Path, description = "Action id"), IfMatch),
@@ -135,7 +138,8 @@ async fn update_action(
 }
 
 /// Delete an action with its milestones and updates (administrators and the
-/// chair; needs If-Match). The audit trail keeps what it was.
+/// chair; needs If-Match). The audit trail keeps what it was; to keep its
+/// history in the plan, archive it instead.
 #[utoipa::path(
     tag = "actions",
     params(("id" = Uuid, Path, description = "Action id"), IfMatch),

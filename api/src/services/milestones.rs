@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::actions::live::ensure_live;
 use super::audit::insert_audited;
 use super::context::{Ctx, authorize, missing, visible};
 use super::input::{nullable, trimmed, valid, validate};
 use super::locked::{self, Target, Written};
 use crate::concurrency::Precondition;
-use crate::db::actions;
+use crate::db::actions::{self, Action};
 use crate::db::milestones::{
     self as store, Milestone, MilestoneChanges, NewMilestone, NewReschedule,
 };
@@ -104,12 +105,29 @@ pub struct UpdateMilestone {
     pub(crate) note: Option<String>,
 }
 
+/// What may be done with a milestone depends on its action: who leads it,
+/// and whether it is archived.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Parent {
+    lead: Uuid,
+    archived_at: Option<DateTime<Utc>>,
+}
+
+impl Parent {
+    pub(crate) fn of(action: &Action) -> Parent {
+        Parent {
+            lead: action.lead_organisation_id,
+            archived_at: action.archived_at,
+        }
+    }
+}
+
 /// Builds views for milestones, grouped by action, with their reschedules
 /// and who made them, in a fixed number of queries.
 pub(crate) async fn views(
     conn: &mut Conn,
     rows: Vec<Milestone>,
-    lead_of: &HashMap<Uuid, Uuid>,
+    parents: &HashMap<Uuid, Parent>,
     actor: &Actor,
     today: NaiveDate,
 ) -> Result<HashMap<Uuid, Vec<MilestoneView>>, AppError> {
@@ -135,7 +153,7 @@ pub(crate) async fn views(
                 changed_at: r.changed_at,
             })
             .collect();
-        let lead = lead_of.get(&m.action_id).copied().unwrap_or_default();
+        let parent = parents.get(&m.action_id).copied().unwrap_or_default();
         by_action
             .entry(m.action_id)
             .or_default()
@@ -143,7 +161,11 @@ pub(crate) async fn views(
                 overdue: milestone_overdue(m.due_date, m.completed_on, today),
                 slipped_days: (m.due_date - m.baseline_due).num_days(),
                 reschedules,
-                allowed_actions: allowed::for_milestone(actor, lead),
+                allowed_actions: allowed::for_milestone(
+                    actor,
+                    parent.lead,
+                    parent.archived_at.is_some(),
+                ),
                 id: m.id,
                 action_id: m.action_id,
                 title: m.title,
@@ -162,12 +184,12 @@ pub(crate) async fn views(
 async fn view(
     conn: &mut Conn,
     row: Milestone,
-    lead: Uuid,
+    parent: Parent,
     ctx: &Ctx,
 ) -> Result<MilestoneView, AppError> {
     let action_id = row.action_id;
-    let lead_of = HashMap::from([(action_id, lead)]);
-    let mut views = views(conn, vec![row], &lead_of, &ctx.actor, ctx.clock.today()).await?;
+    let parents = HashMap::from([(action_id, parent)]);
+    let mut views = views(conn, vec![row], &parents, &ctx.actor, ctx.clock.today()).await?;
     Ok(views
         .remove(&action_id)
         .and_then(|mut v| v.pop())
@@ -189,9 +211,9 @@ pub async fn list(pool: &Pool, ctx: &Ctx, action_id: Uuid) -> Result<Vec<Milesto
         .await?
         .remove(&action_id)
         .unwrap_or_default();
-    let lead_of = HashMap::from([(action_id, action.lead_organisation_id)]);
+    let parents = HashMap::from([(action_id, Parent::of(&action))]);
     Ok(
-        views(&mut conn, rows, &lead_of, &ctx.actor, ctx.clock.today())
+        views(&mut conn, rows, &parents, &ctx.actor, ctx.clock.today())
             .await?
             .remove(&action_id)
             .unwrap_or_default(),
@@ -206,7 +228,7 @@ pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<MilestoneView, AppE
         .map_err(missing(ENTITY.noun()))?;
     let action = actions::find(&mut conn, row.action_id).await?;
     visible(&ctx.actor, action.strategy_id, ENTITY.noun())?;
-    view(&mut conn, row, action.lead_organisation_id, ctx).await
+    view(&mut conn, row, Parent::of(&action), ctx).await
 }
 
 /// Adds a milestone to an action (its lead organisation); its due date is also
@@ -225,6 +247,7 @@ pub async fn create(
         permissions::can_edit_action(&ctx.actor, action.lead_organisation_id),
         FORBIDDEN,
     )?;
+    ensure_live(action.archived_at)?;
     validate(&input)?;
     check_dates(&[
         ("due_date", Some(input.due_date)),
@@ -246,7 +269,7 @@ pub async fn create(
             insert_audited(conn, ctx, ENTITY, new.id, &new, store::insert).await
         })
         .await?;
-    view(&mut conn, row, action.lead_organisation_id, ctx).await
+    view(&mut conn, row, Parent::of(&action), ctx).await
 }
 
 /// Changes a milestone (its action's lead organisation; needs the version
@@ -260,15 +283,19 @@ pub async fn update(
     input: UpdateMilestone,
 ) -> Result<MilestoneView, AppError> {
     let mut conn = pool.get().await?;
-    let (row, lead) = conn
+    let (row, parent) = conn
         .transaction(async |conn| {
             locked::change(
                 conn,
                 ctx,
                 Target::new(ENTITY, id),
                 async |conn| lock(conn, id).await,
-                async |_, (_, lead)| {
-                    authorize(permissions::can_edit_action(&ctx.actor, *lead), FORBIDDEN)?;
+                async |_, (_, parent)| {
+                    authorize(
+                        permissions::can_edit_action(&ctx.actor, parent.lead),
+                        FORBIDDEN,
+                    )?;
+                    ensure_live(parent.archived_at)?;
                     let expected = precondition.version()?;
                     validate(&input)?;
                     check_dates(&[
@@ -277,7 +304,7 @@ pub async fn update(
                     ])?;
                     Ok(Some(expected))
                 },
-                async |conn, (before, lead)| {
+                async |conn, (before, parent)| {
                     let moved = reschedule(
                         before.due_date,
                         input.due_date,
@@ -291,7 +318,7 @@ pub async fn update(
                         note: input.note.as_deref().map(trimmed),
                     };
                     if changes.is_empty() {
-                        return Ok(Written::Unchanged((before, lead)));
+                        return Ok(Written::Unchanged((before, parent)));
                     }
                     let after = store::update(conn, id, &changes).await?;
                     if let Some(moved) = moved {
@@ -307,7 +334,7 @@ pub async fn update(
                     }
                     Ok(Written::Changed {
                         before,
-                        answer: (after.clone(), lead),
+                        answer: (after.clone(), parent),
                         after,
                     })
                 },
@@ -315,7 +342,7 @@ pub async fn update(
             .await
         })
         .await?;
-    view(&mut conn, row, lead, ctx).await
+    view(&mut conn, row, parent, ctx).await
 }
 
 /// Deletes a milestone (its action's lead organisation; needs the version
@@ -333,8 +360,12 @@ pub async fn delete(
             ctx,
             Target::new(ENTITY, id),
             async |conn| lock(conn, id).await,
-            async |_, (_, lead)| {
-                authorize(permissions::can_edit_action(&ctx.actor, *lead), FORBIDDEN)?;
+            async |_, (_, parent)| {
+                authorize(
+                    permissions::can_edit_action(&ctx.actor, parent.lead),
+                    FORBIDDEN,
+                )?;
+                ensure_live(parent.archived_at)?;
                 Ok(Some(precondition.version()?))
             },
             async |conn, (before, _)| {
@@ -347,11 +378,9 @@ pub async fn delete(
     .await
 }
 
-/// Locks a milestone, with the lead organisation of its action.
-async fn lock(conn: &mut Conn, id: Uuid) -> diesel::QueryResult<(Milestone, Uuid)> {
+/// Locks a milestone, with what its action decides about it.
+async fn lock(conn: &mut Conn, id: Uuid) -> diesel::QueryResult<(Milestone, Parent)> {
     let milestone = store::find_for_update(conn, id).await?;
-    let lead = actions::find(conn, milestone.action_id)
-        .await?
-        .lead_organisation_id;
-    Ok((milestone, lead))
+    let action = actions::find(conn, milestone.action_id).await?;
+    Ok((milestone, Parent::of(&action)))
 }

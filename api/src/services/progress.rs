@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::actions::live::ensure_live;
 use super::actions::snapshot::{Snapshot, statement_ids};
 use super::audit::created;
 use super::context::{Ctx, authorize, missing, visible};
@@ -260,6 +261,7 @@ async fn post_in(
         async |conn| lock(conn, action_id).await,
         async |_, (action, supporting)| {
             classify(action, supporting)?;
+            ensure_live(action.archived_at)?;
             // Checked after the permission, so a caller who may not post
             // learns nothing about the action's version.
             let expected = precondition.optional()?;

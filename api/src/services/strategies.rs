@@ -23,7 +23,7 @@ use crate::domain::validation::{
 };
 use crate::domain::{Actor, AllowedAction, Entity, StrategyStatus, allowed, permissions};
 use crate::error::AppError;
-use crate::paging::{Page, PageParams};
+use crate::paging::{MAX_LIMIT, Page, PageParams, PageRequest};
 
 const ENTITY: Entity = Entity::Strategy;
 const FORBIDDEN: &str = "only administrators can change strategies";
@@ -189,6 +189,22 @@ pub async fn list(
         items: views(&mut conn, next.items, &ctx.actor).await?,
         next_cursor: next.next_cursor,
     })
+}
+
+/// Every strategy (at most `MAX_LIMIT`), by the start of its period, for
+/// those who set strategies up: the list the administrators' pages start
+/// from, refused to anyone else.
+pub async fn for_setup(pool: &Pool, ctx: &Ctx) -> Result<Vec<StrategyView>, AppError> {
+    authorize(permissions::can_manage_strategy(&ctx.actor), FORBIDDEN)?;
+    let mut conn = pool.get().await?;
+    let mut rows = store::list(
+        &mut conn,
+        &StrategyFilter::default(),
+        &PageRequest::first(MAX_LIMIT),
+    )
+    .await?;
+    rows.truncate(MAX_LIMIT as usize);
+    views(&mut conn, rows, &ctx.actor).await
 }
 
 /// One strategy, with its partners.

@@ -3,6 +3,7 @@
 //! a current RAG.
 
 pub mod links;
+pub mod live;
 pub mod snapshot;
 pub mod view;
 
@@ -16,6 +17,7 @@ use uuid::Uuid;
 pub use view::{ActionView, Include, view, views};
 
 use self::links::{MAX_LINKS, check_dates, check_request, dedup, named_links, named_organisations};
+use self::live::ensure_live;
 use self::snapshot::{Snapshot, snapshot};
 use super::audit::created;
 use super::context::{Ctx, authorize, missing, scoped, visible};
@@ -62,9 +64,10 @@ pub struct CreateAction {
     pub(crate) target_date: Option<NaiveDate>,
 }
 
-/// Fields to change; absent fields stay as they are. `reference`, the lead
-/// and the supporters are changed by administrators and the chair; the rest
-/// by administrators and the lead organisation's members.
+/// Fields to change; absent fields stay as they are. `reference`, the lead,
+/// the supporters and `archived` are changed by administrators and the
+/// chair; the rest by administrators and the lead organisation's members.
+/// An archived action changes only to be restored (`archived: false`).
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Reduce the criminalisation of looked after children", "target_date": "2025-09-30"}))]
@@ -93,9 +96,19 @@ pub struct UpdateAction {
     #[schema(value_type = Option<NaiveDate>)]
     #[garde(skip)]
     pub(crate) target_date: Option<Option<NaiveDate>>,
+    /// `true` takes the action out of the live plan (lists, the dashboard,
+    /// reports of later moments, periods closed later) keeping its history;
+    /// `false` restores it.
+    #[garde(skip)]
+    pub(crate) archived: Option<bool>,
 }
 
 impl UpdateAction {
+    /// Whether it changes what only administrators and the chair change.
+    fn manages(&self) -> bool {
+        self.reassigns() || self.archived.is_some()
+    }
+
     fn reassigns(&self) -> bool {
         self.reference.is_some()
             || self.lead_organisation_id.is_some()
@@ -134,6 +147,8 @@ pub struct ActionQuery {
     pub(crate) q: Option<String>,
     /// Parts to include, comma-separated: `latest_update`, `milestones`.
     pub(crate) include: Option<String>,
+    /// `true`: only archived actions, which the list otherwise leaves out.
+    pub(crate) archived: Option<bool>,
 }
 
 /// A page of actions, by strategy and reference.
@@ -157,6 +172,7 @@ pub async fn list(
         rags: rags(query.rag.as_deref())?,
         overdue_on: query.overdue.filter(|o| *o).map(|_| ctx.clock.today()),
         q: query.q,
+        archived: query.archived.unwrap_or(false),
     };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &page).await?;
@@ -251,9 +267,10 @@ pub async fn insert(
     Ok(row)
 }
 
-/// Changes an action (needs the version read). Its reference, lead and
-/// supporters are changed by administrators and the chair; the rest by
-/// administrators and the lead organisation's members.
+/// Changes an action (needs the version read). Its reference, lead,
+/// supporters and whether it is archived are changed by administrators and
+/// the chair; the rest by administrators and the lead organisation's
+/// members.
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -270,13 +287,13 @@ pub async fn update(
                 Target::new(ENTITY, id),
                 async |conn| store::find_for_update(conn, id).await,
                 async |_, before| {
-                    if input.reassigns() {
+                    if input.manages() {
                         authorize(
                             permissions::can_manage_actions(&ctx.actor),
-                            "only administrators and the chair can change an action's reference, lead or supporters",
+                            "only administrators and the chair can change an action's reference, lead or supporters, or archive it",
                         )?;
                     }
-                    if input.edits_details() || !input.reassigns() {
+                    if input.edits_details() || !input.manages() {
                         authorize(
                             permissions::can_edit_action(&ctx.actor, before.lead_organisation_id),
                             "only the lead organisation can edit this action's details",
@@ -286,7 +303,7 @@ pub async fn update(
                     validate(&input)?;
                     Ok(Some(expected))
                 },
-                async |conn, before| apply(conn, before, &input).await,
+                async |conn, before| apply(conn, ctx, before, &input).await,
             )
             .await
         })
@@ -297,10 +314,19 @@ pub async fn update(
 /// Writes a checked change to a locked action.
 async fn apply(
     conn: &mut Conn,
+    ctx: &Ctx,
     before: Action,
     input: &UpdateAction,
 ) -> Result<Written<Snapshot, Action>, AppError> {
-    if !input.reassigns() && !input.edits_details() {
+    let archived_at = match (input.archived, before.archived_at) {
+        (Some(true), None) => Some(Some(ctx.stamp(conn).await?)),
+        (Some(false), Some(_)) => Some(None),
+        _ => None,
+    };
+    if archived_at != Some(None) && (input.reassigns() || input.edits_details()) {
+        ensure_live(before.archived_at)?;
+    }
+    if !input.reassigns() && !input.edits_details() && archived_at.is_none() {
         return Ok(Written::Unchanged(before));
     }
     let id = before.id;
@@ -333,6 +359,7 @@ async fn apply(
         lead_organisation_id: input.lead_organisation_id,
         start_date: input.start_date,
         target_date: input.target_date,
+        archived_at,
         ..Default::default()
     };
     let row = store::update(conn, id, &changes).await?;
@@ -383,7 +410,8 @@ async fn relink(conn: &mut Conn, id: Uuid, input: &UpdateAction) -> Result<(), A
 }
 
 /// Deletes an action with its milestones and updates (administrators and
-/// the chair; needs the version read).
+/// the chair; needs the version read). An action with a history is better
+/// archived, which keeps it.
 pub async fn delete(
     pool: &Pool,
     ctx: &Ctx,

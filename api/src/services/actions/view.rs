@@ -17,7 +17,7 @@ use crate::domain::delivery::action_overdue;
 use crate::domain::{Actor, AllowedAction, Rag, StatementKind, allowed};
 use crate::error::AppError;
 use crate::services::context::Ctx;
-use crate::services::milestones::{MilestoneView, views as milestone_views};
+use crate::services::milestones::{MilestoneView, Parent, views as milestone_views};
 use crate::services::progress::{UpdateView, views as update_views};
 
 /// An action of the delivery plan.
@@ -44,6 +44,10 @@ pub struct ActionView {
     pub(crate) last_reported_at: Option<DateTime<Utc>>,
     /// Past its target date and not complete.
     pub(crate) overdue: bool,
+    /// No longer pursued: out of the live plan, its history kept.
+    pub(crate) archived: bool,
+    /// When it was archived.
+    pub(crate) archived_at: Option<DateTime<Utc>>,
     pub(crate) version: i32,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -160,6 +164,7 @@ impl Parts {
                         actor,
                         a.lead_organisation_id,
                         &supporting_ids,
+                        a.archived_at.is_some(),
                     ),
                     lead_organisation: lead.unwrap_or(OrganisationRef {
                         id: a.lead_organisation_id,
@@ -171,6 +176,8 @@ impl Parts {
                     commitments,
                     last_reported_at: a.last_reported_at,
                     overdue: action_overdue(a.target_date, a.rag, today),
+                    archived: a.archived_at.is_some(),
+                    archived_at: a.archived_at,
                     latest_update: self.latest.as_mut().and_then(|l| l.remove(&a.id)),
                     milestones: self
                         .milestones
@@ -215,10 +222,7 @@ async fn milestones_of(
 ) -> Result<HashMap<Uuid, Vec<MilestoneView>>, AppError> {
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let by_action = milestones::for_actions(conn, &ids).await?;
-    let lead_of = rows
-        .iter()
-        .map(|a| (a.id, a.lead_organisation_id))
-        .collect();
+    let parents = rows.iter().map(|a| (a.id, Parent::of(a))).collect();
     let rows = by_action.into_values().flatten().collect();
-    milestone_views(conn, rows, &lead_of, &ctx.actor, ctx.clock.today()).await
+    milestone_views(conn, rows, &parents, &ctx.actor, ctx.clock.today()).await
 }

@@ -178,7 +178,8 @@ pub async fn import(
     })
 }
 
-/// The strategy's actions as a sheet that `import` reads back.
+/// The strategy's live plan (archived actions left out) as a sheet that
+/// `import` reads back.
 pub async fn export(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<u8>, AppError> {
     visible(&ctx.actor, strategy_id, "strategy")?;
     let mut conn = pool.get().await?;
@@ -186,6 +187,7 @@ pub async fn export(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<u8>
         .await
         .map_err(missing("strategy"))?;
     let mut actions = store::for_strategy(&mut conn, strategy_id).await?;
+    actions.retain(|a| a.archived_at.is_none());
     actions.sort_by(|a, b| natural(&a.reference, &b.reference));
     let ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
     let mut supporters = store::supporters(&mut conn, &ids).await?;
