@@ -24,6 +24,7 @@ mod pages;
 mod permissions;
 mod plan_csv;
 mod review;
+mod setup_pages;
 mod strategies;
 mod tokens;
 mod users;

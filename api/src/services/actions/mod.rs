@@ -104,6 +104,11 @@ pub struct UpdateAction {
 }
 
 impl UpdateAction {
+    /// Whether it changes nothing at all.
+    pub fn is_empty(&self) -> bool {
+        !self.manages() && !self.edits_details()
+    }
+
     /// Whether it changes what only administrators and the chair change.
     fn manages(&self) -> bool {
         self.reassigns() || self.archived.is_some()

@@ -91,6 +91,11 @@ impl ActionPage {
         self.action.allowed_actions.contains(&what)
     }
 
+    /// Whether the action's set-up form lets the caller change some of it.
+    fn may_change(&self) -> bool {
+        self.may(AllowedAction::Update) || self.may(AllowedAction::Reassign)
+    }
+
     fn can_rate(&self) -> bool {
         self.may(AllowedAction::PostUpdate)
     }

@@ -12,6 +12,7 @@ mod periods;
 mod plan;
 pub mod pledges;
 mod reports;
+mod setup;
 mod sign_in;
 mod trend;
 
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pledges::configure(cfg);
     account::configure(cfg);
     trend::configure(cfg);
+    setup::configure(cfg);
 }
 
 /// What a page was redirected to after a change, to say it worked. Only
@@ -58,6 +60,20 @@ impl Done {
             "value" => "The value has been recorded",
             "period-created" => "The reporting period has been added",
             "period-closed" => "The reporting period has been closed and its ratings kept",
+            "strategy-created" => "The strategy has been added",
+            "strategy-saved" => "The strategy has been saved",
+            "ambition-added" => "The ambition has been added",
+            "ambition-saved" => "The ambition has been saved",
+            "ambition-deleted" => "The ambition has been deleted",
+            "commitment-added" => "The commitment has been added",
+            "commitment-saved" => "The commitment has been saved",
+            "commitment-deleted" => "The commitment has been deleted",
+            "action-created" => "The action has been added to the plan",
+            "action-saved" => "The action has been saved",
+            "action-archived" => {
+                "The action has been archived: it has left the live plan and kept its history"
+            }
+            "action-restored" => "The action is back in the live plan",
             "signed-out" => "You have signed out",
             "password" => "Your password has been changed: sign in with your new password",
             _ => return None,

@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Done, chrome, first};
-use crate::domain::StatementKind;
+use crate::domain::{AllowedAction, StatementKind};
 use crate::error::AppError;
 use crate::paging::MAX_LIMIT;
 use crate::services::Ctx;
@@ -47,6 +47,14 @@ struct PlanPage {
     chrome: Chrome,
     q: String,
     plans: Vec<StrategyPlan>,
+}
+
+impl PlanPage {
+    fn may_add_to(&self, strategy: &StrategyView) -> bool {
+        strategy
+            .allowed_actions
+            .contains(&AllowedAction::CreateAction)
+    }
 }
 
 async fn plan_of(
