@@ -28,6 +28,9 @@ pub struct User {
     pub(crate) version: i32,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
+    /// The password was set by an administrator: its holder must choose
+    /// their own before doing anything else.
+    pub(crate) must_change_password: bool,
 }
 
 /// A new account to store.
@@ -40,6 +43,7 @@ pub struct NewUser {
     pub(crate) role: Role,
     pub(crate) organisation_id: Option<Uuid>,
     pub(crate) password_hash: String,
+    pub(crate) must_change_password: bool,
 }
 
 /// The columns of an account to change; `None` leaves one as it is.
@@ -51,6 +55,7 @@ pub struct UserChanges {
     pub(crate) organisation_id: Option<Option<Uuid>>,
     pub(crate) active: Option<bool>,
     pub(crate) password_hash: Option<String>,
+    pub(crate) must_change_password: Option<bool>,
 }
 
 impl UserChanges {
@@ -61,6 +66,7 @@ impl UserChanges {
             && self.organisation_id.is_none()
             && self.active.is_none()
             && self.password_hash.is_none()
+            && self.must_change_password.is_none()
     }
 }
 
