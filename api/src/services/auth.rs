@@ -163,7 +163,7 @@ pub(crate) async fn check_credentials(
         });
     }
     let user = users::find_by_email(conn, &email).await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(stored, input.password).await?;
     match user {
         Some(user) if matches && user.active => {
@@ -282,11 +282,11 @@ pub async fn change_password(
         .ok_or_else(|| AppError::Forbidden("system tokens have no password".into()))?;
     let mut conn = pool.get().await?;
     let user = users::find(&mut conn, id).await.map_err(missing("user"))?;
-    if !password::verify(Some(user.password_hash.clone()), input.current_password).await? {
+    if !password::verify(user.password_hash.clone(), input.current_password).await? {
         return Err(AppError::validation("current_password", "is incorrect"));
     }
     if user.must_change_password
-        && password::verify(Some(user.password_hash.clone()), input.new_password.clone()).await?
+        && password::verify(user.password_hash.clone(), input.new_password.clone()).await?
     {
         return Err(AppError::validation(
             "new_password",

@@ -21,7 +21,7 @@ use crate::db::organisations::{self as organisations, OrganisationRef};
 use crate::db::users::{self as store, NewUser, User, UserChanges, UserFilter};
 use crate::db::{Conn, browser_sessions};
 use crate::domain::validation::{NAME_MAX, normalise_email, not_blank, password_policy, printable};
-use crate::domain::{Actor, Entity, Role, permissions};
+use crate::domain::{Actor, AllowedAction, Entity, Role, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
@@ -43,22 +43,21 @@ pub struct UserView {
     /// their own, their sign-ins may only read `/api/v1/me` and change the
     /// password.
     pub(crate) must_change_password: bool,
+    /// When the holder's name and email were erased (then the name is a
+    /// pseudonym and the email a placeholder); null otherwise.
+    pub(crate) erased_at: Option<DateTime<Utc>>,
     pub(crate) version: i32,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
     /// What the caller may do with this account.
-    #[schema(example = json!(["update"]))]
-    pub(crate) allowed_actions: Vec<&'static str>,
+    #[schema(example = json!(["update", "erase"]))]
+    pub(crate) allowed_actions: Vec<AllowedAction>,
 }
 
 impl UserView {
     pub(crate) fn new(row: User, organisation: Option<OrganisationRef>, actor: &Actor) -> Self {
-        let allowed_actions = if permissions::can_manage_users(actor) {
-            vec!["update"]
-        } else {
-            vec![]
-        };
         Self {
+            allowed_actions: allowed::for_user(actor, row.id, row.erased_at.is_some()),
             id: row.id,
             email: row.email,
             name: row.name,
@@ -66,10 +65,10 @@ impl UserView {
             organisation,
             active: row.active,
             must_change_password: row.must_change_password,
+            erased_at: row.erased_at,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
-            allowed_actions,
         }
     }
 }
@@ -333,17 +332,33 @@ pub async fn update(
 }
 
 /// A change must leave a member in an organisation and the service with an
-/// active administrator.
+/// active administrator; an erased account no longer changes.
 async fn check_change(
     conn: &mut Conn,
     before: &User,
     changes: &UserChanges,
 ) -> Result<(), AppError> {
+    if before.erased_at.is_some() {
+        return Err(AppError::Conflict(ERASED.into()));
+    }
     let role = changes.role.unwrap_or(before.role);
     let organisation_id = changes.organisation_id.unwrap_or(before.organisation_id);
     let active = changes.active.unwrap_or(before.active);
     check_membership(conn, role, organisation_id).await?;
-    let still_admin = role == Role::Admin && active;
+    check_admin_remains(conn, before, role == Role::Admin && active).await
+}
+
+/// An account that was erased, refused any further change.
+pub(crate) const ERASED: &str =
+    "this account's personal data was erased; the account can no longer change";
+
+/// The service keeps an active administrator: `before` may stop being one
+/// only if another remains.
+pub(crate) async fn check_admin_remains(
+    conn: &mut Conn,
+    before: &User,
+    still_admin: bool,
+) -> Result<(), AppError> {
     if before.role == Role::Admin
         && before.active
         && !still_admin
