@@ -868,3 +868,99 @@ async fn members_and_the_chair_get_only_what_the_permission_table_gives_them() {
         true
     );
 }
+
+#[actix_web::test]
+async fn stale_strategy_and_ambition_forms_show_what_changed_and_keep_the_text() {
+    let app = TestApp::spawn().await;
+    let token = app.admin().await;
+    let strategy = app.demo_strategy(&token).await;
+    let strategy_id = id(&strategy).to_owned();
+    let ambition = statements(&app, &token, &strategy_id, "ambitions").await[0].clone();
+    let mut admin = Browser::new(&app);
+    admin.sign_in(ADMIN).await;
+
+    // The ambition, changed through the API while its form is open.
+    let edit = format!(
+        "/admin/strategies/{strategy_id}/ambitions/{}",
+        id(&ambition)
+    );
+    let form = admin.get(&edit).await;
+    let version = form.input("version").unwrap();
+    let changed = app
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/ambitions/{}", id(&ambition)),
+            &token,
+            Some(&format!("\"{version}\"")),
+            &serde_json::json!({ "title": "Is safe, feels safe and is heard" }),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let stale = admin
+        .post(
+            &edit,
+            &[
+                ("csrf_token", &form.csrf()),
+                ("version", &version),
+                ("number", "1"),
+                ("title", "Is safe and feels safe"),
+                ("description", "A description typed meanwhile."),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.has("Someone else changed this while you were editing it"));
+    assert!(stale.has("Is safe, feels safe and is heard"));
+    assert!(stale.has("A description typed meanwhile.</textarea>"));
+    assert_ne!(stale.input("version"), Some(version));
+    let stored = app
+        .read(&token, &format!("/api/v1/ambitions/{}", id(&ambition)))
+        .await;
+    assert_eq!(stored["title"], "Is safe, feels safe and is heard");
+    assert_ne!(stored["description"], "A description typed meanwhile.");
+
+    // The strategy, likewise.
+    let path = format!("/admin/strategies/{strategy_id}");
+    let page = admin.get(&path).await;
+    let version = page.input("version").unwrap();
+    let changed = app
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/strategies/{strategy_id}"),
+            &token,
+            Some(&format!("\"{version}\"")),
+            &serde_json::json!({ "vision": "A vision saved meanwhile" }),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let csrf = page.csrf();
+    let mut fields = vec![
+        field("csrf_token", &csrf),
+        field("version", &version),
+        field("title", "A title typed meanwhile"),
+        field("vision", "The vision as it was read"),
+        field("status", "active"),
+    ];
+    let partners: Vec<String> = strategy["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| id(o).to_owned())
+        .collect();
+    fields.extend(partners.iter().map(|p| field("partner_ids", p)));
+    fields.extend(date("period_start", "1", "4", "2022"));
+    fields.extend(date("period_end", "31", "3", "2025"));
+    let stale = post(&mut admin, &path, &fields).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.has("Someone else changed this strategy while you were editing it"));
+    assert!(stale.has("A vision saved meanwhile"));
+    assert_eq!(
+        stale.input("title").as_deref(),
+        Some("A title typed meanwhile")
+    );
+    assert_eq!(
+        app.read(&token, &format!("/api/v1/strategies/{strategy_id}"))
+            .await["title"],
+        strategy["title"]
+    );
+}
