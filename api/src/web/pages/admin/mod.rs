@@ -6,6 +6,7 @@
 
 mod index;
 mod organisations;
+mod users;
 mod words;
 
 use actix_web::http::StatusCode;
@@ -20,6 +21,7 @@ use crate::web::session::SignedIn;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     index::configure(cfg);
     organisations::configure(cfg);
+    users::configure(cfg);
 }
 
 /// What an administration page was redirected to after a change, to say it
@@ -35,6 +37,10 @@ impl Changed {
             "organisation-added" => "The organisation has been added",
             "organisation-saved" => "The organisation has been changed",
             "organisation-deleted" => "The organisation has been deleted",
+            "user-added" => "The account has been created",
+            "user-saved" => "The account has been changed",
+            "user-deactivated" => "The account has been deactivated and signed out everywhere",
+            "user-reactivated" => "The account has been reactivated",
             _ => return None,
         })
     }
@@ -56,6 +62,11 @@ fn status(errors: &Errors) -> StatusCode {
     }
 }
 
+/// Text typed in a select or a filter, or nothing.
+fn chosen(text: &Option<String>) -> &str {
+    text.as_deref().unwrap_or("").trim()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,8 +77,8 @@ mod tests {
             done: Some(text.into()),
         };
         assert_eq!(
-            changed("organisation-added").banner(),
-            Some("The organisation has been added")
+            changed("user-added").banner(),
+            Some("The account has been created")
         );
         assert_eq!(changed("<b>hi</b>").banner(), None);
         assert_eq!(Changed::default().banner(), None);

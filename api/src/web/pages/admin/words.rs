@@ -1,6 +1,33 @@
-//! The words people read for the service's value sets.
+//! The words people read for the service's value sets: roles and kinds
+//! of organisation.
 
-use crate::domain::OrganisationKind;
+use crate::domain::{OrganisationKind, Role};
+
+/// "Board member".
+pub fn role(role: &Role) -> &'static str {
+    match role {
+        Role::Admin => "Administrator",
+        Role::Chair => "Board chair",
+        Role::Member => "Board member",
+        Role::Viewer => "Viewer",
+    }
+}
+
+/// What a role is for, under its radio button.
+pub fn role_hint(role: &Role) -> &'static str {
+    match role {
+        Role::Admin => {
+            "Sets up strategies, organisations, accounts and system tokens, and can change anything."
+        }
+        Role::Chair => {
+            "Reviews progress, challenges updates, manages actions, closes reporting periods and reads the audit trail."
+        }
+        Role::Member => {
+            "Reports on what their organisation leads and keeps its pledges current. Needs an organisation."
+        }
+        Role::Viewer => "Reads the plan and the reports, and changes nothing.",
+    }
+}
 
 /// "District council".
 pub fn kind(kind: &OrganisationKind) -> &'static str {
@@ -33,6 +60,7 @@ mod tests {
             sorted.dedup();
             sorted.len() == words.len()
         }
+        assert!(distinct(Role::ALL.iter().map(role).collect()));
         assert!(distinct(OrganisationKind::ALL.iter().map(kind).collect()));
     }
 }
