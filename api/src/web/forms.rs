@@ -53,7 +53,8 @@ impl Errors {
     /// (the first input, for a date).
     pub fn anchor(&self, field: &str) -> String {
         match field {
-            "due_date" | "as_of" | "completed_on" | "as_at" | "starts_on" | "ends_on" => {
+            "due_date" | "as_of" | "completed_on" | "as_at" | "starts_on" | "ends_on"
+            | "expires_on" => {
                 format!("{field}-day")
             }
             // A breakdown's error is about the table: its first box.

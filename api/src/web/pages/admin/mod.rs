@@ -6,6 +6,7 @@
 
 mod index;
 mod organisations;
+mod tokens;
 mod users;
 mod words;
 
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     index::configure(cfg);
     organisations::configure(cfg);
     users::configure(cfg);
+    tokens::configure(cfg);
 }
 
 /// What an administration page was redirected to after a change, to say it
@@ -41,6 +43,7 @@ impl Changed {
             "user-saved" => "The account has been changed",
             "user-deactivated" => "The account has been deactivated and signed out everywhere",
             "user-reactivated" => "The account has been reactivated",
+            "token-revoked" => "The token has been revoked and no longer works",
             _ => return None,
         })
     }
