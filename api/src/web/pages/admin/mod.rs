@@ -4,6 +4,7 @@
 //! whether the caller may be there, so a member gets the refusal page, not
 //! a form the service would refuse.
 
+mod audit;
 mod index;
 mod organisations;
 mod tokens;
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     organisations::configure(cfg);
     users::configure(cfg);
     tokens::configure(cfg);
+    audit::configure(cfg);
 }
 
 /// What an administration page was redirected to after a change, to say it

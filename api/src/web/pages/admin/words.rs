@@ -1,7 +1,7 @@
-//! The words people read for the service's value sets: roles and kinds
-//! of organisation.
+//! The words people read for the service's value sets: roles, kinds of
+//! organisation, kinds of record.
 
-use crate::domain::{OrganisationKind, Role};
+use crate::domain::{Entity, OrganisationKind, Role};
 
 /// "Board member".
 pub fn role(role: &Role) -> &'static str {
@@ -48,6 +48,25 @@ pub fn kind(kind: &OrganisationKind) -> &'static str {
     }
 }
 
+/// "Reporting period".
+pub fn entity(entity: &Entity) -> &'static str {
+    match entity {
+        Entity::Organisation => "Organisation",
+        Entity::User => "Account",
+        Entity::ApiToken => "System token",
+        Entity::Strategy => "Strategy",
+        Entity::Ambition => "Ambition",
+        Entity::Commitment => "Commitment",
+        Entity::Action => "Action",
+        Entity::Milestone => "Milestone",
+        Entity::ProgressUpdate => "Progress update",
+        Entity::Pledge => "Pledge",
+        Entity::ReportingPeriod => "Reporting period",
+        Entity::Indicator => "Indicator",
+        Entity::IndicatorValue => "Indicator value",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +81,6 @@ mod tests {
         }
         assert!(distinct(Role::ALL.iter().map(role).collect()));
         assert!(distinct(OrganisationKind::ALL.iter().map(kind).collect()));
+        assert!(distinct(Entity::ALL.iter().map(entity).collect()));
     }
 }
