@@ -5,6 +5,7 @@
 //! a form the service would refuse.
 
 mod audit;
+mod import;
 mod index;
 mod organisations;
 mod tokens;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     users::configure(cfg);
     tokens::configure(cfg);
     audit::configure(cfg);
+    import::configure(cfg);
 }
 
 /// What an administration page was redirected to after a change, to say it
