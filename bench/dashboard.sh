@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Dashboard latency at 10,000 actions and 200,000 updates, with the cost of
-# its main SQL query measured by pgbench on the same PostgreSQL in the same
-# run for comparison.
+# Dashboard latency at 10,000 actions and 200,000 updates: the JSON
+# dashboard and the chair's dashboard page (a browser session, the same
+# moments), their requests interleaved so both meet the same machine; with
+# the cost of the dashboard's main SQL query measured by pgbench on the same
+# PostgreSQL in the same run for comparison.
 #
 #   bash bench/dashboard.sh            (REQUESTS=200 ACTIONS=10000 UPDATES=20 to change)
 #
@@ -63,6 +65,48 @@ echo "== dashboard over HTTP, one request at a time ($REQUESTS each)"
 measure "now (live)" ""
 measure "as at 2024-06-30 (from history)" "?as_at=2024-06-30"
 measure "closed period (from snapshot)" "?period_id=$PERIOD"
+
+# The chair's session, signed in through the sign-in form as a browser is.
+JAR=$(mktemp)
+CSRF=$(curl -sf -c "$JAR" "http://127.0.0.1:$PORT/sign-in" |
+    sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+curl -sf -o /dev/null -b "$JAR" -c "$JAR" -H "origin: http://127.0.0.1:$PORT" \
+    --data-urlencode "email=chair@synthetic.example" --data-urlencode "password=$PASSWORD" \
+    --data-urlencode "csrf_token=$CSRF" "http://127.0.0.1:$PORT/sign-in"
+COOKIE=$(awk '$6 == "dpt_session" {print "dpt_session=" $7}' "$JAR")
+rm -f "$JAR"
+[[ -n "$COOKIE" ]] || { echo "could not sign in through the page" >&2; exit 1; }
+
+# page_and_json LABEL QUERY: the page and the JSON, one request of each in
+# turn; prints both summaries and the ratio of the medians.
+page_and_json() {
+    local label=$1 query=$2 api=$3 page=$4 json pages
+    json=$(mktemp)
+    pages=$(mktemp)
+    for _ in $(seq 1 5); do
+        curl -sf -o /dev/null -H "authorization: Bearer $TOKEN" "$api$query"
+        curl -sf -o /dev/null -H "cookie: $COOKIE" "$page$query"
+    done
+    for _ in $(seq 1 "$REQUESTS"); do
+        curl -sf -o /dev/null -w '%{time_total}\n' -H "authorization: Bearer $TOKEN" "$api$query" >>"$json"
+        curl -sf -o /dev/null -w '%{time_total}\n' -H "cookie: $COOKIE" "$page$query" >>"$pages"
+    done
+    printf '%-34s JSON  ' "$label"; summary <"$json"
+    printf '%-34s page  ' ""; summary <"$pages"
+    python3 - "$json" "$pages" <<'PY'
+import statistics, sys
+json, page = (statistics.median(float(l) for l in open(f)) for f in sys.argv[1:3])
+print(f"{'':34s} page/JSON median: {page / json:.2f} (target: at most 1.3)")
+PY
+    rm -f "$json" "$pages"
+}
+
+echo "== the dashboard page against the JSON dashboard, interleaved ($REQUESTS each)"
+API="http://127.0.0.1:$PORT/api/v1/strategies/$STRATEGY/dashboard"
+PAGE="http://127.0.0.1:$PORT/strategies/$STRATEGY/dashboard"
+page_and_json "now (live)" "" "$API" "$PAGE"
+page_and_json "as at 2024-06-30 (from history)" "?as_at=2024-06-30" "$API" "$PAGE"
+page_and_json "closed period (from snapshot)" "?period_id=$PERIOD" "$API" "$PAGE"
 
 echo "== the dashboard's main query alone (pgbench, one client, $REQUESTS runs)"
 cat > /tmp/dashboard-states.sql <<SQL

@@ -1,11 +1,17 @@
-// Drives the web pages in headless Chromium as a member of an organisation
-// would, twice: once with JavaScript on ("js"), once with it off ("nojs").
-// The journey: sign in (first with no password), open an action that the
-// organisation leads, report progress (first without the commentary an amber
-// rating needs), add a milestone and move it (first without a reason), write a pledge,
-// sign out; and a missing page. On every page visited: axe-core's WCAG 2.2 A
-// and AA rules find nothing, nothing scrolls sideways at 320 CSS px wide, and
-// a full-page screenshot is saved (at 1024 px wide). Every request must stay
+// Drives the web pages in headless Chromium twice: once with JavaScript on
+// ("js"), once with it off ("nojs"). First as a member of an organisation:
+// sign in (first with no password), open an action that the organisation
+// leads, report progress (first without the commentary an amber rating
+// needs), add a milestone and move it (first without a reason), write a
+// pledge, sign out. Then as the chair: the dashboard (its charts and tables
+// must agree), the dashboard for a closed period, an exception and a
+// challenge on it, a reporting period added and closed from its
+// confirmation page, the trend, and the board report downloaded as HTML and
+// printed by Chromium to a tagged A4 PDF in which no table row may be cut
+// across pages (scripts/lib/pdf_rows.py reads the PDF's structure); and a
+// missing page. On every page visited: axe-core's WCAG 2.2 A and AA rules
+// find nothing, nothing scrolls sideways at 320 CSS px wide, and a
+// full-page screenshot is saved (at 1024 px wide). Every request must stay
 // on the service's own origin, none may answer 404 (bar /no-such-page and
 // the favicon), and the console must show no error (a Content Security
 // Policy violation is one; a form's 422 with its errors is not).
@@ -19,12 +25,16 @@
 //
 // Run by scripts/check-pages, which starts the service and sets:
 //   BASE_URL             e.g. http://127.0.0.1:18082
-//   DEMO_EMAIL, DEMO_PASSWORD   the member who signs in
+//   DEMO_EMAIL, DEMO_PASSWORD   the member who signs in (and the password
+//                        of every demo account)
+//   CHAIR_EMAIL          the chair (default chair@example.org)
+//   PDF_PYTHON           a Python with pikepdf, for scripts/lib/pdf_rows.py
 //   PLAYWRIGHT_CORE_DIR  the playwright-core package directory (in .tools/)
 //   AXE_CORE_JS          axe-core's axe.min.js (in .tools/)
 //   OUT_DIR              where screenshots and axe.json go (OUT_DIR/<run>/)
 //   CHROMIUM             default /usr/bin/chromium
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import { env, service } from './lib/env.mjs';
 import { mkdtempSync, rmSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +45,9 @@ const EMAIL = env('DEMO_EMAIL');
 const PASSWORD = env('DEMO_PASSWORD');
 const OUT_DIR = env('OUT_DIR');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+const CHAIR_EMAIL = env('CHAIR_EMAIL', 'chair@example.org');
+const PDF_PYTHON = env('PDF_PYTHON', 'python3');
+const PDF_ROWS = new URL('./lib/pdf_rows.py', import.meta.url).pathname;
 const AXE_SOURCE = readFileSync(env('AXE_CORE_JS'), 'utf8');
 const { chromium } = createRequire(import.meta.url)(env('PLAYWRIGHT_CORE_DIR'));
 
@@ -126,7 +139,7 @@ async function journey(run) {
     foreign.push(url);
     return route.abort('blockedbyclient');
   });
-  const audit = { page, run, dir, cdp, number: 0, results: {}, violations: 0 };
+  const audit = { page, context, run, dir, cdp, number: 0, results: {}, violations: 0 };
   // Where the browser was when something went wrong.
   const at = () => `at ${new URL(page.url(), BASE_URL).pathname}`;
   const requests = [];
@@ -135,7 +148,9 @@ async function journey(run) {
   page.on('pageerror', (error) => pageErrors.push(`${at()}: ${error.message}`));
   const failedRequests = [];
   page.on('requestfailed', (request) => {
-    if (new URL(request.url()).origin === ORIGIN) {
+    // A download ends its navigation: Chromium reports it as aborted.
+    const download = new URL(request.url()).pathname === '/reports/download' && request.failure()?.errorText === 'net::ERR_ABORTED';
+    if (new URL(request.url()).origin === ORIGIN && !download) {
       failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
     }
   });
@@ -359,6 +374,7 @@ async function steps(audit) {
   await part(audit, 'action', reportAndMove);
   await part(audit, 'pledge', pledge);
   await part(audit, 'sign-out', signOut);
+  await part(audit, 'chair', chairJourney);
   await part(audit, 'not-found', notFound);
 }
 
@@ -583,6 +599,146 @@ async function notFound(audit) {
     await expectText(h1(page), /^Page not found$/, 'the h1');
   });
   await checkPage(audit, 'not-found');
+}
+
+// The chair's journey: the dashboard now and for a closed period, an
+// exception and a challenge on it, a period added and closed, the trend,
+// and the board report downloaded as HTML and printed to a PDF on A4 in
+// which no table row is cut across pages.
+async function chairJourney(audit) {
+  const { page, run, dir, context } = audit;
+  const nav = (name) => page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true });
+
+  await step(`signing in as ${CHAIR_EMAIL}`, async () => {
+    await page.goto(`${BASE_URL}/sign-in`, { waitUntil: 'load' });
+    await page.getByLabel('Email address', { exact: true }).fill(CHAIR_EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));
+    expectPath(page, '/');
+  });
+
+  const dashboard = await step('"Dashboard" shows the charts, each with its table of the same numbers', async () => {
+    await submit(page, nav('Dashboard'));
+    if (!/^\/strategies\/[0-9a-f-]{36}\/dashboard$/.test(path(page))) throw new Error(`the browser is at ${page.url()}`);
+    await expectText(h1(page), /^Dashboard$/, 'the h1');
+    const charts = await page.locator('svg.app-chart').count();
+    if (charts < 5) throw new Error(`${charts} charts on the page`);
+    const mismatches = await page.evaluate(() => {
+      const wrong = [];
+      for (const id of ['totals', 'by-ambition', 'by-commitment', 'by-lead']) {
+        const bars = [...document.querySelectorAll(`svg#${id} g.app-chart__bar`)].map((g) => g.dataset.total);
+        const rows = [...document.querySelectorAll(`#${id}-table tbody tr`)].map((tr) => tr.lastElementChild.textContent.trim());
+        if (bars.length === 0 || bars.join() !== rows.join()) wrong.push(`${id}: chart ${bars.join()} table ${rows.join()}`);
+      }
+      return wrong;
+    });
+    if (mismatches.length) throw new Error(`charts and tables differ: ${mismatches.join('; ')}`);
+    return path(page);
+  });
+  await checkPage(audit, 'dashboard');
+
+  await step('choosing a closed period shows the plan as it stood when the period closed', async () => {
+    const value = await page.evaluate(() => {
+      const options = [...document.querySelectorAll('#period_id option')].filter((o) => o.textContent.includes('(closed)'));
+      return options.length ? options[options.length - 1].value : null;
+    });
+    if (!value) throw new Error('no closed period to choose');
+    await page.getByLabel('Show a reporting period').selectOption(value);
+    await submit(page, page.getByRole('button', { name: 'Show period', exact: true }));
+    if (new URL(page.url()).searchParams.get('period_id') !== value) throw new Error(`the address is ${page.url()}`);
+    await expectText(page.locator('#moment'), 'as it stood when the period closed', 'the moment');
+  });
+  await checkPage(audit, 'dashboard-period');
+
+  await step('an exception opens its action, with a form to challenge its lead', async () => {
+    await submit(page, page.locator('#exceptions-table tbody a').first());
+    if (!/^\/actions\/[0-9a-f-]{36}$/.test(path(page))) throw new Error(`the browser is at ${page.url()}`);
+    await page.getByRole('heading', { level: 2, name: 'Challenge the lead organisation' }).waitFor();
+  });
+  await checkPage(audit, 'exception');
+
+  await step('the chair posts a challenge', async () => {
+    await page.getByLabel('Your challenge', { exact: true }).fill(`What would bring this back on course? (${run.name})`);
+    await submit(page, page.getByRole('button', { name: 'Send the challenge', exact: true }));
+    await expectText(successBanner(page), 'Your challenge has been sent', 'the banner');
+  });
+  await checkPage(audit, 'challenge-sent');
+
+  // Each run adds its own period: the first ends three weeks ago, the
+  // second is current.
+  const day = 24 * 3600 * 1000;
+  const today = new Date(new Date().toISOString().slice(0, 10));
+  const [from, to] = run.javaScriptEnabled ? [-40, -21] : [-20, 10];
+  const starts = new Date(today.getTime() + from * day);
+  const ends = new Date(today.getTime() + to * day);
+  const name = `Board review ${run.name} ${ends.toISOString().slice(0, 10)}`;
+  await step(`the chair adds the reporting period "${name}"`, async () => {
+    await page.goto(`${BASE_URL}${dashboard}`, { waitUntil: 'load' });
+    await submit(page, page.getByRole('link', { name: 'Reporting periods', exact: true }));
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    for (const [field, date] of [['starts_on', starts], ['ends_on', ends]]) {
+      await page.locator(`#${field}-day`).fill(String(date.getUTCDate()));
+      await page.locator(`#${field}-month`).fill(String(date.getUTCMonth() + 1));
+      await page.locator(`#${field}-year`).fill(String(date.getUTCFullYear()));
+    }
+    await submit(page, page.getByRole('button', { name: 'Add the period', exact: true }));
+    await expectText(successBanner(page), 'The reporting period has been added', 'the banner');
+  });
+  await checkPage(audit, 'periods');
+
+  await step('closing it asks first, saying what closing does, then closes it', async () => {
+    await submit(page, page.getByRole('link', { name: `Close ${name}`, exact: true }));
+    await expectText(h1(page), `Close ${name}`, 'the h1');
+    await page.getByRole('heading', { level: 2, name: 'What closing does' }).waitFor();
+    await checkPage(audit, 'period-close');
+    await submit(page, page.getByRole('button', { name: `Close ${name}`, exact: true }));
+    await expectText(successBanner(page), 'has been closed', 'the banner');
+  });
+
+  await step('the trend shows the period just closed', async () => {
+    await page.goto(`${BASE_URL}${dashboard}`, { waitUntil: 'load' });
+    await submit(page, page.getByRole('link', { name: 'Ratings across the closed periods', exact: true }));
+    await expectText(h1(page), 'Ratings across the closed periods', 'the h1');
+    await expectText(page.locator('#by-period-table tbody tr').last().locator('th'), name, 'the last period of the trend');
+  });
+  await checkPage(audit, 'trend');
+
+  const report = join(dir, 'board-report.html');
+  await step('"Reports" downloads the board report as HTML, with its charts', async () => {
+    await submit(page, nav('Reports'));
+    await expectText(h1(page), /^Reports$/, 'the h1');
+    await checkPage(audit, 'reports');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the report', exact: true }).click(),
+    ]);
+    if (!/^board-report-\d{4}-\d{2}-\d{2}\.html$/.test(download.suggestedFilename())) {
+      throw new Error(`the file is called ${download.suggestedFilename()}`);
+    }
+    await download.saveAs(report);
+    const html = readFileSync(report, 'utf8');
+    if (!html.includes('class="app-chart" id="by-ambition"')) throw new Error('the report has no chart of the ambitions');
+  });
+
+  await step('the report prints on A4 with no table row cut across pages', async () => {
+    const printed = await context.newPage();
+    try {
+      await printed.setContent(readFileSync(report, 'utf8'), { waitUntil: 'load' });
+      await printed.screenshot({ path: join(dir, 'board-report.png'), fullPage: true });
+      await printed.pdf({ path: join(dir, 'board-report.pdf'), format: 'A4', preferCSSPageSize: true, printBackground: true, tagged: true });
+    } finally {
+      await printed.close();
+    }
+    const checked = spawnSync(PDF_PYTHON, [PDF_ROWS, join(dir, 'board-report.pdf')], { encoding: 'utf8' });
+    const said = `${checked.stdout}${checked.stderr}`.trim();
+    if (checked.status !== 0) throw new Error(said || `the check exited ${checked.status}`);
+    console.log(`       ${said.replace(/\n/g, '\n       ')}`);
+  });
+
+  await step('the chair signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
 }
 
 await main().catch((error) => {

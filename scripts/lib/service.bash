@@ -13,6 +13,7 @@ REDOCLY_CLI_VERSION=2.77.0
 SCHEMATHESIS_VERSION=4.32.5
 PLAYWRIGHT_CORE_VERSION=1.65.1
 AXE_CORE_VERSION=4.14.1
+PIKEPDF_VERSION=10.18.0
 
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
@@ -69,6 +70,20 @@ install_schemathesis() {
             "schemathesis==$SCHEMATHESIS_VERSION" >&2 || die "pip install schemathesis failed"
     fi
     SCHEMATHESIS="$venv/bin/schemathesis"
+}
+
+# pikepdf, to read the structure of the PDFs the browser prints.
+install_pikepdf() {
+    local venv="$DPT_TOOLS/venv" have=""
+    [[ -x "$venv/bin/python" ]] &&
+        have=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("pikepdf"))' 2>/dev/null || true)
+    if [[ "$have" != "$PIKEPDF_VERSION" ]]; then
+        log "installing pikepdf==$PIKEPDF_VERSION into .tools/venv"
+        [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv" || die "python3 -m venv failed"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+            "pikepdf==$PIKEPDF_VERSION" >&2 || die "pip install pikepdf failed"
+    fi
+    PDF_PYTHON="$venv/bin/python"
 }
 
 install_playwright_core() {

@@ -15,6 +15,8 @@ mod caching;
 mod chair_pages;
 mod changes;
 mod concurrency;
+mod erasure;
+mod first_sign_in;
 mod health;
 mod indicators;
 mod migrations;

@@ -64,6 +64,7 @@ enum Capability {
     WritePledge,
     ListUsers,
     CreateUser,
+    EraseUser,
     ReadAuditLog,
     ClosePeriod,
     ReadDashboard,
@@ -108,6 +109,8 @@ const TABLE: &[(Capability, [bool; 5])] = &[
     // users: admin; audit log: admin and chair
     (ListUsers, [true, false, false, false, false]),
     (CreateUser, [true, false, false, false, false]),
+    // erase a user's personal data (UK GDPR): admin
+    (EraseUser, [true, false, false, false, false]),
     (ReadAuditLog, [true, true, false, false, false]),
     // close a reporting period: admin, chair
     (ClosePeriod, [true, true, false, false, false]),
@@ -404,6 +407,27 @@ async fn attempt(
             )
             .await
         }
+        EraseUser => {
+            let mut created = app
+                .post("/api/v1/users")
+                .bearer_auth(admin)
+                .send_json(&json!({
+                    "email": format!("leaver{n}@example.org"), "name": format!("Leaver {n}"),
+                    "role": "viewer", "password": "a-long-enough-password",
+                }))
+                .await
+                .unwrap();
+            assert_eq!(created.status(), StatusCode::CREATED);
+            let user: Value = created.json().await.unwrap();
+            let path = format!("/api/v1/users/{}/erase", user["id"].as_str().unwrap());
+            app.post(&path)
+                .bearer_auth(token)
+                .insert_header(("If-Match", format!("\"{}\"", user["version"])))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
         ReadAuditLog => get("/api/v1/audit".into()).await,
         ClosePeriod => {
             let starts_on = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()
@@ -656,6 +680,11 @@ async fn a_member_writing_with_another_organisations_ids_is_refused_every_time()
             "PATCH",
             format!("/api/v1/users/{police_user}"),
             json!({ "active": false }),
+        ),
+        (
+            "POST",
+            format!("/api/v1/users/{police_user}/erase"),
+            Value::Null,
         ),
         (
             "PATCH",

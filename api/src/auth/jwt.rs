@@ -18,6 +18,11 @@ pub struct Claims {
     pub role: Role,
     /// The user's organisation, if any.
     pub org: Option<Uuid>,
+    /// The password was set by an administrator and must be changed: the
+    /// token may only read the account and change the password. Absent
+    /// when false, so other tokens are as they were.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
 }
 
 /// Signs and verifies access tokens.
@@ -60,6 +65,7 @@ impl JwtKeys {
             exp: now + self.ttl_secs,
             role,
             org: organisation_id,
+            must_change_password: false,
         }
     }
 

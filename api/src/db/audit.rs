@@ -98,3 +98,48 @@ pub async fn list(
     }
     query.load(conn).await
 }
+
+/// The recorded states of one record, for rewriting them.
+#[derive(Debug, Queryable)]
+pub struct RecordedStates {
+    pub(crate) id: i64,
+    pub(crate) before: Option<serde_json::Value>,
+    pub(crate) after: Option<serde_json::Value>,
+}
+
+/// Every event about one record, oldest first.
+pub async fn states_of(
+    conn: &mut Conn,
+    entity: Entity,
+    entity_id: Uuid,
+) -> QueryResult<Vec<RecordedStates>> {
+    audit_events::table
+        .filter(audit_events::entity.eq(entity))
+        .filter(audit_events::entity_id.eq(entity_id))
+        .order(audit_events::id)
+        .select((audit_events::id, audit_events::before, audit_events::after))
+        .load(conn)
+        .await
+}
+
+/// Lets this transaction rewrite the recorded states of `user_id`'s
+/// account, the one change the append-only trigger allows (see the
+/// erasure migration).
+pub async fn allow_erasure_of(conn: &mut Conn, user_id: Uuid) -> QueryResult<()> {
+    diesel::sql_query("SELECT set_config('delivery_tracker.erasure', $1, true)")
+        .bind::<diesel::sql_types::Text, _>(user_id.to_string())
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces the recorded states of one event.
+pub async fn rewrite_states(conn: &mut Conn, states: &RecordedStates) -> QueryResult<usize> {
+    diesel::update(audit_events::table.find(states.id))
+        .set((
+            audit_events::before.eq(&states.before),
+            audit_events::after.eq(&states.after),
+        ))
+        .execute(conn)
+        .await
+}

@@ -29,6 +29,7 @@ pub struct SessionUser {
     pub(crate) name: String,
     pub(crate) role: Role,
     pub(crate) organisation_id: Option<Uuid>,
+    pub(crate) must_change_password: bool,
 }
 
 /// Stores a session.
@@ -60,6 +61,7 @@ pub async fn find_live(
             users::name,
             users::role,
             users::organisation_id,
+            users::must_change_password,
         ))
         .first(conn)
         .await

@@ -247,11 +247,14 @@ pub fn group<T>(rows: Vec<(uuid::Uuid, T)>) -> std::collections::HashMap<uuid::U
 
 /// An ILIKE pattern matching `text` anywhere, with its wildcards escaped.
 pub fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
+    format!("%{}%", escape_like(text))
+}
+
+/// `text` with the wildcards of a LIKE pattern escaped.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
         .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]

@@ -135,6 +135,31 @@ pub async fn insert_action_snapshots(
     Ok(inserted)
 }
 
+/// Renames the author of the latest report kept in closed periods'
+/// snapshots, where `author_id` wrote that report. A snapshot keeps the
+/// author's name as it was then, not their id, so the report is found by
+/// its action and the moment it was made: a namesake's reports keep their
+/// name, and a name the author had before a rename is replaced too.
+pub async fn rename_author_in_snapshots(
+    conn: &mut Conn,
+    author_id: Uuid,
+    new_name: &str,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Text, Uuid as SqlUuid};
+    diesel::sql_query(
+        "UPDATE period_action_snapshots s
+            SET state = jsonb_set(s.state, '{latest,author}', to_jsonb($2::text))
+           FROM progress_updates p
+          WHERE p.author_id = $1
+            AND s.action_id = p.action_id
+            AND (s.state->'latest'->>'created_at')::timestamptz = p.created_at",
+    )
+    .bind::<SqlUuid, _>(author_id)
+    .bind::<Text, _>(new_name)
+    .execute(conn)
+    .await
+}
+
 /// Stores each pledge's state at close.
 pub async fn insert_pledge_snapshots(
     conn: &mut Conn,

@@ -21,11 +21,13 @@ diesel::table! {
         name -> Text,
         role -> Text,
         organisation_id -> Nullable<Uuid>,
-        password_hash -> Text,
+        password_hash -> Nullable<Text>,
         active -> Bool,
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        must_change_password -> Bool,
+        erased_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -22,12 +22,18 @@ pub struct User {
     pub(crate) role: Role,
     pub(crate) organisation_id: Option<Uuid>,
     /// Never serialised, so it stays out of audit records and responses.
+    /// None once the account's data is erased: no password matches.
     #[serde(skip)]
-    pub(crate) password_hash: String,
+    pub(crate) password_hash: Option<String>,
     pub(crate) active: bool,
     pub(crate) version: i32,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
+    /// The password was set by an administrator: its holder must choose
+    /// their own before doing anything else.
+    pub(crate) must_change_password: bool,
+    /// When the holder's name and email were erased, if they were.
+    pub(crate) erased_at: Option<DateTime<Utc>>,
 }
 
 /// A new account to store.
@@ -40,6 +46,7 @@ pub struct NewUser {
     pub(crate) role: Role,
     pub(crate) organisation_id: Option<Uuid>,
     pub(crate) password_hash: String,
+    pub(crate) must_change_password: bool,
 }
 
 /// The columns of an account to change; `None` leaves one as it is.
@@ -51,6 +58,7 @@ pub struct UserChanges {
     pub(crate) organisation_id: Option<Option<Uuid>>,
     pub(crate) active: Option<bool>,
     pub(crate) password_hash: Option<String>,
+    pub(crate) must_change_password: Option<bool>,
 }
 
 impl UserChanges {
@@ -61,6 +69,7 @@ impl UserChanges {
             && self.organisation_id.is_none()
             && self.active.is_none()
             && self.password_hash.is_none()
+            && self.must_change_password.is_none()
     }
 }
 
@@ -138,6 +147,52 @@ pub async fn other_active_admins(conn: &mut Conn, except: Uuid) -> QueryResult<V
         .for_update()
         .load(conn)
         .await
+}
+
+/// What an erased account keeps in place of its holder's data.
+#[derive(Debug)]
+pub struct Erasure<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) email: &'a str,
+    pub(crate) at: DateTime<Utc>,
+}
+
+/// Replaces an account's name and email, deactivates it and removes its
+/// password, bumping its version.
+pub async fn erase(conn: &mut Conn, id: Uuid, erasure: &Erasure<'_>) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::name.eq(erasure.name),
+            users::email.eq(erasure.email),
+            users::active.eq(false),
+            users::password_hash.eq(None::<String>),
+            users::must_change_password.eq(false),
+            users::erased_at.eq(erasure.at),
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The names of accounts that begin with `prefix`, for choosing a
+/// pseudonym no one else has.
+pub async fn names_starting(conn: &mut Conn, prefix: &str) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::name.like(format!("{}%", super::escape_like(prefix))))
+        .select(users::name)
+        .load(conn)
+        .await
+}
+
+/// Serialises erasures until the transaction ends, so two of them cannot
+/// choose the same pseudonym.
+pub async fn lock_erasures(conn: &mut Conn) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('users.erasure'))")
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// How many accounts there are.

@@ -236,7 +236,7 @@ async fn create_people(
             organisation_id,
             password: password.clone(),
         };
-        let user = users::create(pool, admin, input).await?;
+        let user = users::create_demo_account(pool, admin, input).await?;
         let user_ctx = ctx(user.id, account.role, organisation_id, &admin.clock);
         match account.role {
             Role::Chair => chair = Some(user_ctx),

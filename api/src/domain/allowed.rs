@@ -32,6 +32,8 @@ text_enum! {
         CreateCommitment => "create_commitment",
         /// Add a reporting period to a strategy.
         CreatePeriod => "create_period",
+        /// Erase a user's name and email (UK GDPR, right to erasure).
+        Erase => "erase",
     }
 }
 
@@ -108,6 +110,22 @@ pub fn for_indicator_value(actor: &Actor, owner: Uuid) -> Vec<AllowedAction> {
     when(permissions::can_record_indicator(actor, owner), &[Update])
 }
 
+/// The user account `account`; an erased one offers nothing, since it can
+/// no longer change.
+pub fn for_user(actor: &Actor, account: Uuid, erased: bool) -> Vec<AllowedAction> {
+    let mut allowed = Vec::new();
+    if erased {
+        return allowed;
+    }
+    if permissions::can_manage_users(actor) {
+        allowed.push(Update);
+    }
+    if permissions::can_erase_user(actor, account) {
+        allowed.push(Erase);
+    }
+    allowed
+}
+
 fn when(allowed: bool, actions: &[AllowedAction]) -> Vec<AllowedAction> {
     if allowed {
         actions.to_vec()
@@ -182,6 +200,17 @@ mod tests {
             [Update, Delete, RecordValue]
         );
         assert!(for_indicator(&user(Role::Chair, None), owner).is_empty());
+    }
+
+    #[test]
+    fn administrators_are_offered_erasure_of_others_not_yet_erased() {
+        let admin = user(Role::Admin, None);
+        let other = Uuid::now_v7();
+        assert_eq!(for_user(&admin, other, false), [Update, Erase]);
+        assert!(for_user(&admin, other, true).is_empty());
+        let own = admin.user_id().unwrap();
+        assert_eq!(for_user(&admin, own, false), [Update]);
+        assert!(for_user(&user(Role::Chair, None), other, false).is_empty());
     }
 
     #[test]

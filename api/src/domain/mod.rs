@@ -5,6 +5,7 @@
 pub mod enums;
 pub mod allowed;
 pub mod delivery;
+pub mod erasure;
 pub mod indicators;
 pub mod permissions;
 pub mod rag;

@@ -162,6 +162,13 @@ pub fn can_manage_users(actor: &Actor) -> bool {
     actor.is(Role::Admin)
 }
 
+/// Erase the name and email of the holder of `account` (UK GDPR, right to
+/// erasure). Never one's own: another administrator must, so no one can
+/// erase the last trace of what they did themselves.
+pub fn can_erase_user(actor: &Actor, account: Uuid) -> bool {
+    actor.is(Role::Admin) && actor.user_id() != Some(account)
+}
+
 /// Read the audit log.
 pub fn can_read_audit(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
@@ -315,6 +322,21 @@ mod tests {
             "manage users and tokens",
             can_manage_users,
             [true, false, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn erase_a_users_personal_data() {
+        row(
+            "erase a user",
+            |a| can_erase_user(a, Uuid::from_u128(1234)),
+            [true, false, false, false, false, false],
+        );
+        let admin = actor(Column::Admin);
+        let own = admin.user_id().expect("a person");
+        assert!(
+            !can_erase_user(&admin, own),
+            "an administrator cannot erase their own account"
         );
     }
 

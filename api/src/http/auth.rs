@@ -43,11 +43,23 @@ pub fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
     address.unwrap_or("unknown").to_owned()
 }
 
-async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
+/// What a request's credentials allow: everything their holder's role
+/// does, or, while the password must be changed, only that.
+enum Authenticated {
+    Full(Ctx),
+    PasswordChangeOnly(Ctx),
+}
+
+/// Why a signed-in user whose password must be changed is refused.
+const CHANGE_PASSWORD_FIRST: &str = "the password must be changed first: send the one you were \
+     given and a new one to POST /api/v1/me/password, then sign in again";
+
+async fn authenticate(req: HttpRequest) -> Result<Authenticated, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::internal("application state missing"))?;
     let token = bearer_token(&req)?;
+    let mut must_change_password = false;
     let actor = if token.starts_with(SYSTEM_TOKEN_PREFIX) {
         let token = tokens::authenticate(&state.pool, token)
             .await?
@@ -62,6 +74,7 @@ async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
         let claims = state.identity.jwt.verify(token).map_err(|_| {
             AppError::Unauthorized("the access token is invalid or has expired".into())
         })?;
+        must_change_password = claims.must_change_password;
         Actor::User {
             id: claims.sub,
             role: claims.role,
@@ -70,18 +83,55 @@ async fn authenticate(req: HttpRequest) -> Result<Ctx, AppError> {
     };
     // The request log names who made each request.
     tracing::Span::current().record("actor", tracing::field::display(actor.label()));
-    Ok(Ctx {
+    let ctx = Ctx {
         actor,
         request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
         clock: state.clock.clone(),
+    };
+    Ok(if must_change_password {
+        Authenticated::PasswordChangeOnly(ctx)
+    } else {
+        Authenticated::Full(ctx)
     })
 }
 
+/// Every endpoint that needs a caller takes a `Ctx`: a token whose holder
+/// must change their password first is refused (403).
 impl FromRequest for Ctx {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(authenticate(req.clone()))
+        let req = req.clone();
+        Box::pin(async move {
+            match authenticate(req).await? {
+                Authenticated::Full(ctx) => Ok(ctx),
+                Authenticated::PasswordChangeOnly(_) => {
+                    Err(AppError::Forbidden(CHANGE_PASSWORD_FIRST.into()))
+                }
+            }
+        })
+    }
+}
+
+/// The caller of the endpoints a user whose password must be changed may
+/// still use: reading their account and changing the password. Each
+/// endpoint that takes it instead of `Ctx` opts in, so nothing else can be
+/// reached by mistake.
+pub struct PasswordChange(pub Ctx);
+
+impl FromRequest for PasswordChange {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match authenticate(req).await? {
+                Authenticated::Full(ctx) | Authenticated::PasswordChangeOnly(ctx) => {
+                    Ok(PasswordChange(ctx))
+                }
+            }
+        })
     }
 }

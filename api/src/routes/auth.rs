@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
-use crate::http::auth::client_address;
+use crate::http::auth::{PasswordChange, client_address};
 use crate::http::docs::{AuthErrors, LoginErrors, ReadErrors, UpdateErrors};
 use crate::http::respond_versioned;
 use crate::services::Ctx;
@@ -80,7 +80,8 @@ async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The signed-in user's account.
+/// The signed-in user's account. Also answers a user who must change their
+/// password first (`must_change_password`).
 #[utoipa::path(
     tag = "auth",
     responses((status = 200, description = "The caller's account", body = UserView), ReadErrors),
@@ -89,14 +90,16 @@ async fn logout(
 #[get("/me")]
 async fn get_me(
     state: Data<AppState>,
-    ctx: Ctx,
+    PasswordChange(ctx): PasswordChange,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let me = service::me(&state.pool, &ctx).await?;
     Ok(respond_versioned(&req, me.version, &me))
 }
 
-/// Change your own password. Every session, this one included, ends.
+/// Change your own password. Every session, this one included, ends. A
+/// password an administrator set must be changed this way before the
+/// account can do anything else.
 #[utoipa::path(
     tag = "auth",
     request_body = ChangePassword,
@@ -106,7 +109,7 @@ async fn get_me(
 #[post("/me/password")]
 async fn change_password(
     state: Data<AppState>,
-    ctx: Ctx,
+    PasswordChange(ctx): PasswordChange,
     body: Json<ChangePassword>,
 ) -> Result<HttpResponse, AppError> {
     service::change_password(&state.pool, &ctx, body.into_inner()).await?;

@@ -11,6 +11,7 @@ use crate::http::docs::{CreateErrors, IfMatch, ListErrors, NotModified, ReadErro
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
+use crate::services::erasure;
 use crate::services::users::{self as service, CreateUser, UpdateUser, UserQuery, UserView};
 use crate::state::AppState;
 
@@ -18,7 +19,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_users)
         .service(create_user)
         .service(get_user)
-        .service(update_user);
+        .service(update_user)
+        .service(erase_user);
 }
 
 /// List user accounts (administrators).
@@ -101,5 +103,30 @@ async fn update_user(
     body: Json<UpdateUser>,
 ) -> Result<HttpResponse, AppError> {
     let user = service::update(&state.pool, &ctx, *id, precondition, body.into_inner()).await?;
+    Ok(respond_updated(user.version, &user))
+}
+
+/// Erase a user's personal data (UK GDPR, right to erasure; administrators,
+/// not their own account; needs If-Match). The name becomes a pseudonym
+/// ("Former member, Nottinghamshire Police") and the email a placeholder
+/// everywhere they were kept, the audit trail's records of the account
+/// included; the account is deactivated, loses its password and every
+/// session, and the updates its holder wrote stay, under the pseudonym. The
+/// erasure is audited as `erase`. An erased account can no longer change
+/// (409).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path, description = "User id"), IfMatch),
+    responses((status = 200, description = "Erased", body = UserView), UpdateErrors),
+    security(("bearer" = [])),
+)]
+#[post("/users/{id}/erase")]
+async fn erase_user(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+    precondition: Precondition,
+) -> Result<HttpResponse, AppError> {
+    let user = erasure::erase(&state.pool, &ctx, *id, precondition).await?;
     Ok(respond_updated(user.version, &user))
 }

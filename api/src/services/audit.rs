@@ -19,6 +19,8 @@ pub enum Change {
     Delete,
     /// Sign-in to it was locked after repeated failures.
     Lock,
+    /// Its holder's personal data was erased.
+    Erase,
 }
 
 impl Change {
@@ -28,6 +30,7 @@ impl Change {
             Change::Update => "update",
             Change::Delete => "delete",
             Change::Lock => "lock",
+            Change::Erase => "erase",
         }
     }
 }

@@ -81,6 +81,11 @@ pub struct TokenResponse {
     pub(crate) expires_in: i64,
     /// Use once with `POST /api/v1/auth/refresh` for new tokens.
     pub(crate) refresh_token: String,
+    /// The password was set by an administrator and must be changed first:
+    /// until then these tokens may only read `GET /api/v1/me` and change
+    /// the password with `POST /api/v1/me/password` (anything else answers
+    /// 403).
+    pub(crate) must_change_password: bool,
 }
 
 /// Issues an access token and a refresh token in `family` (a new family for
@@ -91,9 +96,10 @@ async fn issue(
     user: &User,
     family_id: Uuid,
 ) -> Result<TokenResponse, AppError> {
-    let claims = identity
+    let mut claims = identity
         .jwt
         .claims_for(user.id, user.role, user.organisation_id);
+    claims.must_change_password = user.must_change_password;
     let access_token = identity.jwt.sign(&claims).map_err(AppError::internal)?;
     let (refresh_token, token_hash) = opaque::generate(REFRESH_PREFIX);
     refresh_tokens::insert(
@@ -112,6 +118,7 @@ async fn issue(
         token_type: "Bearer",
         expires_in: identity.jwt.ttl_secs,
         refresh_token,
+        must_change_password: user.must_change_password,
     })
 }
 
@@ -156,7 +163,7 @@ pub(crate) async fn check_credentials(
         });
     }
     let user = users::find_by_email(conn, &email).await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(stored, input.password).await?;
     match user {
         Some(user) if matches && user.active => {
@@ -260,7 +267,9 @@ pub async fn me(pool: &Pool, ctx: &Ctx) -> Result<UserView, AppError> {
     view(&mut conn, row, &ctx.actor).await
 }
 
-/// Changes the signed-in user's password and ends all their sessions.
+/// Changes the signed-in user's password and ends all their sessions. A
+/// password that had to be changed no longer has to; it cannot be replaced
+/// by itself.
 pub async fn change_password(
     pool: &Pool,
     ctx: &Ctx,
@@ -273,11 +282,20 @@ pub async fn change_password(
         .ok_or_else(|| AppError::Forbidden("system tokens have no password".into()))?;
     let mut conn = pool.get().await?;
     let user = users::find(&mut conn, id).await.map_err(missing("user"))?;
-    if !password::verify(Some(user.password_hash.clone()), input.current_password).await? {
+    if !password::verify(user.password_hash.clone(), input.current_password).await? {
         return Err(AppError::validation("current_password", "is incorrect"));
+    }
+    if user.must_change_password
+        && password::verify(user.password_hash.clone(), input.new_password.clone()).await?
+    {
+        return Err(AppError::validation(
+            "new_password",
+            "must differ from the password you were given",
+        ));
     }
     let changes = UserChanges {
         password_hash: Some(password::hash(input.new_password).await?),
+        must_change_password: Some(false),
         ..Default::default()
     };
     conn.transaction(async |conn| {

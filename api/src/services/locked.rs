@@ -36,6 +36,16 @@ pub enum Written<S, T> {
         /// What the operation answers.
         answer: T,
     },
+    /// The personal data the record held was erased (audited as `erase`;
+    /// `before` must not hold that data either).
+    Erased {
+        /// As it was, less what was erased.
+        before: S,
+        /// As it is now.
+        after: S,
+        /// What the operation answers.
+        answer: T,
+    },
     /// The record is gone.
     Deleted {
         /// As it was.
@@ -210,6 +220,11 @@ where
             after,
             answer,
         } => (Change::Update, before, Some(after), answer),
+        Written::Erased {
+            before,
+            after,
+            answer,
+        } => (Change::Erase, before, Some(after), answer),
         Written::Deleted { before, answer } => (Change::Delete, before, None, answer),
     };
     let event = Event {

@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod changes;
 pub mod context;
+pub mod erasure;
 pub mod health;
 pub mod indicators;
 pub mod input;

@@ -27,6 +27,8 @@ pub struct Started {
     pub secret: String,
     /// When the session ends, however used.
     pub expires_at: DateTime<Utc>,
+    /// The user must change their password before anything else.
+    pub must_change_password: bool,
 }
 
 /// A live session: who it signs in and the token its forms must carry.
@@ -38,6 +40,9 @@ pub struct Session {
     pub name: String,
     /// Every form of this session carries it.
     pub csrf_token: String,
+    /// The password was set by an administrator: the user must change it
+    /// before anything else.
+    pub must_change_password: bool,
 }
 
 /// Signs in with email and password, by the same rules and throttle as
@@ -64,7 +69,11 @@ pub async fn start(
     )
     .await?;
     forget_dead(&mut conn, identity).await?;
-    Ok(Started { secret, expires_at })
+    Ok(Started {
+        secret,
+        expires_at,
+        must_change_password: user.must_change_password,
+    })
 }
 
 /// The live session this secret names, if any; using it keeps it from
@@ -95,6 +104,7 @@ pub async fn resume(
         },
         name: found.name,
         csrf_token: found.csrf_token,
+        must_change_password: found.must_change_password,
     }))
 }
 

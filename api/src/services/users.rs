@@ -21,7 +21,7 @@ use crate::db::organisations::{self as organisations, OrganisationRef};
 use crate::db::users::{self as store, NewUser, User, UserChanges, UserFilter};
 use crate::db::{Conn, browser_sessions};
 use crate::domain::validation::{NAME_MAX, normalise_email, not_blank, password_policy, printable};
-use crate::domain::{Actor, Entity, Role, permissions};
+use crate::domain::{Actor, AllowedAction, Entity, Role, allowed, permissions};
 use crate::error::AppError;
 use crate::paging::{Page, PageParams};
 
@@ -39,32 +39,36 @@ pub struct UserView {
     pub(crate) role: Role,
     pub(crate) organisation: Option<OrganisationRef>,
     pub(crate) active: bool,
+    /// The password was set by an administrator: until its holder chooses
+    /// their own, their sign-ins may only read `/api/v1/me` and change the
+    /// password.
+    pub(crate) must_change_password: bool,
+    /// When the holder's name and email were erased (then the name is a
+    /// pseudonym and the email a placeholder); null otherwise.
+    pub(crate) erased_at: Option<DateTime<Utc>>,
     pub(crate) version: i32,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
     /// What the caller may do with this account.
-    #[schema(example = json!(["update"]))]
-    pub(crate) allowed_actions: Vec<&'static str>,
+    #[schema(example = json!(["update", "erase"]))]
+    pub(crate) allowed_actions: Vec<AllowedAction>,
 }
 
 impl UserView {
     pub(crate) fn new(row: User, organisation: Option<OrganisationRef>, actor: &Actor) -> Self {
-        let allowed_actions = if permissions::can_manage_users(actor) {
-            vec!["update"]
-        } else {
-            vec![]
-        };
         Self {
+            allowed_actions: allowed::for_user(actor, row.id, row.erased_at.is_some()),
             id: row.id,
             email: row.email,
             name: row.name,
             role: row.role,
             organisation,
             active: row.active,
+            must_change_password: row.must_change_password,
+            erased_at: row.erased_at,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
-            allowed_actions,
         }
     }
 }
@@ -85,7 +89,8 @@ pub struct CreateUser {
     /// Required for members; optional for other roles.
     #[garde(skip)]
     pub(crate) organisation_id: Option<Uuid>,
-    /// The initial password, 12 to 128 characters.
+    /// The initial password, 12 to 128 characters. Its holder must change
+    /// it at their first sign-in.
     #[garde(custom(password_policy))]
     #[schema(value_type = String, format = Password)]
     pub(crate) password: SecretString,
@@ -108,7 +113,8 @@ pub struct UpdateUser {
     pub(crate) organisation_id: Option<Option<Uuid>>,
     #[garde(skip)]
     pub(crate) active: Option<bool>,
-    /// A new password, 12 to 128 characters.
+    /// A new password, 12 to 128 characters. Set for someone else, its
+    /// holder must change it at their next sign-in.
     #[garde(inner(custom(password_policy)))]
     #[schema(value_type = Option<String>, format = Password)]
     pub(crate) password: Option<SecretString>,
@@ -204,7 +210,11 @@ async fn check_membership(
 }
 
 /// Checks a new account and hashes its password.
-async fn new_user(conn: &mut Conn, input: CreateUser) -> Result<NewUser, AppError> {
+async fn new_user(
+    conn: &mut Conn,
+    input: CreateUser,
+    must_change_password: bool,
+) -> Result<NewUser, AppError> {
     validate(&input)?;
     check_membership(conn, input.role, input.organisation_id).await?;
     Ok(NewUser {
@@ -214,14 +224,35 @@ async fn new_user(conn: &mut Conn, input: CreateUser) -> Result<NewUser, AppErro
         role: input.role,
         organisation_id: input.organisation_id,
         password_hash: password::hash(input.password).await?,
+        must_change_password,
     })
 }
 
-/// Creates an account (administrators).
+/// Creates an account (administrators). The administrator chose its
+/// password, so its holder must choose their own at first sign-in.
 pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateUser) -> Result<UserView, AppError> {
+    create_account(pool, ctx, input, true).await
+}
+
+/// Creates a demo account as an administrator would, but with the password
+/// printed for everyone trying the service, which it keeps.
+pub(crate) async fn create_demo_account(
+    pool: &Pool,
+    ctx: &Ctx,
+    input: CreateUser,
+) -> Result<UserView, AppError> {
+    create_account(pool, ctx, input, false).await
+}
+
+async fn create_account(
+    pool: &Pool,
+    ctx: &Ctx,
+    input: CreateUser,
+    must_change_password: bool,
+) -> Result<UserView, AppError> {
     authorize(permissions::can_manage_users(&ctx.actor), FORBIDDEN)?;
     let mut conn = pool.get().await?;
-    let new = new_user(&mut conn, input).await?;
+    let new = new_user(&mut conn, input, must_change_password).await?;
     let row = conn
         .transaction(async |conn| {
             insert_audited(conn, ctx, ENTITY, new.id, &new, store::insert).await
@@ -231,10 +262,11 @@ pub async fn create(pool: &Pool, ctx: &Ctx, input: CreateUser) -> Result<UserVie
 }
 
 /// Creates an account from the server's command line, where nobody is
-/// signed in: how the first administrator comes to exist.
+/// signed in: how the first administrator comes to exist. Whoever runs the
+/// server chose the password, so it need not be changed.
 pub async fn create_from_command_line(pool: &Pool, input: CreateUser) -> Result<User, AppError> {
     let mut conn = pool.get().await?;
-    let new = new_user(&mut conn, input).await?;
+    let new = new_user(&mut conn, input, false).await?;
     conn.transaction(async |conn| {
         let row = store::insert(conn, &new).await?;
         let event = Event::created(ENTITY, row.id);
@@ -246,7 +278,8 @@ pub async fn create_from_command_line(pool: &Pool, input: CreateUser) -> Result<
 
 /// Changes an account (administrators; needs the version read).
 /// Deactivating it or changing its password, role or organisation ends its
-/// sessions; the last active administrator stays one.
+/// sessions; the last active administrator stays one. A password set for
+/// someone else must be changed by its holder at their next sign-in.
 pub async fn update(
     pool: &Pool,
     ctx: &Ctx,
@@ -261,12 +294,16 @@ pub async fn update(
         Some(password) => Some(password::hash(password).await?),
         None => None,
     };
+    let must_change_password = password_hash
+        .is_some()
+        .then(|| ctx.actor.user_id() != Some(id));
     let changes = UserChanges {
         name: input.name.as_deref().map(trimmed),
         role: input.role,
         organisation_id: input.organisation_id,
         active: input.active,
         password_hash,
+        must_change_password,
     };
     let mut conn = pool.get().await?;
     let row = conn
@@ -295,17 +332,33 @@ pub async fn update(
 }
 
 /// A change must leave a member in an organisation and the service with an
-/// active administrator.
+/// active administrator; an erased account no longer changes.
 async fn check_change(
     conn: &mut Conn,
     before: &User,
     changes: &UserChanges,
 ) -> Result<(), AppError> {
+    if before.erased_at.is_some() {
+        return Err(AppError::Conflict(ERASED.into()));
+    }
     let role = changes.role.unwrap_or(before.role);
     let organisation_id = changes.organisation_id.unwrap_or(before.organisation_id);
     let active = changes.active.unwrap_or(before.active);
     check_membership(conn, role, organisation_id).await?;
-    let still_admin = role == Role::Admin && active;
+    check_admin_remains(conn, before, role == Role::Admin && active).await
+}
+
+/// An account that was erased, refused any further change.
+pub(crate) const ERASED: &str =
+    "this account's personal data was erased; the account can no longer change";
+
+/// The service keeps an active administrator: `before` may stop being one
+/// only if another remains.
+pub(crate) async fn check_admin_remains(
+    conn: &mut Conn,
+    before: &User,
+    still_admin: bool,
+) -> Result<(), AppError> {
     if before.role == Role::Admin
         && before.active
         && !still_admin

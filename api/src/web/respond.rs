@@ -14,6 +14,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// The page where a user changes their password.
+pub const PASSWORD_PAGE: &str = "/account/password";
+
 /// A rendered page with the pages' headers.
 pub fn page(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {
     let body = template.render().map_err(AppError::internal)?;
@@ -47,6 +50,10 @@ pub enum PageError {
     /// come back to `next`.
     #[error("sign in to continue")]
     SignIn { next: String },
+    /// The user was given their password and has not yet chosen their own:
+    /// no page but the one to change it.
+    #[error("change your password to continue")]
+    ChangePasswordFirst,
     /// What the core answered.
     #[error(transparent)]
     App(#[from] AppError),
@@ -101,7 +108,7 @@ impl ErrorPage {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
+            PageError::SignIn { .. } | PageError::ChangePasswordFirst => StatusCode::SEE_OTHER,
             PageError::App(error) => {
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
@@ -111,6 +118,7 @@ impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         let error = match self {
             PageError::SignIn { next } => return see_other(&sign_in_url(next)),
+            PageError::ChangePasswordFirst => return see_other(PASSWORD_PAGE),
             PageError::App(AppError::Unauthorized(_)) => return see_other("/sign-in"),
             PageError::App(error) => error,
         };

@@ -7,7 +7,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 
-use super::respond::PageError;
+use super::respond::{PASSWORD_PAGE, PageError};
 use crate::error::AppError;
 use crate::services::{Ctx, sessions};
 use crate::state::AppState;
@@ -15,12 +15,18 @@ use crate::state::AppState;
 /// The session cookie: an opaque secret, never readable by scripts.
 pub const SESSION_COOKIE: &str = "dpt_session";
 
+/// The pages a user whose password must be changed may use: every other
+/// page sends them to change it.
+const WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = [PASSWORD_PAGE, "/sign-out"];
+
 /// A signed-in browser: the caller for service operations, the user's
 /// name for the header, and the token its forms must carry.
 pub struct SignedIn {
     pub ctx: Ctx,
     pub name: String,
     pub csrf_token: String,
+    /// The user was given their password and must choose their own.
+    pub must_change_password: bool,
 }
 
 pub fn state(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
@@ -40,6 +46,9 @@ async fn signed_in(req: HttpRequest) -> Result<SignedIn, PageError> {
         });
     };
     tracing::Span::current().record("actor", tracing::field::display(session.actor.label()));
+    if session.must_change_password && !WHILE_PASSWORD_MUST_CHANGE.contains(&req.path()) {
+        return Err(PageError::ChangePasswordFirst);
+    }
     Ok(SignedIn {
         ctx: Ctx {
             actor: session.actor,
@@ -48,6 +57,7 @@ async fn signed_in(req: HttpRequest) -> Result<SignedIn, PageError> {
         },
         name: session.name,
         csrf_token: session.csrf_token,
+        must_change_password: session.must_change_password,
     })
 }
 

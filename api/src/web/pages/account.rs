@@ -1,5 +1,7 @@
 //! The signed-in user's account: change password. A new password ends
 //! every session of the account, this one too, so the user signs in again.
+//! A user given their password by an administrator is sent here from every
+//! page until they have chosen their own.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -15,12 +17,12 @@ use crate::state::AppState;
 use crate::web::csrf::Posted;
 use crate::web::format::{Chrome, Section};
 use crate::web::forms::Errors;
-use crate::web::respond::{PageError, page, see_other};
+use crate::web::respond::{PASSWORD_PAGE, PageError, page, see_other};
 use crate::web::session::{SESSION_COOKIE, SignedIn, removal};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/account/password", web::get().to(show))
-        .route("/account/password", web::post().to(submit));
+    cfg.route(PASSWORD_PAGE, web::get().to(show))
+        .route(PASSWORD_PAGE, web::post().to(submit));
 }
 
 #[derive(Template)]
@@ -28,6 +30,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 struct PasswordPage {
     chrome: Chrome,
     errors: Errors,
+    /// The user was given this password and must choose their own: the
+    /// page says why it is shown, and offers no way back.
+    first_sign_in: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,6 +47,7 @@ async fn show(signed: SignedIn, done: Query<Done>) -> Result<HttpResponse, PageE
     let data = PasswordPage {
         chrome: chrome(&signed, Section::Account, &done),
         errors: Errors::none(),
+        first_sign_in: signed.must_change_password,
     };
     Ok(page(StatusCode::OK, &data)?)
 }
@@ -69,6 +75,7 @@ async fn submit(
     let data = PasswordPage {
         chrome: chrome(&signed, Section::Account, &Done::default()),
         errors,
+        first_sign_in: signed.must_change_password,
     };
     Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &data)?)
 }

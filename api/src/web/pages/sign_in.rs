@@ -20,7 +20,7 @@ use crate::state::AppState;
 use crate::web::csrf::{check_token, same_origin};
 use crate::web::format::Chrome;
 use crate::web::forms::Errors;
-use crate::web::respond::{PageError, page, safe_next, see_other};
+use crate::web::respond::{PASSWORD_PAGE, PageError, page, safe_next, see_other};
 use crate::web::session::{SESSION_COOKIE, cookie, removal};
 
 const SIGN_IN_COOKIE: &str = "dpt_sign_in";
@@ -140,7 +140,13 @@ async fn submit(
                     state.pages.cookie_secure,
                     max_age,
                 );
-                let mut response = see_other(&next);
+                // Straight to the one page such a user may use.
+                let target = if started.must_change_password {
+                    PASSWORD_PAGE
+                } else {
+                    next.as_str()
+                };
+                let mut response = see_other(target);
                 response.add_cookie(&session).map_err(AppError::internal)?;
                 response
                     .add_removal_cookie(&removal(SIGN_IN_COOKIE, state.pages.cookie_secure))
