@@ -394,6 +394,8 @@ async fn an_administrator_creates_and_changes_an_account() {
     assert_eq!(stored["role"], "member");
     assert_eq!(stored["organisation"]["id"], police.as_str());
     assert_eq!(stored["active"], true);
+    assert_eq!(stored["must_change_password"], true);
+    assert!(account.has("they must choose their own when they next sign in"));
     let (status, _) = app
         .login_response("sam.patel@example.org", "a-long-enough-password")
         .await;
@@ -915,6 +917,7 @@ async fn members_and_the_chair_are_refused_what_only_administrators_may_do() {
         "/admin/users/new".to_owned(),
         format!("/admin/users/{viewer}"),
         format!("/admin/users/{viewer}/deactivate"),
+        format!("/admin/users/{viewer}/erase"),
         "/admin/tokens".to_owned(),
         "/admin/tokens/new".to_owned(),
         format!("/admin/tokens/{token_id}/revoke"),
@@ -989,6 +992,10 @@ async fn members_and_the_chair_are_refused_what_only_administrators_may_do() {
             format!("/admin/users/{viewer}/reactivate"),
             vec![("version", "1")],
         ),
+        (
+            format!("/admin/users/{viewer}/erase"),
+            vec![("version", "1")],
+        ),
         ("/admin/tokens".into(), vec![("name", "Mine now")]),
         (format!("/admin/tokens/{token_id}/revoke"), vec![]),
     ];
@@ -1012,4 +1019,92 @@ async fn members_and_the_chair_are_refused_what_only_administrators_may_do() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(managed(&app).await, before, "nothing changed");
+}
+
+#[actix_web::test]
+async fn an_administrator_erases_a_former_members_personal_data() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let mut browser = signed_in(&app, ADMIN).await;
+    let email = "probation@example.org";
+    let id = user_id(&app, &admin, email).await;
+    let name = app.read(&admin, &format!("/api/v1/users/{id}")).await["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let updates = format!("SELECT count(*) FROM progress_updates WHERE author_id = '{id}'");
+    let written = app.count(&updates).await;
+    assert!(written > 0, "the demo's probation member has reported");
+
+    let account = browser.get(&format!("/admin/users/{id}")).await;
+    assert!(account.has(&format!("href=\"/admin/users/{id}/erase\"")));
+    let confirm = browser.get(&format!("/admin/users/{id}/erase")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    for words in [
+        "UK General Data Protection Regulation",
+        "Former member, National Probation Service",
+        "in the audit trail",
+        "stay in the plan and its history",
+        "cannot be undone",
+    ] {
+        assert!(confirm.has(words), "the page says {words:?}");
+    }
+    let token = confirm.csrf();
+    let erased = browser
+        .post(
+            &format!("/admin/users/{id}/erase"),
+            &[
+                ("csrf_token", &token),
+                ("version", &confirm.input("version").unwrap()),
+            ],
+        )
+        .await;
+    let location = redirected(&erased);
+    assert_eq!(location, format!("/admin/users/{id}?done=user-erased"));
+    let account = browser.get(&location).await;
+    assert!(account.has("name and email have been erased"));
+    assert!(account.has("Former member, National Probation Service"));
+    assert!(account.has(">Erased</strong>"));
+    assert!(!account.has("Save the changes") && !account.has("/erase\""));
+    assert!(!account.has(email) && !account.has(&name));
+
+    let stored = app.read(&admin, &format!("/api/v1/users/{id}")).await;
+    assert_eq!(stored["name"], "Former member, National Probation Service");
+    assert_eq!(stored["active"], false);
+    assert_eq!(app.count(&updates).await, written, "their updates stay");
+    let trail = browser
+        .get(&format!("/admin/audit?entity=user&actor_id={id}"))
+        .await;
+    assert!(!trail.has(email) && !trail.has(&name));
+    let trail = browser.get("/admin/audit?entity=user").await;
+    assert!(trail.has("Personal data erased"));
+    assert!(!trail.has(email) && !trail.has(&name));
+    let again = browser.get(&format!("/admin/users/{id}/erase")).await;
+    assert!(again.has("already been erased") && !again.has("id=\"erase\""));
+
+    // An administrator's own account is another administrator's to erase.
+    let me = user_id(&app, &admin, ADMIN).await;
+    let own = browser.get(&format!("/admin/users/{me}")).await;
+    assert!(!own.has("/erase\""));
+    assert_eq!(
+        browser
+            .get(&format!("/admin/users/{me}/erase"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = browser
+        .post(
+            &format!("/admin/users/{me}/erase"),
+            &[
+                ("csrf_token", &token),
+                ("version", &own.input("version").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.read(&admin, &format!("/api/v1/users/{me}")).await["email"],
+        ADMIN
+    );
 }

@@ -202,6 +202,7 @@ impl AuditPage {
             "update" => "Changed".to_owned(),
             "delete" => "Deleted".to_owned(),
             "lock" => "Sign-in locked".to_owned(),
+            "erase" => "Personal data erased".to_owned(),
             other => sentence(&other.replace('_', " ")),
         }
     }

@@ -5,6 +5,7 @@
 //! a form the service would refuse.
 
 mod audit;
+mod erasure;
 mod import;
 mod index;
 mod organisations;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     index::configure(cfg);
     organisations::configure(cfg);
     users::configure(cfg);
+    erasure::configure(cfg);
     tokens::configure(cfg);
     audit::configure(cfg);
     import::configure(cfg);
@@ -47,6 +49,7 @@ impl Changed {
             "user-saved" => "The account has been changed",
             "user-deactivated" => "The account has been deactivated and signed out everywhere",
             "user-reactivated" => "The account has been reactivated",
+            "user-erased" => "The account's name and email have been erased",
             "token-revoked" => "The token has been revoked and no longer works",
             _ => return None,
         })

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{Changed, admin_chrome, chosen, status};
 use crate::concurrency::Precondition;
-use crate::domain::Role;
+use crate::domain::{AllowedAction, Role};
 use crate::error::AppError;
 use crate::paging::{MAX_LIMIT, PageParams};
 use crate::services::administration::{self, Area};
@@ -312,7 +312,11 @@ impl AccountPage {
     }
 
     fn may_change(&self) -> bool {
-        self.user.allowed_actions.contains(&"update")
+        self.user.allowed_actions.contains(&AllowedAction::Update)
+    }
+
+    fn may_erase(&self) -> bool {
+        self.user.allowed_actions.contains(&AllowedAction::Erase)
     }
 
     fn moment(&self, at: &DateTime<Utc>) -> String {
