@@ -23,6 +23,27 @@ pub enum ListErrors {
     NotFound(Problem),
 }
 
+/// Errors of a report.
+#[derive(IntoResponses)]
+pub enum ReportErrors {
+    /// A query parameter is malformed, or the moment is in the future.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller may not read this strategy.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// The strategy or the period does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// `organisation_id` names an organisation with no part in the
+    /// strategy.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 /// Errors of a read of one resource.
 #[derive(IntoResponses)]
 pub enum ReadErrors {

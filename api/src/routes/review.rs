@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use crate::concurrency::Precondition;
 use crate::error::AppError;
-use crate::http::docs::{CreateErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors};
+use crate::http::docs::{
+    CreateErrors, IfMatch, ListErrors, NotModified, ReadErrors, ReportErrors, UpdateErrors,
+};
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::{respond_created, respond_updated, respond_versioned};
 use crate::report::{self, Audience, Format, plain::PlainReport};
@@ -230,7 +232,7 @@ struct ReportQuery {
             (String = "text/markdown"),
             (String = "text/html"),
         )),
-        ListErrors,
+        ReportErrors,
     ),
     security(("bearer" = []), ("system_token" = [])),
 )]
