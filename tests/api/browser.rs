@@ -139,6 +139,50 @@ impl<'a> Browser<'a> {
         self.read(response).await
     }
 
+    /// Posts a form with one file (`multipart/form-data`), as a page with a
+    /// file input does: `file` is the field's name, the file's name and its
+    /// bytes.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Page {
+        const BOUNDARY: &str = "----dpt-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (field, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let response = self
+            .client
+            .post(self.app.url(path))
+            .insert_header(("accept", "text/html"))
+            .insert_header(("cookie", self.cookie_header()))
+            .insert_header(("origin", self.app.address.clone()))
+            .insert_header((
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            ))
+            .send_body(body)
+            .await
+            .expect("request");
+        self.read(response).await
+    }
+
     /// Signs in through the sign-in page; returns the answer to the form.
     pub async fn sign_in_with(&mut self, email: &str, password: &str, next: &str) -> Page {
         let form = self.get("/sign-in").await;

@@ -4,6 +4,7 @@ mod browser;
 mod helpers;
 
 mod actions;
+mod admin_pages;
 mod architecture;
 mod archive;
 mod auth;

@@ -4,6 +4,7 @@
 //! writes the change and its audit event in one transaction.
 
 pub mod actions;
+pub mod administration;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;

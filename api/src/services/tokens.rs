@@ -28,8 +28,9 @@ const ENTITY: Entity = Entity::ApiToken;
 pub const SYSTEM_TOKEN_PREFIX: &str = "dts_";
 const FORBIDDEN: &str = "only administrators can manage system tokens";
 /// A token lives a year unless its maker says otherwise, and two at most.
-const DEFAULT_LIFETIME_DAYS: i64 = 365;
-const MAX_LIFETIME_DAYS: i64 = 730;
+pub const DEFAULT_LIFETIME_DAYS: i64 = 365;
+/// The longest a token may live, in days.
+pub const MAX_LIFETIME_DAYS: i64 = 730;
 
 /// Whether a token can be used now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]

@@ -54,7 +54,8 @@ impl Errors {
     pub fn anchor(&self, field: &str) -> String {
         match field {
             "due_date" | "as_of" | "completed_on" | "as_at" | "starts_on" | "ends_on"
-            | "start_date" | "target_date" | "period_start" | "period_end" => {
+            | "start_date" | "target_date" | "period_start" | "period_end" | "expires_on"
+            | "since" | "until" => {
                 format!("{field}-day")
             }
             // A breakdown's error is about the table: its first box.

@@ -10,6 +10,7 @@ mod forms;
 mod pages;
 mod respond;
 mod session;
+mod upload;
 
 use actix_web::web;
 

@@ -4,6 +4,7 @@
 
 mod account;
 mod action;
+mod admin;
 mod dashboard;
 mod home;
 mod indicators;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     account::configure(cfg);
     trend::configure(cfg);
     setup::configure(cfg);
+    admin::configure(cfg);
 }
 
 /// What a page was redirected to after a change, to say it worked. Only
