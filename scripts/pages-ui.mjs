@@ -8,13 +8,15 @@
 // challenge on it, a reporting period added and closed from its
 // confirmation page, the trend, and the board report downloaded as HTML and
 // printed by Chromium to a tagged A4 PDF in which no table row may be cut
-// across pages (scripts/lib/pdf_rows.py reads the PDF's structure); and a
-// missing page. On every page visited: axe-core's WCAG 2.2 A and AA rules
-// find nothing, nothing scrolls sideways at 320 CSS px wide, and a
-// full-page screenshot is saved (at 1024 px wide). Every request must stay
-// on the service's own origin, none may answer 404 (bar /no-such-page and
-// the favicon), and the console must show no error (a Content Security
-// Policy violation is one; a form's 422 with its errors is not).
+// across pages (scripts/lib/pdf_rows.py reads the PDF's structure). Then as
+// an administrator, who creates a board member's account, whose first
+// sign-in asks for a new password; and a missing page. On every page
+// visited: axe-core's WCAG 2.2 A and AA rules find nothing, nothing scrolls
+// sideways at 320 CSS px wide, and a full-page screenshot is saved (at 1024
+// px wide). Every request must stay on the service's own origin, none may
+// answer 404 (bar /no-such-page and the favicon), and the console must show
+// no error (a Content Security Policy violation is one; a form's 422 with
+// its errors is not).
 //
 // axe is evaluated in the page through the DevTools protocol rather than
 // added as a <script> element: the pages' policy (script-src 'self') blocks
@@ -46,6 +48,7 @@ const PASSWORD = env('DEMO_PASSWORD');
 const OUT_DIR = env('OUT_DIR');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const CHAIR_EMAIL = env('CHAIR_EMAIL', 'chair@example.org');
+const ADMIN_EMAIL = env('ADMIN_EMAIL', 'admin@example.org');
 const PDF_PYTHON = env('PDF_PYTHON', 'python3');
 const PDF_ROWS = new URL('./lib/pdf_rows.py', import.meta.url).pathname;
 const AXE_SOURCE = readFileSync(env('AXE_CORE_JS'), 'utf8');
@@ -375,6 +378,7 @@ async function steps(audit) {
   await part(audit, 'pledge', pledge);
   await part(audit, 'sign-out', signOut);
   await part(audit, 'chair', chairJourney);
+  await part(audit, 'admin', adminJourney);
   await part(audit, 'not-found', notFound);
 }
 
@@ -609,13 +613,7 @@ async function chairJourney(audit) {
   const { page, run, dir, context } = audit;
   const nav = (name) => page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true });
 
-  await step(`signing in as ${CHAIR_EMAIL}`, async () => {
-    await page.goto(`${BASE_URL}/sign-in`, { waitUntil: 'load' });
-    await page.getByLabel('Email address', { exact: true }).fill(CHAIR_EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));
-    expectPath(page, '/');
-  });
+  await signInAs(page, CHAIR_EMAIL, PASSWORD);
 
   const dashboard = await step('"Dashboard" shows the charts, each with its table of the same numbers', async () => {
     await submit(page, nav('Dashboard'));
@@ -738,6 +736,82 @@ async function chairJourney(audit) {
   await step('the chair signs out', async () => {
     await submit(page, page.getByRole('button', { name: /^Sign out/ }));
     expectPath(page, '/sign-in');
+  });
+}
+
+// An administrator creates a board member's account with an initial
+// password; the member signs in with it, is asked to choose their own, and
+// then signs in with that.
+async function adminJourney(audit) {
+  const { page, run } = audit;
+  const nav = (name) => page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true });
+  const email = `new.member.${run.name}@example.org`;
+  const initial = `first-${run.name}-sign-in-words`;
+  const chosen = `${run.name}-chosen-by-the-member-herself`;
+
+  await signInAs(page, ADMIN_EMAIL, PASSWORD);
+  await step('"Administration" lists the areas an administrator manages', async () => {
+    await submit(page, nav('Administration'));
+    expectPath(page, '/admin');
+    await page.getByRole('link', { name: 'Users', exact: true }).waitFor();
+  });
+  await checkPage(audit, 'admin');
+
+  await step(`the administrator creates a board member's account for ${email}`, async () => {
+    await submit(page, page.getByRole('link', { name: 'Users', exact: true }));
+    await checkPage(audit, 'admin-users');
+    await submit(page, page.getByRole('button', { name: 'Create an account', exact: true }).or(page.getByRole('link', { name: 'Create an account', exact: true })));
+    await page.getByLabel('Name', { exact: true }).fill(`New Member ${run.name}`);
+    await page.getByLabel('Email address', { exact: true }).fill(email);
+    await page.getByLabel('Board member', { exact: true }).check();
+    await page.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Nottinghamshire Police' });
+    await page.getByLabel('Initial password', { exact: true }).fill(initial);
+    await checkPage(audit, 'admin-user-new');
+    await submit(page, page.getByRole('button', { name: 'Create the account', exact: true }));
+    await expectText(successBanner(page), /account/i, 'the banner');
+  });
+  await checkPage(audit, 'admin-user-added');
+  await step('the administrator signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
+
+  await step('signing in with the initial password asks for a new one', async () => {
+    await page.getByLabel('Email address', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(initial);
+    await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));
+    expectPath(page, '/account/password');
+    await expectText(h1(page), /^Choose a new password$/, 'the h1');
+  });
+  await checkPage(audit, 'first-sign-in');
+  await step('any other page sends the member back to choose a password', async () => {
+    await page.goto(`${BASE_URL}/plan`, { waitUntil: 'load' });
+    expectPath(page, '/account/password');
+  });
+  await step('the member chooses a password and signs in with it', async () => {
+    await page.locator('#current_password').fill(initial);
+    await page.locator('#new_password').fill(chosen);
+    await submit(page, page.getByRole('button', { name: 'Change password', exact: true }));
+    expectPath(page, '/sign-in');
+    await page.getByLabel('Email address', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(chosen);
+    await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));
+    expectPath(page, '/');
+    await expectText(h1(page), 'Nottinghamshire Police', 'the h1');
+  });
+  await step('the member signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
+}
+
+async function signInAs(page, email, password) {
+  await step(`signing in as ${email}`, async () => {
+    await page.goto(`${BASE_URL}/sign-in`, { waitUntil: 'load' });
+    await page.getByLabel('Email address', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));
+    expectPath(page, '/');
   });
 }
 
