@@ -2,13 +2,12 @@
 //! a page that says in plain words what erasure does, then the erasure.
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Path};
 use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Changed, admin_chrome};
+use super::{Changed, admin_chrome, confirmation_status};
 use crate::concurrency::Precondition;
 use crate::domain::AllowedAction;
 use crate::domain::erasure::pseudonym;
@@ -52,11 +51,7 @@ fn erase_page(
     refusal: Option<String>,
     conflict: bool,
 ) -> Result<HttpResponse, PageError> {
-    let code = if refusal.is_some() || conflict {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
+    let code = confirmation_status(&refusal, conflict);
     let data = ErasePage {
         chrome: admin_chrome(signed, &Changed::default()),
         user,

@@ -72,6 +72,16 @@ fn status(errors: &Errors) -> StatusCode {
     }
 }
 
+/// A confirmation page shown again: 409 when the service refused the act or
+/// the record changed meanwhile, else 200.
+fn confirmation_status(refusal: &Option<String>, conflict: bool) -> StatusCode {
+    if refusal.is_some() || conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    }
+}
+
 /// Text typed in a select or a filter, or nothing.
 fn chosen(text: &Option<String>) -> &str {
     text.as_deref().unwrap_or("").trim()

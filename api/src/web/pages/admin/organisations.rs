@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Changed, admin_chrome, status};
+use super::{Changed, admin_chrome, confirmation_status, status};
 use crate::concurrency::Precondition;
 use crate::domain::{AllowedAction, OrganisationKind};
 use crate::error::AppError;
@@ -269,11 +269,7 @@ fn delete_page(
     refusal: Option<String>,
     conflict: bool,
 ) -> Result<HttpResponse, PageError> {
-    let code = if refusal.is_some() || conflict {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
+    let code = confirmation_status(&refusal, conflict);
     let data = DeletePage {
         chrome: admin_chrome(signed, &Changed::default()),
         organisation,

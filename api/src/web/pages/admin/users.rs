@@ -14,7 +14,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Changed, admin_chrome, chosen, status};
+use super::{Changed, admin_chrome, chosen, confirmation_status, status};
 use crate::concurrency::Precondition;
 use crate::domain::{AllowedAction, Role};
 use crate::error::AppError;
@@ -420,11 +420,7 @@ fn deactivate_page(
     refusal: Option<String>,
     conflict: bool,
 ) -> Result<HttpResponse, PageError> {
-    let code = if refusal.is_some() || conflict {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
+    let code = confirmation_status(&refusal, conflict);
     let data = DeactivatePage {
         chrome: admin_chrome(signed, &Changed::default()),
         user,
