@@ -382,6 +382,7 @@ async fn serve(
             demo_accounts: if demo { demo::users() } else { Vec::new() },
         },
         stale_days: settings.stale_days,
+        priority_response_days: settings.priority_response_days,
         trust_forwarded: settings.trust_forwarded_for,
     });
     let origins = settings.cors_allowed_origins.clone();

@@ -74,6 +74,11 @@ pub struct Settings {
     #[arg(long, env = "STALE_DAYS", default_value_t = 60)]
     pub stale_days: i64,
 
+    /// Days after a priority of the young people's council is raised by
+    /// which the board's answer is due.
+    #[arg(long, env = "PRIORITY_RESPONSE_DAYS", default_value_t = 42, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub priority_response_days: u32,
+
     /// Failed sign-ins that lock an account (by email) for the lockout.
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: usize,

@@ -33,6 +33,7 @@ use crate::error::Problem;
         (name = "progress updates", description = "Reports on actions (append-only)"),
         (name = "milestones", description = "Dated steps of actions"),
         (name = "pledges", description = "Organisations' pledges against commitments"),
+        (name = "priorities", description = "Priorities the young people's council raises for the board, and the board's answers"),
         (name = "indicators", description = "Success measures of a strategy, with their values over time"),
         (name = "review", description = "Reporting periods, the chair's dashboard, trend and board reports"),
         (name = "audit", description = "Who changed what, and when"),

@@ -17,6 +17,9 @@ pub struct AppState {
     pub pages: PageSettings,
     /// The dashboard's default for stale actions, in days.
     pub stale_days: i64,
+    /// Days after raising by which a priority of the young people's
+    /// council is due an answer.
+    pub priority_response_days: u32,
     /// Whether the client address comes from `Forwarded`/`X-Forwarded-For`
     /// (behind a trusted reverse proxy) rather than the connection.
     pub trust_forwarded: bool,

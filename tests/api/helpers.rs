@@ -272,6 +272,7 @@ impl TestApp {
                 demo_accounts: Vec::new(),
             },
             stale_days: 60,
+            priority_response_days: 42,
             trust_forwarded: false,
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");

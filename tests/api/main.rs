@@ -26,6 +26,7 @@ mod organisations;
 mod pages;
 mod permissions;
 mod plan_csv;
+mod priorities;
 mod review;
 mod setup_pages;
 mod strategies;

@@ -14,7 +14,7 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 27] = [
+pub const TABLES: [&str; 31] = [
     "organisations",
     "users",
     "refresh_tokens",
@@ -39,6 +39,10 @@ pub const TABLES: [&str; 27] = [
     "indicator_values",
     "indicator_value_versions",
     "period_indicator_snapshots",
+    "priorities",
+    "priority_statements",
+    "priority_actions",
+    "priority_steps",
     "audit_events",
     "change_transactions",
     "change_clock",

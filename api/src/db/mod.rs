@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod periods;
 pub mod pledges;
 pub mod prepared;
+pub mod priorities;
 pub mod progress_updates;
 pub mod refresh_tokens;
 pub mod review;
@@ -207,6 +208,19 @@ pub const ACTION_STATEMENTS: LinkTable = LinkTable {
     table: "action_statements",
     parent: "action_id",
     child: "statement_id",
+};
+
+/// The ambitions and commitments a priority touches.
+pub const PRIORITY_STATEMENTS: LinkTable = LinkTable {
+    table: "priority_statements",
+    parent: "priority_id",
+    child: "statement_id",
+};
+/// The actions that answer a priority.
+pub const PRIORITY_ACTIONS: LinkTable = LinkTable {
+    table: "priority_actions",
+    parent: "priority_id",
+    child: "action_id",
 };
 
 /// Replaces the rows linked to `parent` with exactly `children`. The table

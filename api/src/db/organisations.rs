@@ -132,3 +132,13 @@ pub async fn refs(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Or
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
+
+/// The kind of each of these organisations.
+pub async fn kinds(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, OrganisationKind>> {
+    let rows: Vec<(Uuid, OrganisationKind)> = organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select((organisations::id, organisations::kind))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

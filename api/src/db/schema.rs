@@ -364,6 +364,63 @@ diesel::joinable!(indicator_values -> indicators (indicator_id));
 diesel::joinable!(indicator_value_versions -> indicator_values (value_id));
 diesel::joinable!(period_indicator_snapshots -> reporting_periods (period_id));
 
+diesel::table! {
+    priorities (id) {
+        id -> Uuid,
+        strategy_id -> Uuid,
+        organisation_id -> Uuid,
+        title -> Text,
+        said -> Text,
+        why_it_matters -> Text,
+        raised_on -> Date,
+        raised_at -> Text,
+        response_due_on -> Date,
+        status -> Text,
+        raised_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    priority_statements (priority_id, statement_id) {
+        priority_id -> Uuid,
+        statement_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    priority_actions (priority_id, action_id) {
+        priority_id -> Uuid,
+        action_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    priority_steps (id) {
+        id -> Uuid,
+        priority_id -> Uuid,
+        status -> Text,
+        message -> Text,
+        response -> Nullable<Text>,
+        owner_organisation_id -> Nullable<Uuid>,
+        deliver_by -> Nullable<Date>,
+        decline_reason -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        action_ids -> Array<Uuid>,
+        author_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(priorities -> strategies (strategy_id));
+diesel::joinable!(priority_statements -> priorities (priority_id));
+diesel::joinable!(priority_statements -> statements (statement_id));
+diesel::joinable!(priority_actions -> priorities (priority_id));
+diesel::joinable!(priority_actions -> actions (action_id));
+diesel::joinable!(priority_steps -> priorities (priority_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     actions,
     action_supporters,
@@ -390,4 +447,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicator_values,
     indicator_value_versions,
     period_indicator_snapshots,
+    priorities,
+    priority_statements,
+    priority_actions,
+    priority_steps,
 );

@@ -25,6 +25,9 @@ const PLAN: &str = include_str!("strategy_2022_25.json");
 #[derive(Deserialize)]
 struct Plan {
     organisations: Vec<PlanOrganisation>,
+    /// The children in care council: it raises priorities for the board
+    /// and hears its answers, so it is not one of the strategy's partners.
+    young_peoples_council: PlanOrganisation,
     strategy: PlanStrategy,
     ambitions: Vec<PlanStatement>,
     commitments: Vec<PlanStatement>,
@@ -72,8 +75,9 @@ pub const ADMIN_EMAIL: &str = "admin@example.org";
 pub const CHAIR_EMAIL: &str = "chair@example.org";
 pub const VIEWER_EMAIL: &str = "viewer@example.org";
 
-/// Every demo account: an administrator, the chair, a viewer, and one
-/// member for each partner organisation.
+/// Every demo account: an administrator, the chair, a viewer, one member
+/// for each partner organisation, and the participation worker who holds
+/// the children in care council's account.
 pub fn users() -> Vec<DemoUser> {
     let plan = plan();
     let council = plan.organisations[0].name.clone();
@@ -103,6 +107,13 @@ pub fn users() -> Vec<DemoUser> {
         role: Role::Member,
         organisation: Some(org.name.clone()),
     }));
+    let council = &plan.young_peoples_council;
+    accounts.push(DemoUser {
+        email: format!("{}@example.org", council.slug),
+        name: format!("Participation Worker, {}", council.short_name),
+        role: Role::Member,
+        organisation: Some(council.name.clone()),
+    });
     accounts
 }
 
@@ -129,8 +140,15 @@ pub(super) async fn build(
     )
     .await?;
     let admin = ctx(admin.id, Role::Admin, None, clock);
-    let organisation_ids = create_organisations(pool, &admin, &plan.organisations).await?;
+    let mut organisation_ids = create_organisations(pool, &admin, &plan.organisations).await?;
     let partner_ids = organisation_ids.values().copied().collect();
+    let council = create_organisations(
+        pool,
+        &admin,
+        std::slice::from_ref(&plan.young_peoples_council),
+    )
+    .await?;
+    organisation_ids.extend(council);
     let strategy = strategies::create(
         pool,
         &admin,
@@ -259,6 +277,16 @@ mod tests {
     fn the_plan_has_the_board_the_ambitions_and_the_commitments() {
         let plan = plan();
         assert_eq!(plan.organisations.len(), 12);
+        assert!(
+            plan.organisations
+                .iter()
+                .all(|o| o.kind != OrganisationKind::YoungPeoplesVoice),
+            "the young people's council is not a partner"
+        );
+        assert_eq!(
+            plan.young_peoples_council.kind,
+            OrganisationKind::YoungPeoplesVoice
+        );
         assert_eq!(plan.ambitions.len(), 6);
         assert_eq!(plan.commitments.len(), 4);
     }
@@ -266,10 +294,10 @@ mod tests {
     #[test]
     fn there_is_one_member_per_organisation_and_unique_emails() {
         let accounts = users();
-        assert_eq!(accounts.len(), 15);
+        assert_eq!(accounts.len(), 16);
         let mut emails: Vec<_> = accounts.iter().map(|a| a.email.clone()).collect();
         emails.sort();
         emails.dedup();
-        assert_eq!(emails.len(), 15);
+        assert_eq!(emails.len(), 16);
     }
 }

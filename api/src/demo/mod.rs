@@ -10,6 +10,7 @@ mod board;
 mod cast;
 mod delivery;
 mod indicators;
+mod priorities;
 pub mod synthetic;
 
 use secrecy::SecretString;
@@ -33,6 +34,7 @@ pub async fn load(pool: &Pool, password: &SecretString, clock: &Clock) -> Result
     let cast = board::build(pool, password, clock).await?;
     let periods = delivery::load(pool, &cast).await?;
     indicators::load(pool, &cast, &periods).await?;
+    priorities::load(pool, &cast).await?;
     delivery::close_past_quarters(pool, &cast, &periods).await?;
     Ok(true)
 }

@@ -4,8 +4,9 @@
 
 use uuid::Uuid;
 
-use super::enums::StrategyStatus;
+use super::enums::{PriorityStatus, StrategyStatus};
 use super::permissions::{self, Actor};
+use super::priorities;
 
 text_enum! {
     /// Something a caller may do with a record.
@@ -40,6 +41,8 @@ text_enum! {
         CreateAction => "create_action",
         /// Erase a user's name and email (UK GDPR, right to erasure).
         Erase => "erase",
+        /// Answer a priority of the young people's council.
+        Answer => "answer",
     }
 }
 
@@ -146,6 +149,15 @@ pub fn for_user(actor: &Actor, account: Uuid, erased: bool) -> Vec<AllowedAction
         allowed.push(Erase);
     }
     allowed
+}
+
+/// A priority of the young people's council: answered while it can still
+/// move on.
+pub fn for_priority(actor: &Actor, status: PriorityStatus) -> Vec<AllowedAction> {
+    when(
+        permissions::can_answer_priority(actor) && !priorities::next_statuses(status).is_empty(),
+        &[Answer],
+    )
 }
 
 fn when(allowed: bool, actions: &[AllowedAction]) -> Vec<AllowedAction> {

@@ -175,6 +175,25 @@ text_enum! {
         ReportingPeriod => "reporting_period",
         Indicator => "indicator",
         IndicatorValue => "indicator_value",
+        /// A priority the young people's council raised, with the board's
+        /// answers.
+        Priority => "priority",
+    }
+}
+
+text_enum! {
+    /// Where a priority of the young people's council stands.
+    pub enum PriorityStatus {
+        /// Raised; the board has not answered yet.
+        Raised => "raised",
+        /// The board will act on it: what, by whom, by when.
+        Accepted => "accepted",
+        /// The board will not act on it, and said why.
+        Declined => "declined",
+        /// The work has started.
+        InProgress => "in_progress",
+        /// Done, and what changed was said.
+        Done => "done",
     }
 }
 

@@ -8,11 +8,15 @@ pub mod delivery;
 pub mod erasure;
 pub mod indicators;
 pub mod permissions;
+pub mod plain_words;
+pub mod priorities;
 pub mod rag;
 pub mod review;
 pub mod spreadsheet;
 pub mod validation;
 
 pub use allowed::AllowedAction;
-pub use enums::{Entity, OrganisationKind, Rag, Role, StatementKind, StrategyStatus, UpdateKind};
+pub use enums::{
+    Entity, OrganisationKind, PriorityStatus, Rag, Role, StatementKind, StrategyStatus, UpdateKind,
+};
 pub use permissions::Actor;

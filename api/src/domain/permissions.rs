@@ -169,6 +169,19 @@ pub fn can_erase_user(actor: &Actor, account: Uuid) -> bool {
     actor.is(Role::Admin) && actor.user_id() != Some(account)
 }
 
+/// Raise a priority for the board: the young people's council (through
+/// the adults who support it), or an administrator recording one on its
+/// behalf. `speaks_for_young_people` says whether the actor's own
+/// organisation is of kind `young_peoples_voice`.
+pub fn can_raise_priority(actor: &Actor, speaks_for_young_people: bool) -> bool {
+    actor.is(Role::Admin) || (actor.is(Role::Member) && speaks_for_young_people)
+}
+
+/// Answer a priority: accept, decline, start or finish it.
+pub fn can_answer_priority(actor: &Actor) -> bool {
+    actor.is(Role::Admin) || actor.is(Role::Chair)
+}
+
 /// Read the audit log.
 pub fn can_read_audit(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
@@ -337,6 +350,32 @@ mod tests {
         assert!(
             !can_erase_user(&admin, own),
             "an administrator cannot erase their own account"
+        );
+    }
+
+    #[test]
+    fn raise_a_priority() {
+        // "Own organisation" here is the young people's council.
+        row(
+            "raise a priority",
+            |a| can_raise_priority(a, a.organisation_id() == Some(own_org())),
+            [true, false, true, false, false, false],
+        );
+        let chair = actor(Column::Chair);
+        assert!(
+            !can_raise_priority(&chair, true),
+            "the chair answers priorities; the young people raise them"
+        );
+        let viewer = actor(Column::Viewer);
+        assert!(!can_raise_priority(&viewer, true));
+    }
+
+    #[test]
+    fn answer_a_priority() {
+        row(
+            "answer a priority",
+            can_answer_priority,
+            [true, true, false, false, false, false],
         );
     }
 

@@ -11,6 +11,7 @@ mod milestones;
 mod organisations;
 mod plan;
 mod pledges;
+mod priorities;
 mod rag;
 mod review;
 mod statements;
@@ -33,6 +34,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(actions::configure)
         .configure(milestones::configure)
         .configure(pledges::configure)
+        .configure(priorities::configure)
         .configure(indicators::configure)
         .configure(audit::configure)
         .configure(changes::configure)

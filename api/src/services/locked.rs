@@ -263,6 +263,7 @@ versioned!(
     crate::db::organisations::Organisation,
     crate::db::periods::Period,
     crate::db::pledges::Pledge,
+    crate::db::priorities::Priority,
     crate::db::statements::Statement,
     crate::db::strategies::Strategy,
     crate::db::users::User,

@@ -21,6 +21,7 @@ pub mod periods;
 pub mod plan_csv;
 pub mod pledges;
 pub mod portfolio;
+pub mod priorities;
 pub mod progress;
 pub mod review;
 pub mod sessions;

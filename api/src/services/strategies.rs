@@ -21,7 +21,9 @@ use crate::db::{Conn, actions};
 use crate::domain::validation::{
     FieldError, TEXT_MAX, TITLE_MAX, not_blank, printable, span_errors,
 };
-use crate::domain::{Actor, AllowedAction, Entity, StrategyStatus, allowed, permissions};
+use crate::domain::{
+    Actor, AllowedAction, Entity, OrganisationKind, StrategyStatus, allowed, permissions,
+};
 use crate::error::AppError;
 use crate::paging::{MAX_LIMIT, Page, PageParams, PageRequest};
 
@@ -136,14 +138,26 @@ fn check_period(start: NaiveDate, end: NaiveDate) -> Result<(), AppError> {
     ))
 }
 
-/// Every partner id must name an organisation.
+/// Every partner id must name an organisation that delivers: the young
+/// people's council holds the board to account (it raises priorities and
+/// hears the board's answers) rather than leading actions or pledging.
 async fn check_partners(conn: &mut Conn, ids: &[Uuid]) -> Result<(), AppError> {
-    let found = organisations::refs(conn, ids).await?;
+    let found = organisations::kinds(conn, ids).await?;
     let errors: Vec<FieldError> = ids
         .iter()
         .enumerate()
-        .filter(|(_, id)| !found.contains_key(id))
-        .map(|(i, _)| FieldError::new(format!("partner_ids[{i}]"), "no organisation has this id"))
+        .filter_map(|(i, id)| {
+            let field = format!("partner_ids[{i}]");
+            match found.get(id) {
+                None => Some(FieldError::new(field, "no organisation has this id")),
+                Some(OrganisationKind::YoungPeoplesVoice) => Some(FieldError::new(
+                    field,
+                    "is the young people's council: it raises priorities for the board \
+                     rather than leading actions or pledging, so it is not a partner",
+                )),
+                Some(_) => None,
+            }
+        })
         .collect();
     valid(errors)
 }

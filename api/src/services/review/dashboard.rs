@@ -8,10 +8,15 @@ use uuid::Uuid;
 
 use super::moment::{MomentQuery, PeriodBrief, Source, resolve};
 use super::state::{Depth, IndicatorGroup, frame, group_indicators, indicators_at, load};
+use std::collections::HashMap;
+
 use crate::db::Pool;
+use crate::domain::Rag;
+use crate::domain::priorities::{self as priority_rules, PriorityReview};
 use crate::domain::review::{self as rules, Named, Review, ReviewInput};
 use crate::error::AppError;
 use crate::services::context::{Ctx, visible};
+use crate::services::priorities;
 
 /// What the chair opens before a meeting.
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,6 +33,9 @@ pub struct Dashboard {
     pub(crate) review: Review,
     /// The strategy's indicators, each under the first ambition it measures.
     pub(crate) indicators: Vec<IndicatorGroup>,
+    /// The young people's council's priorities that need the board:
+    /// waiting for an answer, or accepted with actions going badly.
+    pub(crate) priorities: PriorityReview,
 }
 
 /// How the dashboard is computed and how long its lists are.
@@ -71,6 +79,12 @@ pub async fn dashboard(
     let moment = resolve(&mut conn, ctx, strategy_id, moment).await?;
     let loaded = load(&mut conn, strategy_id, &moment, Depth::Exceptions(limit)).await?;
     let indicators = indicators_at(&mut conn, strategy_id, &moment).await?;
+    let priorities = priorities::states_at(&mut conn, strategy_id, moment.at).await?;
+    let action_ratings: HashMap<Uuid, (String, String, Rag)> = loaded
+        .actions
+        .iter()
+        .map(|a| (a.id, (a.reference.clone(), a.title.clone(), a.rag)))
+        .collect();
     let input = ReviewInput {
         actions: &loaded.actions,
         ambitions: &frame.ambitions,
@@ -95,5 +109,6 @@ pub async fn dashboard(
         stale_days,
         review: rules::review(&input),
         indicators: group_indicators(&frame.ambitions, indicators),
+        priorities: priority_rules::review(&priorities, &action_ratings, moment.today),
     })
 }

@@ -64,6 +64,7 @@ pub fn entity(entity: &Entity) -> &'static str {
         Entity::ReportingPeriod => "Reporting period",
         Entity::Indicator => "Indicator",
         Entity::IndicatorValue => "Indicator value",
+        Entity::Priority => "Young people's priority",
     }
 }
 
