@@ -428,11 +428,13 @@ pub async fn voice_of(pool: &Pool, ctx: &Ctx) -> Result<Option<OrganisationRef>,
     let organisation = organisations::find(&mut conn, id).await?;
     let speaks = organisation.kind == OrganisationKind::YoungPeoplesVoice;
     Ok(
-        (speaks && permissions::can_raise_priority(&ctx.actor, speaks)).then(|| OrganisationRef {
-            id: organisation.id,
-            name: organisation.name,
-            short_name: organisation.short_name,
-        }),
+        (speaks && permissions::can_raise_priority(&ctx.actor, speaks)).then_some(
+            OrganisationRef {
+                id: organisation.id,
+                name: organisation.name,
+                short_name: organisation.short_name,
+            },
+        ),
     )
 }
 
