@@ -6,6 +6,7 @@
 
 mod checks;
 mod requests;
+pub mod sheet;
 mod view;
 
 use chrono::{DateTime, Utc};
@@ -57,6 +58,18 @@ pub async fn list(
         items: views(&mut conn, next.items, ctx).await?,
         next_cursor: next.next_cursor,
     })
+}
+
+/// Every priority of a strategy as a spreadsheet, oldest first.
+pub async fn export(pool: &Pool, ctx: &Ctx, strategy_id: Uuid) -> Result<Vec<u8>, AppError> {
+    visible(&ctx.actor, strategy_id, "strategy")?;
+    let mut conn = pool.get().await?;
+    strategies::find(&mut conn, strategy_id)
+        .await
+        .map_err(missing("strategy"))?;
+    let rows = store::for_strategy(&mut conn, strategy_id, ctx.clock.now()).await?;
+    let priorities = views(&mut conn, rows, ctx).await?;
+    sheet::render(&priorities, |at| ctx.clock.local_date(at))
 }
 
 /// One priority with its answers.
