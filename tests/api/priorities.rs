@@ -343,6 +343,24 @@ async fn others_cannot_raise_priorities_and_no_labels_cannot_rate_or_pledge() {
             .contains("young people's council"),
         "{body}"
     );
+
+    // Nor can a partner become a young people's council.
+    let police_org = app.organisation_id(&admin, "Nottinghamshire Police").await;
+    let path = format!("/api/v1/organisations/{police_org}");
+    let etag = app.etag(&admin, &path).await;
+    let mut response = app
+        .send_json(
+            "PATCH",
+            &path,
+            &admin,
+            Some(&etag),
+            &json!({ "kind": "young_peoples_voice" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "kind");
+    assert_eq!(app.read(&admin, &path).await["kind"], "police");
 }
 
 #[actix_web::test]
