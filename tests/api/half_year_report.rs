@@ -1,7 +1,7 @@
 //! The six-monthly report to No Labels, "You said, we did": which
 //! priorities it tells of (checked against the priorities the API
 //! serves), its wording rules, a new answer of the chair showing in it,
-//! and refused half-years.
+//! the reports page's download, and refused half-years.
 
 use std::collections::BTreeSet;
 
@@ -12,6 +12,7 @@ use delivery_tracker::domain::plain_words::{
 };
 use serde_json::{Value, json};
 
+use crate::browser::Browser;
 use crate::helpers::{TestApp, problem};
 
 const VIEWER: &str = "viewer@example.org";
@@ -466,6 +467,107 @@ async fn a_priority_the_chair_accepts_appears_with_the_boards_response() {
     )
     .unwrap();
     assert!(!titles(&earlier).contains("A say in where we live"));
+}
+
+#[actix_web::test]
+async fn the_reports_page_downloads_what_the_api_answers() {
+    let app = TestApp::spawn().await;
+    let viewer = app.token(VIEWER).await;
+    let strategy = strategy(&app, &viewer).await;
+    let closed = closed_periods(&app, &viewer, &strategy).await;
+    let first = closed[closed.len() - 2]["id"].as_str().unwrap().to_owned();
+    let last = closed[closed.len() - 1]["id"].as_str().unwrap().to_owned();
+    let mut browser = Browser::new(&app);
+    browser.sign_in(VIEWER).await;
+
+    let form = browser.get("/reports").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.has("Six-monthly report to No Labels"));
+    assert!(form.has(&format!("<option value=\"{first}\" selected>")));
+    assert!(form.has(&format!("<option value=\"{last}\" selected>")));
+
+    let api = |query: String| {
+        let (app, viewer, strategy) = (&app, &viewer, &strategy);
+        async move {
+            get(
+                app,
+                viewer,
+                &format!("/api/v1/strategies/{strategy}/half_year_report?{query}"),
+            )
+            .await
+        }
+    };
+    for (choice, query) in [
+        (
+            format!("half_year=periods&first_period_id={first}&last_period_id={last}&report_format=json"),
+            format!("period_ids={first},{last}&format=json"),
+        ),
+        (
+            format!("half_year=periods&first_period_id={first}&last_period_id={last}&report_format=md"),
+            format!("period_ids={first},{last}&format=md"),
+        ),
+        (
+            format!("half_year=periods&first_period_id={first}&last_period_id={last}"),
+            format!("period_ids={first},{last}&format=html"),
+        ),
+        (
+            "half_year=dates&from-day=1&from-month=7&from-year=2024&to-day=31&to-month=12&to-year=2024&report_format=md".to_owned(),
+            "from=2024-07-01&to=2024-12-31&format=md".to_owned(),
+        ),
+    ] {
+        let page = browser
+            .get(&format!("/reports/half-year?strategy_id={strategy}&{choice}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{choice}: {}", page.body);
+        let disposition = page.headers.get("content-disposition").unwrap().to_str().unwrap();
+        assert!(disposition.starts_with("attachment; filename=\"you-said-we-did-"), "{disposition}");
+        let expected = api(query).await;
+        assert_eq!(expected.status, StatusCode::OK);
+        assert_eq!(
+            page.headers.get("content-type").unwrap().to_str().unwrap(),
+            expected.content_type
+        );
+        assert_eq!(page.body, expected.body, "{choice}");
+    }
+
+    // A half-year the service refuses comes back on the form, with the
+    // choices kept and the error against the field.
+    let backwards = browser
+        .get(&format!(
+            "/reports/half-year?strategy_id={strategy}&half_year=dates&from-day=31&from-month=12&from-year=2024&to-day=1&to-month=7&to-year=2024&report_format=md"
+        ))
+        .await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(backwards.has("govuk-error-summary"));
+    assert!(backwards.has("The first day must be on or before the last day"));
+    assert!(backwards.has("href=\"#from-day\""));
+    assert_eq!(backwards.input("from-day").as_deref(), Some("31"));
+    assert_eq!(backwards.input("to-month").as_deref(), Some("7"));
+    assert!(backwards.has("value=\"dates\" checked"));
+    assert!(
+        backwards.has(
+            "id=\"report_format-md\" name=\"report_format\" type=\"radio\" value=\"md\" checked"
+        )
+    );
+
+    let too_long = browser
+        .get(&format!(
+            "/reports/half-year?strategy_id={strategy}&half_year=periods&first_period_id={}&last_period_id={last}",
+            closed[0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_long.has("more than 12 months"));
+    assert!(too_long.has("id=\"first_period_id-error\""));
+
+    let unreal = browser
+        .get(&format!(
+            "/reports/half-year?strategy_id={strategy}&half_year=dates&from-day=31&from-month=2&from-year=2024&to-day=1&to-month=7&to-year=2024"
+        ))
+        .await;
+    assert_eq!(unreal.status, StatusCode::BAD_REQUEST);
+    assert!(unreal.has("The first day of the report must be a real date"));
+    assert_eq!(unreal.input("from-day").as_deref(), Some("31"));
 }
 
 #[actix_web::test]
