@@ -18,6 +18,7 @@ mod changes;
 mod concurrency;
 mod erasure;
 mod first_sign_in;
+mod half_year_report;
 mod health;
 mod indicators;
 mod migrations;

@@ -6,6 +6,7 @@ pub mod enums;
 pub mod allowed;
 pub mod delivery;
 pub mod erasure;
+pub mod half_year;
 pub mod indicators;
 pub mod permissions;
 pub mod plain_words;

@@ -44,6 +44,29 @@ pub enum ReportErrors {
     Invalid(Problem),
 }
 
+/// Errors of the six-monthly report.
+#[derive(IntoResponses)]
+pub enum HalfYearErrors {
+    /// A query parameter is malformed (a period id or a day), or both
+    /// periods and days are given.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller may not read this strategy.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// The strategy does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// The half-year cannot be reported on: a period that is open or not
+    /// the strategy's, `from` after `to`, `to` in the future, more than 12
+    /// months, or no closed period to default to. Names the parameter.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 /// Errors of a read of one resource.
 #[derive(IntoResponses)]
 pub enum ReadErrors {

@@ -28,7 +28,7 @@ fn numbered(number: i32, title: &str) -> Numbered {
     }
 }
 
-fn action(text: &str) -> ReportAction {
+pub fn action(text: &str) -> ReportAction {
     ReportAction {
         reference: "A1.1".into(),
         title: text.into(),

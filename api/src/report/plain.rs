@@ -10,7 +10,7 @@ use super::labels::value_label;
 use crate::domain::Rag;
 use crate::domain::indicators::Trajectory;
 use crate::services::indicators::IndicatorSummary;
-use crate::services::review::Report;
+use crate::services::review::{Report, ReportAction};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlainReport {
@@ -51,15 +51,33 @@ pub fn how_it_is_going(rag: Rag) -> &'static str {
     }
 }
 
+/// What happens next on an action: what its owners said they will do,
+/// or, when they have not said, when young people will hear.
+pub fn what_happens_next(a: &ReportAction) -> String {
+    if a.rag == Rag::Blue {
+        "Nothing more: this is finished.".to_owned()
+    } else if a.next_steps.trim().is_empty() {
+        "We will tell you at the next update.".to_owned()
+    } else {
+        a.next_steps.trim().to_owned()
+    }
+}
+
 /// A measure and where it stands, in one or two sentences.
 pub fn how_we_know(i: &IndicatorSummary) -> String {
+    format!("{}: {}", i.title, figures(i))
+}
+
+/// Where a measure stands, without its name: its latest figure, the aim
+/// and whether we are on course for it.
+pub fn figures(i: &IndicatorSummary) -> String {
     let aim = format!(
         "the aim is {} by {}",
         value_label(i.unit, i.target.value),
         i.target.date.format("%B %Y")
     );
     let Some(latest) = &i.figures.latest else {
-        return format!("{}: no figures yet; {aim}.", i.title);
+        return format!("no figures yet; {aim}.");
     };
     let how = match i.figures.trajectory {
         Trajectory::TargetMet => " We have reached it.",
@@ -68,8 +86,7 @@ pub fn how_we_know(i: &IndicatorSummary) -> String {
         Trajectory::NoData => "",
     };
     format!(
-        "{}: {} in {}; {aim}.{how}",
-        i.title,
+        "{} in {}; {aim}.{how}",
         value_label(i.unit, latest.value),
         latest.as_of.format("%B %Y")
     )
@@ -97,17 +114,10 @@ pub fn plain(report: &Report) -> PlainReport {
                             going.push(' ');
                             going.push_str(a.progress.trim());
                         }
-                        let next = if a.rag == Rag::Blue {
-                            "Nothing more: this is finished.".to_owned()
-                        } else if a.next_steps.trim().is_empty() {
-                            "We will tell you at the next update.".to_owned()
-                        } else {
-                            a.next_steps.trim().to_owned()
-                        };
                         PlainPromise {
                             what_we_said_we_would_do: a.description.clone(),
                             how_it_is_going: going,
-                            what_happens_next: next,
+                            what_happens_next: what_happens_next(a),
                             who: a.lead.name.clone(),
                         }
                     })

@@ -12,13 +12,17 @@ use uuid::Uuid;
 use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::docs::{
-    CreateErrors, IfMatch, ListErrors, NotModified, ReadErrors, ReportErrors, UpdateErrors,
+    CreateErrors, HalfYearErrors, IfMatch, ListErrors, NotModified, ReadErrors, ReportErrors,
+    UpdateErrors,
 };
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::{respond_created, respond_updated, respond_versioned};
-use crate::report::{self, Audience, Format, plain::PlainReport};
+use crate::report::half_year::{self, HalfYearFormat, HalfYearReport};
+use crate::report::{self, Audience, Format, Rendered, plain::PlainReport};
 use crate::services::periods::{self, CreatePeriod, PeriodView, UpdatePeriod};
-use crate::services::review::{self, Dashboard, DashboardQuery, MomentQuery, Report, Trend};
+use crate::services::review::{
+    self, Dashboard, DashboardQuery, HalfYearQuery, MomentQuery, Report, Trend,
+};
 use crate::services::{Ctx, changes};
 use crate::state::AppState;
 
@@ -30,7 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(close_period)
         .service(get_dashboard)
         .service(get_trend)
-        .service(get_report);
+        .service(get_report)
+        .service(get_half_year_report);
 }
 
 /// A strategy's reporting periods, earliest first.
@@ -255,6 +260,12 @@ async fn get_report(
         query.audience.unwrap_or_default(),
         query.format.unwrap_or_default(),
     )?;
+    Ok(serve(rendered, tag))
+}
+
+/// A rendered report as the answer, with its ETag; a self-contained page
+/// under the policy that lets nothing load or run.
+fn serve(rendered: Rendered, tag: String) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CONTENT_TYPE, rendered.content_type));
     response.insert_header((header::ETAG, tag));
@@ -268,5 +279,54 @@ async fn get_report(
         // The page is self-contained: nothing may load or run.
         response.insert_header((header::CONTENT_SECURITY_POLICY, report::PAGE_POLICY));
     }
-    Ok(response.body(rendered.body))
+    response.body(rendered.body)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct HalfYearFormatQuery {
+    /// `json` (default), `md` or `html` (one printable page).
+    #[param(inline)]
+    format: Option<HalfYearFormat>,
+}
+
+/// The six-monthly report to the young people's council, "You said, we
+/// did", in plain words: how the work towards each ambition is going, how
+/// each partner keeps each commitment, and every priority raised or
+/// answered in the half-year with the board's answers. For closed periods
+/// (the state the latest closed with) or from one day to another (the
+/// state at the end of `to`); by default the last two closed periods.
+#[utoipa::path(
+    tag = "review",
+    params(
+        ("id" = Uuid, Path, description = "Strategy id"),
+        HalfYearQuery,
+        HalfYearFormatQuery,
+    ),
+    responses(
+        (status = 200, description = "The report", content(
+            (HalfYearReport = "application/json"),
+            (String = "text/markdown"),
+            (String = "text/html"),
+        )),
+        HalfYearErrors,
+    ),
+    security(("bearer" = []), ("system_token" = [])),
+)]
+#[get("/strategies/{id}/half_year_report")]
+async fn get_half_year_report(
+    state: Data<AppState>,
+    ctx: Ctx,
+    req: HttpRequest,
+    id: Path<Uuid>,
+    query: Query<HalfYearQuery>,
+    format: Query<HalfYearFormatQuery>,
+) -> Result<HttpResponse, AppError> {
+    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
+    if let Some(response) = not_modified(&req, &tag) {
+        return Ok(response);
+    }
+    let data = review::half_year(&state.pool, &ctx, *id, &query).await?;
+    let rendered = half_year::render(&data, format.format.unwrap_or_default())?;
+    Ok(serve(rendered, tag))
 }

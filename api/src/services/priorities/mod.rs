@@ -5,6 +5,7 @@
 //! history.
 
 mod checks;
+mod past;
 mod requests;
 pub mod sheet;
 mod view;
@@ -14,6 +15,7 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use self::checks::{blank_to_none, check_answer_links, check_statements, raiser};
+pub use self::past::as_at;
 use self::requests::statuses;
 pub use self::requests::{AnswerPriority, PriorityQuery, RaisePriority};
 pub use self::view::{PriorityAction, PriorityAnswerView, PriorityView};

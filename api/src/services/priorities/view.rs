@@ -276,7 +276,7 @@ impl Current {
     }
 }
 
-fn action_view(a: &ActionBrief) -> PriorityAction {
+pub(super) fn action_view(a: &ActionBrief) -> PriorityAction {
     PriorityAction {
         id: a.id,
         reference: a.reference.clone(),

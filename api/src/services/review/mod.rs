@@ -1,14 +1,17 @@
 //! The chair's review of a strategy: the dashboard, the trend across closed
 //! periods, and the board report, each now, as at a past date, or for a
-//! closed period (from its snapshot, so it reads exactly as it did).
+//! closed period (from its snapshot, so it reads exactly as it did); and
+//! the six-monthly report to the young people's council.
 
 pub mod dashboard;
+pub mod half_year;
 pub mod moment;
 pub mod report;
 pub mod state;
 pub mod trend;
 
 pub use dashboard::{Dashboard, DashboardQuery, dashboard};
+pub use half_year::{HalfYear, HalfYearQuery, half_year};
 pub use moment::{MomentQuery, PeriodBrief, Source};
 pub use report::{AmbitionSection, PledgeText, Report, ReportAction, report};
 pub use state::IndicatorGroup;

@@ -15,6 +15,7 @@ pub mod pledges;
 mod reports;
 mod setup;
 mod sign_in;
+mod six_monthly;
 mod trend;
 
 use actix_web::web;

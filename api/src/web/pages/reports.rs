@@ -1,6 +1,8 @@
 //! Reports to download: the board report or the young people's version, in
 //! any of its formats, now, as at a day or for a period, of the whole plan
-//! or of one organisation's part (for its own governance).
+//! or of one organisation's part (for its own governance); and the
+//! six-monthly report to the young people's council, for two closed
+//! periods or from one day to another.
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
@@ -10,10 +12,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::six_monthly::{self, HalfYearChoice};
 use super::{Done, chrome, first};
 use crate::domain::enums::StrategyStatus;
 use crate::error::AppError;
 use crate::paging::MAX_LIMIT;
+use crate::report::half_year as half_year_report;
 use crate::report::{self, Audience, Format};
 use crate::services::periods::{self, PeriodView};
 use crate::services::review::{self, MomentQuery};
@@ -26,7 +30,8 @@ use crate::web::session::SignedIn;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports", web::get().to(show))
-        .route("/reports/download", web::get().to(download));
+        .route("/reports/download", web::get().to(download))
+        .route("/reports/half-year", web::get().to(download_half_year));
 }
 
 /// The choices of the report form, as sent (a GET form: the address of a
@@ -149,6 +154,11 @@ struct ReportsPage {
     date: DateParts,
     /// The signed-in member's organisation, offered first.
     own_organisation: Option<Uuid>,
+    /// Whom the six-monthly report is for, by name.
+    council: String,
+    half_year: HalfYearChoice,
+    from_date: DateParts,
+    to_date: DateParts,
     errors: Errors,
 }
 
@@ -183,12 +193,49 @@ impl ReportsPage {
     fn organisation_chosen(&self, id: &Uuid) -> bool {
         Choice::text(&self.choice.organisation_id) == id.to_string()
     }
+
+    /// The closed periods, latest first: the six-monthly report covers
+    /// closed periods only.
+    fn closed_periods(&self) -> Vec<&PeriodView> {
+        self.periods
+            .iter()
+            .rev()
+            .filter(|p| p.closed_at.is_some())
+            .collect()
+    }
+
+    fn half_year_is(&self, value: &str) -> bool {
+        self.half_year
+            .range_is(value, !self.closed_periods().is_empty())
+    }
+
+    fn half_year_period(&self, period: &PeriodView, last: &bool) -> bool {
+        self.half_year
+            .period_chosen(period, *last, &self.closed_periods())
+    }
+
+    fn half_year_format_is(&self, value: &str, default: &bool) -> bool {
+        self.is(&self.half_year.report_format, value, *default)
+    }
 }
 
 async fn render(
     state: &AppState,
     signed: &SignedIn,
     choice: Choice,
+    errors: Errors,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let half_year = HalfYearChoice::default();
+    render_with(state, signed, choice, half_year, errors, status).await
+}
+
+/// The page with both forms as chosen, and what was wrong with either.
+async fn render_with(
+    state: &AppState,
+    signed: &SignedIn,
+    choice: Choice,
+    half_year: HalfYearChoice,
     errors: Errors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
@@ -216,10 +263,20 @@ async fn render(
         .cloned()
         .ok_or_else(|| AppError::NotFound("there is no strategy to report on yet".into()))?;
     let periods = periods::list(&state.pool, &signed.ctx, strategy.id).await?;
+    let council = review::half_year::council(&state.pool, &signed.ctx, strategy.id)
+        .await?
+        .map_or_else(
+            || "the young people's council".to_owned(),
+            |c| c.short_name.unwrap_or(c.name),
+        );
     let data = ReportsPage {
         chrome: chrome(signed, Section::Reports, &Done::default()),
         date: choice.date(),
         own_organisation: signed.ctx.actor.organisation_id(),
+        council,
+        from_date: half_year.from(),
+        to_date: half_year.to(),
+        half_year,
         strategies,
         strategy,
         periods,
@@ -302,6 +359,62 @@ async fn download(
                 chosen.format,
                 full.organisation.is_some()
             )
+        ),
+    ));
+    if rendered.self_contained_page {
+        response.insert_header((header::CONTENT_SECURITY_POLICY, report::PAGE_POLICY));
+    }
+    Ok(response.body(rendered.body))
+}
+
+/// The six-monthly report to the young people's council, as the API
+/// answers it for the same half-year and format.
+async fn download_half_year(
+    state: Data<AppState>,
+    signed: SignedIn,
+    choice: Query<HalfYearChoice>,
+) -> Result<HttpResponse, PageError> {
+    let choice = choice.into_inner();
+    let mut errors = Errors::none();
+    // The board report's form keeps the strategy chosen.
+    let back = |strategy_id: Option<String>| Choice {
+        strategy_id,
+        ..Choice::default()
+    };
+    let Some(chosen) = choice.read(&mut errors) else {
+        let main = back(choice.strategy_id.clone());
+        return render_with(
+            &state,
+            &signed,
+            main,
+            choice,
+            errors,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let data = match review::half_year(&state.pool, &signed.ctx, chosen.strategy_id, &chosen.query)
+        .await
+    {
+        Ok(data) => data,
+        Err(error) => {
+            let status = match &error {
+                AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let errors = six_monthly::refusal(error)?;
+            let main = back(choice.strategy_id.clone());
+            return render_with(&state, &signed, main, choice, errors, status).await;
+        }
+    };
+    let rendered = half_year_report::render(&data, chosen.format)?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CONTENT_TYPE, rendered.content_type));
+    response.insert_header((
+        header::CONTENT_DISPOSITION,
+        format!(
+            "attachment; filename=\"{}\"",
+            six_monthly::file_name(data.from, data.to, chosen.format)
         ),
     ));
     if rendered.self_contained_page {
