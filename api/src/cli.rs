@@ -15,6 +15,7 @@ use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
+use crate::services::jobs;
 use crate::services::users::{self, CreateUser};
 use crate::state::{AppState, PageSettings};
 use crate::{demo, server, telemetry};
@@ -356,6 +357,16 @@ async fn serve(
     }
     tokio::task::spawn_blocking(password::warm_up).await?;
 
+    let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let worker = settings.run_jobs.then(|| {
+        let name = format!("{}:{}", hostname(), std::process::id());
+        tokio::spawn(jobs::run(
+            pool.clone(),
+            jobs::Handlers::new(),
+            jobs::WorkerSettings::named(name),
+            jobs_stopped,
+        ))
+    });
     let state = web::Data::new(AppState {
         pool,
         clock,
@@ -393,6 +404,27 @@ async fn serve(
     }
     let server = server.bind(&settings.bind_addr)?;
     tracing::info!(addr = %settings.bind_addr, "listening");
+    // The server returns once a stop signal (SIGTERM, SIGINT) has drained
+    // its requests; then the worker finishes the job in hand, hands back
+    // the rest of its batch, and stops.
     server.run().await?;
+    let _ = stop_jobs.send(true);
+    if let Some(worker) = worker
+        && tokio::time::timeout(std::time::Duration::from_secs(30), worker)
+            .await
+            .is_err()
+    {
+        tracing::warn!("the job worker did not stop in time; its leases will run out");
+    }
     Ok(())
+}
+
+/// This machine's name, to tell instances' workers apart in the queue.
+fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|| "instance".to_owned())
 }

@@ -20,6 +20,7 @@ mod erasure;
 mod first_sign_in;
 mod health;
 mod indicators;
+mod jobs;
 mod migrations;
 mod openapi;
 mod organisations;
