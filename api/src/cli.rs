@@ -357,16 +357,7 @@ async fn serve(
     }
     tokio::task::spawn_blocking(password::warm_up).await?;
 
-    let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
-    let worker = settings.run_jobs.then(|| {
-        let name = format!("{}:{}", hostname(), std::process::id());
-        tokio::spawn(jobs::run(
-            pool.clone(),
-            jobs::Handlers::new(),
-            jobs::WorkerSettings::named(name),
-            jobs_stopped,
-        ))
-    });
+    let worker = settings.run_jobs.then(|| Worker::start(&pool));
     let state = web::Data::new(AppState {
         pool,
         clock,
@@ -404,19 +395,44 @@ async fn serve(
     }
     let server = server.bind(&settings.bind_addr)?;
     tracing::info!(addr = %settings.bind_addr, "listening");
-    // The server returns once a stop signal (SIGTERM, SIGINT) has drained
-    // its requests; then the worker finishes the job in hand, hands back
-    // the rest of its batch, and stops.
     server.run().await?;
-    let _ = stop_jobs.send(true);
-    if let Some(worker) = worker
-        && tokio::time::timeout(std::time::Duration::from_secs(30), worker)
-            .await
-            .is_err()
-    {
-        tracing::warn!("the job worker did not stop in time; its leases will run out");
+    if let Some(worker) = worker {
+        worker.stop().await;
     }
     Ok(())
+}
+
+/// This instance's worker for queued work.
+struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Worker {
+    fn start(pool: &Pool) -> Worker {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let name = format!("{}:{}", hostname(), std::process::id());
+        let task = tokio::spawn(jobs::run(
+            pool.clone(),
+            jobs::Handlers::new(),
+            jobs::WorkerSettings::named(name),
+            stopped,
+        ));
+        Worker { stop, task }
+    }
+
+    /// Lets the job in hand finish and hands back the rest: called once
+    /// the server has drained its requests after a stop signal (SIGTERM,
+    /// SIGINT).
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(std::time::Duration::from_secs(30), self.task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the job worker did not stop in time; its leases will run out");
+        }
+    }
 }
 
 /// This machine's name, to tell instances' workers apart in the queue.
