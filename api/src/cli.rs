@@ -15,6 +15,7 @@ use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
+use crate::services::jobs;
 use crate::services::users::{self, CreateUser};
 use crate::state::{AppState, PageSettings};
 use crate::{demo, server, telemetry};
@@ -356,6 +357,7 @@ async fn serve(
     }
     tokio::task::spawn_blocking(password::warm_up).await?;
 
+    let worker = settings.run_jobs.then(|| Worker::start(&pool));
     let state = web::Data::new(AppState {
         pool,
         clock,
@@ -394,5 +396,51 @@ async fn serve(
     let server = server.bind(&settings.bind_addr)?;
     tracing::info!(addr = %settings.bind_addr, "listening");
     server.run().await?;
+    if let Some(worker) = worker {
+        worker.stop().await;
+    }
     Ok(())
+}
+
+/// This instance's worker for queued work.
+struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Worker {
+    fn start(pool: &Pool) -> Worker {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let name = format!("{}:{}", hostname(), std::process::id());
+        let task = tokio::spawn(jobs::run(
+            pool.clone(),
+            jobs::Handlers::new(),
+            jobs::WorkerSettings::named(name),
+            stopped,
+        ));
+        Worker { stop, task }
+    }
+
+    /// Lets the job in hand finish and hands back the rest: called once
+    /// the server has drained its requests after a stop signal (SIGTERM,
+    /// SIGINT).
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(std::time::Duration::from_secs(30), self.task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the job worker did not stop in time; its leases will run out");
+        }
+    }
+}
+
+/// This machine's name, to tell instances' workers apart in the queue.
+fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|| "instance".to_owned())
 }

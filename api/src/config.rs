@@ -97,6 +97,11 @@ pub struct Settings {
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// Run a worker for queued work (email, webhooks) in this instance.
+    /// Any number of instances may: each job is worked by one at a time.
+    #[arg(long, env = "RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub run_jobs: bool,
+
     /// Minutes without a request after which a browser session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,

@@ -38,6 +38,7 @@ use crate::error::Problem;
         (name = "review", description = "Reporting periods, the chair's dashboard, trend and board reports"),
         (name = "audit", description = "Who changed what, and when"),
         (name = "changes", description = "Every change in commit order, for systems that mirror the data"),
+        (name = "jobs", description = "Queued work (email, webhook deliveries) and what failed (administrators)"),
         (name = "tokens", description = "Read-only tokens for other systems (administrators)"),
         (name = "health", description = "Probes for orchestrators"),
     )

@@ -34,6 +34,19 @@ async fn a_round_trip_into_an_empty_database_reproduces_every_row() {
         .unwrap();
     assert_eq!(rated.status(), StatusCode::CREATED);
 
+    // Work waiting in the queue travels too.
+    delivery_tracker::services::jobs::enqueue(
+        &mut *source.pool_connection().await,
+        delivery_tracker::services::jobs::Enqueue {
+            kind: "mail",
+            key: "backup-check".into(),
+            payload: json!({ "to": "someone" }),
+            run_at: chrono::Utc::now(),
+        },
+    )
+    .await
+    .unwrap();
+
     let document = backup::export(&mut *source.pool_connection().await)
         .await
         .unwrap();

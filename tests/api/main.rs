@@ -21,6 +21,7 @@ mod first_sign_in;
 mod half_year_report;
 mod health;
 mod indicators;
+mod jobs;
 mod migrations;
 mod openapi;
 mod organisations;

@@ -14,7 +14,7 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 31] = [
+pub const TABLES: [&str; 32] = [
     "organisations",
     "users",
     "refresh_tokens",
@@ -43,6 +43,7 @@ pub const TABLES: [&str; 31] = [
     "priority_statements",
     "priority_actions",
     "priority_steps",
+    "jobs",
     "audit_events",
     "change_transactions",
     "change_clock",

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod browser_sessions;
 pub mod changes;
 pub mod indicators;
+pub mod jobs;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;

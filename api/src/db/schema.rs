@@ -414,6 +414,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        kind -> Text,
+        payload -> Jsonb,
+        idempotency_key -> Text,
+        state -> Text,
+        run_at -> Timestamptz,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(priorities -> strategies (strategy_id));
 diesel::joinable!(priority_statements -> priorities (priority_id));
 diesel::joinable!(priority_statements -> statements (statement_id));
@@ -451,4 +469,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     priority_statements,
     priority_actions,
     priority_steps,
+    jobs,
 );

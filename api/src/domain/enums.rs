@@ -178,6 +178,9 @@ text_enum! {
         /// A priority the young people's council raised, with the board's
         /// answers.
         Priority => "priority",
+        /// Work queued for delivery (never in the change feed: it is how
+        /// the service runs, not the board's data).
+        Job => "job",
     }
 }
 
@@ -197,6 +200,21 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Where a queued piece of work stands.
+    pub enum JobState {
+        /// Waiting for its time, or for a worker.
+        Queued => "queued",
+        /// Claimed by a worker, whose lease runs until `locked_until`.
+        Running => "running",
+        /// Done.
+        Done => "done",
+        /// Failed every attempt; kept with its last error until an
+        /// administrator retries it.
+        Dead => "dead",
+    }
+}
+
 impl Entity {
     /// The record's name in a sentence: "no such reporting period".
     pub fn noun(self) -> &'static str {
@@ -210,8 +228,8 @@ impl Entity {
     }
 
     /// Records that stay out of the change feed: accounts hold personal
-    /// data and tokens hold credentials.
-    pub const PRIVATE: [Entity; 2] = [Entity::User, Entity::ApiToken];
+    /// data, tokens hold credentials and jobs are the service's own work.
+    pub const PRIVATE: [Entity; 3] = [Entity::User, Entity::ApiToken, Entity::Job];
 }
 
 impl From<StatementKind> for Entity {

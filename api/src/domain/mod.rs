@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod erasure;
 pub mod half_year;
 pub mod indicators;
+pub mod jobs;
 pub mod permissions;
 pub mod plain_words;
 pub mod priorities;
@@ -18,6 +19,7 @@ pub mod validation;
 
 pub use allowed::AllowedAction;
 pub use enums::{
-    Entity, OrganisationKind, PriorityStatus, Rag, Role, StatementKind, StrategyStatus, UpdateKind,
+    Entity, JobState, OrganisationKind, PriorityStatus, Rag, Role, StatementKind, StrategyStatus,
+    UpdateKind,
 };
 pub use permissions::Actor;

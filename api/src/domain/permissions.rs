@@ -182,6 +182,11 @@ pub fn can_answer_priority(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
 }
 
+/// See queued work and retry what failed every attempt.
+pub fn can_manage_jobs(actor: &Actor) -> bool {
+    actor.is(Role::Admin)
+}
+
 /// Read the audit log.
 pub fn can_read_audit(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
@@ -376,6 +381,15 @@ mod tests {
             "answer a priority",
             can_answer_priority,
             [true, true, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn see_and_retry_queued_work() {
+        row(
+            "dead jobs",
+            can_manage_jobs,
+            [true, false, false, false, false, false],
         );
     }
 

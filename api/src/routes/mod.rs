@@ -7,6 +7,7 @@ mod auth;
 mod changes;
 pub mod health;
 mod indicators;
+mod jobs;
 mod milestones;
 mod organisations;
 mod plan;
@@ -37,6 +38,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(priorities::configure)
         .configure(indicators::configure)
         .configure(audit::configure)
+        .configure(jobs::configure)
         .configure(changes::configure)
         .configure(rag::configure)
         .configure(review::configure);

@@ -14,6 +14,7 @@ pub mod erasure;
 pub mod health;
 pub mod indicators;
 pub mod input;
+pub mod jobs;
 pub mod locked;
 pub mod milestones;
 pub mod organisations;
