@@ -12,6 +12,7 @@ mod milestones;
 mod periods;
 mod plan;
 pub mod pledges;
+mod priorities;
 mod reports;
 mod setup;
 mod sign_in;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     plan::configure(cfg);
     reports::configure(cfg);
     pledges::configure(cfg);
+    priorities::configure(cfg);
     account::configure(cfg);
     trend::configure(cfg);
     setup::configure(cfg);
@@ -76,6 +78,8 @@ impl Done {
                 "The action has been archived: it has left the live plan and kept its history"
             }
             "action-restored" => "The action is back in the live plan",
+            "priority-raised" => "Your priority has been sent to the board",
+            "priority-answered" => "The board's answer has been saved for young people to read",
             "signed-out" => "You have signed out",
             "password" => "Your password has been changed: sign in with your new password",
             _ => return None,
