@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 
 /// Each kind of record in the feed, and the table that holds it.
-const TABLES: [(&str, &str); 11] = [
+const TABLES: [(&str, &str); 12] = [
     ("organisation", "organisations"),
     ("strategy", "strategies"),
     ("ambition", "statements WHERE kind = 'ambition'"),
@@ -25,6 +25,7 @@ const TABLES: [(&str, &str); 11] = [
     ("reporting_period", "reporting_periods"),
     ("indicator", "indicators"),
     ("indicator_value", "indicator_values"),
+    ("priority", "priorities"),
 ];
 
 /// A copy of the data kept only from the feed.

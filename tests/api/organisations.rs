@@ -104,7 +104,8 @@ async fn names_are_unique_and_organisations_in_use_stay() {
         .unwrap();
     assert_eq!(in_use.status(), StatusCode::CONFLICT);
     problem(in_use).await;
-    assert_eq!(app.count("SELECT count(*) FROM organisations").await, 12);
+    // The twelve partners and the young people's council.
+    assert_eq!(app.count("SELECT count(*) FROM organisations").await, 13);
 }
 
 #[actix_web::test]

@@ -343,6 +343,24 @@ async fn others_cannot_raise_priorities_and_no_labels_cannot_rate_or_pledge() {
             .contains("young people's council"),
         "{body}"
     );
+
+    // Nor can a partner become a young people's council.
+    let police_org = app.organisation_id(&admin, "Nottinghamshire Police").await;
+    let path = format!("/api/v1/organisations/{police_org}");
+    let etag = app.etag(&admin, &path).await;
+    let mut response = app
+        .send_json(
+            "PATCH",
+            &path,
+            &admin,
+            Some(&etag),
+            &json!({ "kind": "young_peoples_voice" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "kind");
+    assert_eq!(app.read(&admin, &path).await["kind"], "police");
 }
 
 #[actix_web::test]
@@ -543,4 +561,72 @@ async fn the_permission_table_rows_for_priorities_hold_cell_by_cell() {
             .iter()
             .all(|p| p["status"] == "declined")
     );
+}
+
+#[actix_web::test]
+async fn the_priorities_export_as_a_spreadsheet_with_the_answers_as_they_stand() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let council = app.token(COUNCIL).await;
+    let viewer = app.token("viewer@example.org").await;
+    let f = fixture(&app, &admin).await;
+    let (status, _) = raise(&app, &council, &raise_body(&f, "=HYPERLINK(\"x\")")).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let mut response = app
+        .get(&format!(
+            "/api/v1/strategies/{}/priorities/export",
+            f.strategy
+        ))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    let body = response.body().await.unwrap();
+    let text = std::str::from_utf8(&body).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a byte order mark");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let api = app
+        .read(
+            &viewer,
+            &format!("/api/v1/priorities?strategy_id={}&limit=500", f.strategy),
+        )
+        .await;
+    assert_eq!(rows.len(), api["items"].as_array().unwrap().len());
+    assert_eq!(rows.len(), 7, "the demo's six and the new one");
+
+    let homes = rows
+        .iter()
+        .find(|r| &r[column("Title")] == "Enough of the right homes in the county")
+        .unwrap();
+    assert_eq!(&homes[column("Status")], "In progress");
+    assert_eq!(&homes[column("Actions")], "A5.4");
+    assert_eq!(&homes[column("By when")], "2025-12-31");
+    assert_eq!(&homes[column("First answered")], "2024-07-16");
+    assert!(homes[column("By whom")].contains("District"));
+    let gym = rows
+        .iter()
+        .find(|r| r[column("Title")].starts_with("Free gym"))
+        .unwrap();
+    assert_eq!(&gym[column("Status")], "Not taken forward");
+    assert!(gym[column("Why not")].starts_with("Leisure centres"));
+    let formula = rows
+        .iter()
+        .find(|r| r[column("Title")].contains("HYPERLINK"))
+        .unwrap();
+    assert_eq!(
+        &formula[column("Title")],
+        "'=HYPERLINK(\"x\")",
+        "a cell a spreadsheet would run is written as text"
+    );
+    assert_eq!(&formula[column("Status")], "Waiting for the board's answer");
+    assert_eq!(&formula[column("Overdue")], "Yes");
 }

@@ -142,3 +142,12 @@ pub async fn kinds(conn: &mut Conn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, O
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Whether the organisation is a partner of any strategy.
+pub async fn is_partner(conn: &mut Conn, id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        strategy_partners::table.filter(strategy_partners::organisation_id.eq(id)),
+    ))
+    .get_result(conn)
+    .await
+}

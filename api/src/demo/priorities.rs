@@ -12,11 +12,9 @@ use uuid::Uuid;
 
 use super::cast::{Cast, at};
 use crate::concurrency::Precondition;
-use crate::db::Pool;
+use crate::db::{self, Pool};
 use crate::domain::PriorityStatus;
 use crate::error::AppError;
-use crate::paging::PageParams;
-use crate::services::actions::{self, ActionQuery};
 use crate::services::priorities::{self, AnswerPriority, RaisePriority};
 
 const PRIORITIES: &str = include_str!("priorities.json");
@@ -130,17 +128,9 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
 
 /// The demo strategy's actions by reference.
 async fn action_ids(pool: &Pool, cast: &Cast) -> Result<HashMap<String, Uuid>, AppError> {
-    let query = ActionQuery {
-        strategy_id: Some(cast.strategy_id),
-        ..ActionQuery::default()
-    };
-    let page = PageParams {
-        limit: Some(500),
-        ..PageParams::default()
-    };
-    let listed = actions::list(pool, &cast.admin, query, &page).await?;
-    Ok(listed
-        .items
+    let mut conn = pool.get().await?;
+    Ok(db::actions::for_strategy(&mut conn, cast.strategy_id)
+        .await?
         .into_iter()
         .map(|a| (a.reference, a.id))
         .collect())

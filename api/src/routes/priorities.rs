@@ -1,6 +1,7 @@
 //! `/api/v1/priorities`: the young people's council's priorities and the
 //! board's answers.
 
+use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,7 +22,41 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_priorities)
         .service(raise_priority)
         .service(get_priority)
-        .service(answer_priority);
+        .service(answer_priority)
+        .service(export_priorities);
+}
+
+/// A strategy's priorities as CSV, one row per priority with the board's
+/// answer as it stands: the columns are listed in the example. Lists
+/// (ambition and commitment numbers, action references) are separated by
+/// semicolons.
+#[utoipa::path(
+    tag = "priorities",
+    params(("id" = Uuid, Path, description = "Strategy id")),
+    responses(
+        (status = 200, description = "The priorities", content_type = "text/csv", body = String,
+         example = json!("Title,Raised on,Where it was raised,Raised by,What young people said,Why it matters,Ambitions,Commitments,Status,Answer due,Overdue,First answered,What will be done,By whom,By when,Why not,What changed,Actions,Latest message to young people\r\n")),
+        ReadErrors,
+    ),
+    security(("bearer" = []), ("system_token" = [])),
+)]
+#[get("/strategies/{id}/priorities/export")]
+async fn export_priorities(
+    state: Data<AppState>,
+    ctx: Ctx,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let body = service::export(&state.pool, &ctx, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}\"",
+                service::sheet::file_name(*id)
+            ),
+        ))
+        .body(body))
 }
 
 /// List the young people's council's priorities, each with the board's

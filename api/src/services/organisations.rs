@@ -175,6 +175,18 @@ pub async fn update(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction(async |conn| {
+            // The young people's council holds the board to account rather
+            // than delivering: a partner cannot become one.
+            if changes.kind == Some(OrganisationKind::YoungPeoplesVoice)
+                && store::is_partner(conn, id).await?
+            {
+                return Err(AppError::validation(
+                    "kind",
+                    "this organisation is a partner of a strategy; a young people's council \
+                     raises priorities rather than leading actions or pledging, so take it out \
+                     of the strategies' partners first",
+                ));
+            }
             let lock = store::find_for_update;
             admitted.update(conn, lock, &changes, store::update).await
         })
