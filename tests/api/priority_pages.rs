@@ -418,6 +418,7 @@ async fn an_answer_read_before_someone_elses_keeps_what_was_typed() {
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     assert!(stale.has("Someone else answered this priority while you were writing"));
+    assert!(stale.has("<a href=\"#finish-message\">Back to your text</a>"));
     let changed = text(&stale.body[stale.body.find("id=\"changed\"").unwrap()..]);
     assert!(
         changed.contains("The work has started this week."),
@@ -493,6 +494,7 @@ async fn an_answer_read_before_someone_elses_keeps_what_was_typed() {
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.has("<a href=\"#unsent\">Back to your text</a>"));
     let unsent = text(&stale.body[stale.body.find("id=\"unsent\"").unwrap()..]);
     assert!(unsent.contains("Sorry, not this time."), "{unsent}");
     assert!(unsent.contains(reason), "{unsent}");

@@ -21,7 +21,12 @@ mod trend;
 use actix_web::web;
 use serde::Deserialize;
 
-use crate::paging::PageParams;
+use crate::domain::StrategyStatus;
+use crate::error::AppError;
+use crate::paging::{MAX_LIMIT, PageParams};
+use crate::services::Ctx;
+use crate::services::strategies::{self, StrategyQuery, StrategyView};
+use crate::state::AppState;
 
 use super::format::{Chrome, Section};
 use super::session::SignedIn;
@@ -107,6 +112,30 @@ fn first(limit: i64) -> PageParams {
         cursor: None,
         updated_since: None,
     }
+}
+
+/// Every strategy the user can read, for a page to choose from.
+async fn readable_strategies(state: &AppState, ctx: &Ctx) -> Result<Vec<StrategyView>, AppError> {
+    let query = StrategyQuery {
+        status: None,
+        partner_id: None,
+        q: None,
+    };
+    Ok(strategies::list(&state.pool, ctx, query, &first(MAX_LIMIT))
+        .await?
+        .items)
+}
+
+/// The strategy a page shows when none is asked for: the newest active
+/// one (or, with none active, the newest).
+fn newest(strategies: &[StrategyView]) -> Option<&StrategyView> {
+    strategies.iter().max_by_key(|s| {
+        (
+            s.status == StrategyStatus::Active,
+            s.period_start,
+            s.created_at,
+        )
+    })
 }
 
 /// A form with no fields but its token (sign out, mark complete).

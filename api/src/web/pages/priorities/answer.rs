@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::super::setup::fields::{Choice, Fields, ids, optional_date};
 use super::super::{Done, chrome, first};
-use super::worded;
+use super::show_refusal;
 use crate::concurrency::Precondition;
 use crate::domain::{AllowedAction, PriorityStatus};
 use crate::error::AppError;
@@ -291,6 +291,8 @@ struct PriorityPage {
     chrome: Chrome,
     priority: PriorityView,
     forms: Vec<StatusForm>,
+    /// The status of the form sent, if one was.
+    sent: Option<PriorityStatus>,
     /// What is wrong with the form sent, for the error summary.
     errors: Errors,
     conflict: Option<Conflict>,
@@ -338,10 +340,12 @@ impl PriorityPage {
 
     /// Where the conflict's "back to your text" link goes.
     fn typed_anchor(&self) -> String {
-        self.forms
-            .iter()
-            .find(|f| !f.form.message.is_empty())
-            .map_or_else(|| "unsent".to_owned(), StatusForm::message_id)
+        match (&self.conflict, self.sent) {
+            (Some(Conflict { unsent: None, .. }), Some(status)) => {
+                format!("{}-message", form_id(status))
+            }
+            _ => "unsent".to_owned(),
+        }
     }
 }
 
@@ -395,6 +399,7 @@ async fn priority_page(
     let forms = status_forms(&priority, &offered, sent);
     Ok(PriorityPage {
         chrome: chrome(signed, Section::Priorities, done),
+        sent: sent.map(|(status, _, _)| status),
         errors: sent.map(|(_, _, e)| e.clone()).unwrap_or_default(),
         priority,
         forms,
@@ -476,14 +481,7 @@ fn refused(status: PriorityStatus, local: Errors, error: AppError) -> Result<Err
     for error in local.0 {
         shown.add(&keyed(status, &error.field), error.message);
     }
-    for error in Errors::from_refusal(error)?.0 {
-        let field = error.field.split('[').next().unwrap_or_default();
-        let (label, ask) = FIELDS
-            .iter()
-            .find(|(name, _, _)| *name == field)
-            .map_or(("This", "Check this"), |(_, label, ask)| (*label, *ask));
-        shown.add(&keyed(status, field), worded(label, ask, &error.message));
-    }
+    show_refusal(error, &FIELDS, &mut shown, |field| keyed(status, field))?;
     Ok(shown)
 }
 

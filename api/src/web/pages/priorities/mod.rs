@@ -15,16 +15,16 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Done, chrome, first};
-use crate::domain::{PriorityStatus, Role, StrategyStatus};
+use super::{Done, chrome, first, newest, readable_strategies};
+use crate::domain::{PriorityStatus, Role};
 use crate::error::AppError;
 use crate::paging::MAX_LIMIT;
 use crate::services::Ctx;
 use crate::services::priorities::{self, PriorityQuery, PriorityView};
-use crate::services::strategies::{self, StrategyQuery, StrategyView};
+use crate::services::strategies::StrategyView;
 use crate::state::AppState;
 use crate::web::format::{self, Chrome, Section};
-use crate::web::forms::sentence;
+use crate::web::forms::{Errors, sentence};
 use crate::web::respond::{PageError, page};
 use crate::web::session::SignedIn;
 
@@ -93,6 +93,30 @@ fn worded(label: &str, ask: &str, message: &str) -> String {
     format!("{label} {message}")
 }
 
+/// A form's fields as refusals name them: the field, its name in a
+/// sentence, and what to ask for when it was left empty.
+type Words = [(&'static str, &'static str, &'static str)];
+
+/// Adds the service's refusal to `shown`, once under each of the form's
+/// fields (`ids[2]` is about the `ids` boxes), in the form's words; `key`
+/// gives the page's name for a field.
+fn show_refusal(
+    error: AppError,
+    words: &Words,
+    shown: &mut Errors,
+    key: impl Fn(&str) -> String,
+) -> Result<(), AppError> {
+    for error in Errors::from_refusal(error)?.0 {
+        let field = error.field.split('[').next().unwrap_or_default();
+        let (label, ask) = words
+            .iter()
+            .find(|(name, _, _)| *name == field)
+            .map_or(("This", "Check this"), |(_, label, ask)| (*label, *ask));
+        shown.add(&key(field), worded(label, ask, &error.message));
+    }
+    Ok(())
+}
+
 /// The strategy a page is about: the one asked for, or the newest active
 /// one the user can read; and all of them, to choose from.
 async fn strategy(
@@ -100,23 +124,10 @@ async fn strategy(
     ctx: &Ctx,
     asked: Option<Uuid>,
 ) -> Result<(StrategyView, Vec<StrategyView>), AppError> {
-    let query = StrategyQuery {
-        status: None,
-        partner_id: None,
-        q: None,
-    };
-    let all = strategies::list(&state.pool, ctx, query, &first(MAX_LIMIT))
-        .await?
-        .items;
+    let all = readable_strategies(state, ctx).await?;
     let chosen = match asked {
         Some(id) => all.iter().find(|s| s.id == id),
-        None => all.iter().max_by_key(|s| {
-            (
-                s.status == StrategyStatus::Active,
-                s.period_start,
-                s.created_at,
-            )
-        }),
+        None => newest(&all),
     }
     .cloned()
     .ok_or_else(|| AppError::NotFound("no such strategy".into()))?;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::super::setup::fields::{Choice, Fields, ids};
 use super::super::{Done, chrome, first};
-use super::{strategy, worded};
+use super::{show_refusal, strategy};
 use crate::domain::{OrganisationKind, Role, StatementKind};
 use crate::error::AppError;
 use crate::paging::MAX_LIMIT;
@@ -119,14 +119,7 @@ const FIELDS: [(&str, &str, &str); 8] = [
 /// The service's refusal, shown once under each of the form's fields.
 fn refused(error: AppError) -> Result<Errors, AppError> {
     let mut shown = Errors::none();
-    for error in Errors::from_refusal(error)?.0 {
-        let field = error.field.split('[').next().unwrap_or_default();
-        let (label, ask) = FIELDS
-            .iter()
-            .find(|(name, _, _)| *name == field)
-            .map_or(("This", "Check this"), |(_, label, ask)| (*label, *ask));
-        shown.add(field, worded(label, ask, &error.message));
-    }
+    show_refusal(error, &FIELDS, &mut shown, str::to_owned)?;
     Ok(shown)
 }
 
