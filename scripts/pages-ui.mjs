@@ -10,7 +10,11 @@
 // printed by Chromium to a tagged A4 PDF in which no table row may be cut
 // across pages (scripts/lib/pdf_rows.py reads the PDF's structure). Then as
 // an administrator, who creates a board member's account, whose first
-// sign-in asks for a new password; and a missing page. On every page
+// sign-in asks for a new password. Then a member of the young people's
+// council (No Labels) raises a priority for the board (first without saying
+// why it matters), and the chair finds it waiting on the dashboard and
+// accepts it (first without the date it will be done by), naming the partner
+// and an action of the plan. And a missing page. On every page
 // visited: axe-core's WCAG 2.2 A and AA rules find nothing, nothing scrolls
 // sideways at 320 CSS px wide, and a full-page screenshot is saved (at 1024
 // px wide). Every request must stay on the service's own origin, none may
@@ -30,6 +34,8 @@
 //   DEMO_EMAIL, DEMO_PASSWORD   the member who signs in (and the password
 //                        of every demo account)
 //   CHAIR_EMAIL          the chair (default chair@example.org)
+//   COUNCIL_EMAIL        a member of the young people's council (default
+//                        nolabels@example.org)
 //   PDF_PYTHON           a Python with pikepdf, for scripts/lib/pdf_rows.py
 //   PLAYWRIGHT_CORE_DIR  the playwright-core package directory (in .tools/)
 //   AXE_CORE_JS          axe-core's axe.min.js (in .tools/)
@@ -49,6 +55,7 @@ const OUT_DIR = env('OUT_DIR');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const CHAIR_EMAIL = env('CHAIR_EMAIL', 'chair@example.org');
 const ADMIN_EMAIL = env('ADMIN_EMAIL', 'admin@example.org');
+const COUNCIL_EMAIL = env('COUNCIL_EMAIL', 'nolabels@example.org');
 const PDF_PYTHON = env('PDF_PYTHON', 'python3');
 const PDF_ROWS = new URL('./lib/pdf_rows.py', import.meta.url).pathname;
 const AXE_SOURCE = readFileSync(env('AXE_CORE_JS'), 'utf8');
@@ -66,6 +73,10 @@ const PROGRESS = 'Two of four sessions delivered.';
 const REASON = 'Awaiting national guidance.';
 const MILESTONE = 'Brief the new custody sergeants';
 const PLEDGE = 'We will train every custody officer in trauma-informed practice by March.';
+const SAID = 'Getting to college costs too much when you live in a village. Some of us miss lessons.';
+const WHY = 'Missing college means missing the chance of a job.';
+const ANSWER = 'Thank you. We agree, and we will act on this.';
+const RESPONSE = 'The county council will pay for a bus pass for every young person in care at college.';
 
 const failures = [];
 let prefix = '';
@@ -379,6 +390,7 @@ async function steps(audit) {
   await part(audit, 'sign-out', signOut);
   await part(audit, 'chair', chairJourney);
   await part(audit, 'admin', adminJourney);
+  await part(audit, 'priorities', prioritiesJourney);
   await part(audit, 'not-found', notFound);
 }
 
@@ -800,6 +812,119 @@ async function adminJourney(audit) {
     await expectText(h1(page), 'Nottinghamshire Police', 'the h1');
   });
   await step('the member signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
+}
+
+// A member of the young people's council raises a priority; the chair finds
+// it waiting on the dashboard and accepts it with a partner, a date and an
+// action of the plan.
+async function prioritiesJourney(audit) {
+  const { page, run } = audit;
+  const nav = (name) => page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true });
+  const title = `Free bus travel to college (${run.name})`;
+  // Yesterday, so that it is not in the future in any time zone.
+  const raised = new Date(Date.now() - 24 * 3600 * 1000);
+
+  await signInAs(page, COUNCIL_EMAIL, PASSWORD);
+  await step('the council\'s home lists its priorities and offers "Raise a priority"', async () => {
+    await page.getByRole('heading', { level: 2, name: 'Your priorities for the board' }).waitFor();
+    await page.getByRole('button', { name: 'Raise a priority', exact: true }).waitFor();
+  });
+  await checkPage(audit, 'council-home');
+
+  await step('"Raise a priority" opens its form', async () => {
+    await submit(page, page.getByRole('button', { name: 'Raise a priority', exact: true }));
+    expectPath(page, '/priorities/new');
+    await expectText(h1(page), /^Raise a priority$/, 'the h1');
+  });
+  await checkPage(audit, 'priority-new');
+
+  await step('raising it without saying why it matters says so and keeps what was typed', async () => {
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('What young people said, in their own words', { exact: true }).fill(SAID);
+    await page.getByLabel('Day', { exact: true }).fill(String(raised.getUTCDate()));
+    await page.getByLabel('Month', { exact: true }).fill(String(raised.getUTCMonth() + 1));
+    await page.getByLabel('Year', { exact: true }).fill(String(raised.getUTCFullYear()));
+    await page.getByLabel('Where it was raised', { exact: true }).fill('No Labels meeting');
+    await page.getByRole('group', { name: /^Ambitions it touches/ }).getByRole('checkbox').first().check();
+    await submit(page, page.getByRole('button', { name: 'Raise the priority', exact: true }));
+    await expectText(errorSummary(page), 'Enter why it matters to young people', 'the error summary');
+    const kept = await page.getByLabel('What young people said, in their own words', { exact: true }).inputValue();
+    if (kept !== SAID) throw new Error(`"What young people said" holds "${kept}"`);
+    if (!(await page.getByRole('group', { name: /^Ambitions it touches/ }).getByRole('checkbox').first().isChecked())) {
+      throw new Error('the ambition is no longer ticked');
+    }
+  });
+  await checkPage(audit, 'priority-new-error');
+
+  const priorityPath = await step('with why it matters, it is raised and waits for the board\'s answer', async () => {
+    await page.getByLabel('Why it matters', { exact: true }).fill(WHY);
+    await submit(page, page.getByRole('button', { name: 'Raise the priority', exact: true }));
+    if (!/^\/priorities\/[0-9a-f-]{36}$/.test(path(page))) throw new Error(`the browser is at ${page.url()}`);
+    await expectText(successBanner(page), 'Your priority has been sent to the board', 'the banner');
+    await expectText(h1(page), title, 'the h1');
+    await expectText(page.locator('#status'), "Waiting for the board's answer", 'the status');
+    if (await page.getByRole('heading', { name: 'Answer this priority' }).count()) throw new Error('the council is offered the answer forms');
+    return path(page);
+  });
+  await checkPage(audit, 'priority-raised');
+
+  await step('"Young people\'s priorities" lists it under "Waiting for the board\'s answer"', async () => {
+    await submit(page, nav("Young people's priorities"));
+    expectPath(page, '/priorities');
+    await page.locator('#status-raised').waitFor();
+    if (!(await page.locator('main .govuk-summary-card__title a', { hasText: title }).count())) throw new Error(`"${title}" is not listed`);
+  });
+  await checkPage(audit, 'priorities');
+
+  await step('the council member signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
+
+  await signInAs(page, CHAIR_EMAIL, PASSWORD);
+  await step('the chair\'s dashboard lists it as waiting for an answer, and links to it', async () => {
+    await submit(page, nav('Dashboard'));
+    await page.getByRole('heading', { level: 2, name: "Young people's priorities" }).waitFor();
+    const link = page.locator('#priorities-awaiting-table').getByRole('link', { name: title, exact: true });
+    await submit(page, link);
+    expectPath(page, priorityPath);
+    await page.getByRole('heading', { level: 2, name: 'Answer this priority' }).waitFor();
+  });
+  await checkPage(audit, 'priority-answer');
+
+  const accept = page.locator('#accept');
+  await step('accepting it without the date it will be done by says so and keeps the message', async () => {
+    await accept.getByLabel('Message to young people', { exact: true }).fill(ANSWER);
+    await accept.getByLabel('What will be done', { exact: true }).fill(RESPONSE);
+    await accept.getByLabel('Which partner will do it', { exact: true }).selectOption({ label: 'Nottinghamshire County Council' });
+    await accept.getByRole('group', { name: /^Actions that answer it/ }).getByRole('checkbox').first().check();
+    await submit(page, accept.getByRole('button', { name: 'Accept the priority', exact: true }));
+    await expectText(errorSummary(page), 'Enter the date it will be done by', 'the error summary');
+    const kept = await accept.getByLabel('Message to young people', { exact: true }).inputValue();
+    if (kept !== ANSWER) throw new Error(`the message holds "${kept}"`);
+  });
+  await checkPage(audit, 'priority-answer-error');
+
+  await step('with the date it is accepted, with the partner and the action, and kept in the history', async () => {
+    const by = new Date();
+    by.setUTCFullYear(by.getUTCFullYear() + 1, 2, 31);
+    await accept.locator('#deliver_by-day').fill(String(by.getUTCDate()));
+    await accept.locator('#deliver_by-month').fill(String(by.getUTCMonth() + 1));
+    await accept.locator('#deliver_by-year').fill(String(by.getUTCFullYear()));
+    await submit(page, accept.getByRole('button', { name: 'Accept the priority', exact: true }));
+    expectPath(page, priorityPath);
+    await expectText(successBanner(page), "The board's answer has been saved", 'the banner');
+    await expectText(page.locator('#status'), 'Accepted', 'the status');
+    await expectText(page.locator('#answer-now'), 'Nottinghamshire County Council', 'the answer');
+    if ((await page.locator('#actions-table tbody tr').count()) !== 1) throw new Error('the action is not listed');
+    await expectText(page.locator('#timeline'), ANSWER, 'the history');
+  });
+  await checkPage(audit, 'priority-accepted');
+
+  await step('the chair signs out', async () => {
     await submit(page, page.getByRole('button', { name: /^Sign out/ }));
     expectPath(page, '/sign-in');
   });

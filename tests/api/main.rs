@@ -29,6 +29,7 @@ mod pages;
 mod permissions;
 mod plan_csv;
 mod priorities;
+mod priority_pages;
 mod review;
 mod setup_pages;
 mod strategies;

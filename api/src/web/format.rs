@@ -14,6 +14,7 @@ pub enum Section {
     Dashboard,
     Plan,
     Pledges,
+    Priorities,
     Reports,
     Admin,
     Account,
@@ -72,13 +73,18 @@ impl Chrome {
             label,
             section,
         };
-        let mut items = Vec::with_capacity(7);
+        let mut items = Vec::with_capacity(8);
         if self.has_organisation {
             items.push(item("/", "Your organisation", Section::Home));
         }
         items.push(item("/dashboard", "Dashboard", Section::Dashboard));
         items.push(item("/plan", "The plan", Section::Plan));
         items.push(item("/pledges", "Pledges", Section::Pledges));
+        items.push(item(
+            "/priorities",
+            "Young people's priorities",
+            Section::Priorities,
+        ));
         items.push(item("/reports", "Reports", Section::Reports));
         if self.role == Some(Role::Admin) {
             items.push(item("/admin", "Administration", Section::Admin));

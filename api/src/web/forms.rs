@@ -55,7 +55,7 @@ impl Errors {
         match field {
             "due_date" | "as_of" | "completed_on" | "as_at" | "starts_on" | "ends_on"
             | "start_date" | "target_date" | "period_start" | "period_end" | "expires_on"
-            | "since" | "until" | "from" | "to" => {
+            | "since" | "until" | "from" | "to" | "raised_on" | "deliver_by" => {
                 format!("{field}-day")
             }
             // A breakdown's error is about the table: its first box.

@@ -12,16 +12,13 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Done, chrome, first};
-use crate::domain::enums::StrategyStatus;
+use super::{Done, chrome, newest, readable_strategies};
 use crate::error::AppError;
-use crate::paging::MAX_LIMIT;
 use crate::report::charts::{self, Breakdown, Svg};
 use crate::report::labels;
 use crate::services::indicators::IndicatorSummary;
 use crate::services::periods::{self, PeriodView};
 use crate::services::review::{self, Dashboard, DashboardQuery, MomentQuery, Source};
-use crate::services::strategies::{self, StrategyQuery};
 use crate::state::AppState;
 use crate::web::format::{Chrome, Section};
 use crate::web::forms::{DateParts, Errors};
@@ -156,23 +153,8 @@ impl DashboardPage<'_> {
 
 /// The dashboard of the newest active strategy the user can read.
 async fn choose(state: Data<AppState>, signed: SignedIn) -> Result<HttpResponse, PageError> {
-    let query = StrategyQuery {
-        status: None,
-        partner_id: None,
-        q: None,
-    };
-    let strategies = strategies::list(&state.pool, &signed.ctx, query, &first(MAX_LIMIT))
-        .await?
-        .items;
-    let newest = strategies
-        .iter()
-        .max_by_key(|s| {
-            (
-                s.status == StrategyStatus::Active,
-                s.period_start,
-                s.created_at,
-            )
-        })
+    let strategies = readable_strategies(&state, &signed.ctx).await?;
+    let newest = newest(&strategies)
         .ok_or_else(|| AppError::NotFound("there is no strategy to review yet".into()))?;
     Ok(see_other(&address(newest.id, &MomentQuery::default())))
 }

@@ -8,9 +8,14 @@ use askama::Template;
 use chrono_tz::Tz;
 
 use super::pledges::{PledgeRow, rows};
-use super::{Done, chrome};
+use super::{Done, chrome, first};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::paging::MAX_LIMIT;
+use crate::services::Ctx;
 use crate::services::actions::ActionView;
 use crate::services::portfolio::{self, OpenChallenge, Portfolio, PortfolioQuery};
+use crate::services::priorities::{self, PriorityQuery, PriorityView};
 use crate::state::AppState;
 use crate::web::format::{self, Chrome, Section};
 use crate::web::respond::{PageError, page};
@@ -29,6 +34,11 @@ struct HomePage<'a> {
     pledges: Vec<PledgeRow>,
     leads: Vec<&'a ActionView>,
     supports: Vec<&'a ActionView>,
+    /// For a member of the young people's council: its priorities.
+    priorities: Option<Vec<PriorityView>>,
+    /// For those who answer priorities: how many wait for an answer, and
+    /// how many of those are overdue.
+    waiting: Option<(usize, usize)>,
     zone: Tz,
 }
 
@@ -67,12 +77,55 @@ impl HomePage<'_> {
         format::moment(at, &self.zone)
     }
 
+    fn date(&self, day: &chrono::NaiveDate) -> String {
+        format::date(day)
+    }
+
     fn last_reported(&self, action: &ActionView) -> String {
         action.last_reported_at.as_ref().map_or_else(
             || "Never".to_owned(),
             |at| format::date(&at.with_timezone(&self.zone).date_naive()),
         )
     }
+}
+
+/// The young people's council's priorities, for one of its members.
+async fn council_priorities(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Option<Vec<PriorityView>>, AppError> {
+    let Some(council) = priorities::voice_of(&state.pool, ctx).await? else {
+        return Ok(None);
+    };
+    let query = PriorityQuery {
+        strategy_id: None,
+        organisation_id: Some(council.id),
+        status: None,
+    };
+    let mut raised = priorities::list(&state.pool, ctx, query, &first(MAX_LIMIT))
+        .await?
+        .items;
+    // The newest first: what the council is waiting to hear about.
+    raised.reverse();
+    Ok(Some(raised))
+}
+
+/// How many priorities wait for the board's answer (and how many are
+/// overdue), for the chair and administrators, who answer them.
+async fn waiting(state: &AppState, ctx: &Ctx) -> Result<Option<(usize, usize)>, AppError> {
+    if !matches!(ctx.actor.role(), Some(Role::Chair | Role::Admin)) {
+        return Ok(None);
+    }
+    let query = PriorityQuery {
+        strategy_id: None,
+        organisation_id: None,
+        status: Some("raised".into()),
+    };
+    let raised = priorities::list(&state.pool, ctx, query, &first(MAX_LIMIT))
+        .await?
+        .items;
+    let overdue = raised.iter().filter(|p| p.overdue).count();
+    Ok(Some((raised.len(), overdue)))
 }
 
 async fn show(
@@ -95,6 +148,8 @@ async fn show(
         .iter()
         .partition(|a| Some(a.lead_organisation.id) == organisation);
     let data = HomePage {
+        priorities: council_priorities(&state, &signed.ctx).await?,
+        waiting: waiting(&state, &signed.ctx).await?,
         chrome: chrome(&signed, Section::Home, &done),
         portfolio: &portfolio,
         pledges,

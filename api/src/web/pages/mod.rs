@@ -12,6 +12,7 @@ mod milestones;
 mod periods;
 mod plan;
 pub mod pledges;
+mod priorities;
 mod reports;
 mod setup;
 mod sign_in;
@@ -21,7 +22,12 @@ mod trend;
 use actix_web::web;
 use serde::Deserialize;
 
-use crate::paging::PageParams;
+use crate::domain::StrategyStatus;
+use crate::error::AppError;
+use crate::paging::{MAX_LIMIT, PageParams};
+use crate::services::Ctx;
+use crate::services::strategies::{self, StrategyQuery, StrategyView};
+use crate::state::AppState;
 
 use super::format::{Chrome, Section};
 use super::session::SignedIn;
@@ -37,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     plan::configure(cfg);
     reports::configure(cfg);
     pledges::configure(cfg);
+    priorities::configure(cfg);
     account::configure(cfg);
     trend::configure(cfg);
     setup::configure(cfg);
@@ -77,6 +84,8 @@ impl Done {
                 "The action has been archived: it has left the live plan and kept its history"
             }
             "action-restored" => "The action is back in the live plan",
+            "priority-raised" => "Your priority has been sent to the board",
+            "priority-answered" => "The board's answer has been saved for young people to read",
             "signed-out" => "You have signed out",
             "password" => "Your password has been changed: sign in with your new password",
             _ => return None,
@@ -104,6 +113,30 @@ fn first(limit: i64) -> PageParams {
         cursor: None,
         updated_since: None,
     }
+}
+
+/// Every strategy the user can read, for a page to choose from.
+async fn readable_strategies(state: &AppState, ctx: &Ctx) -> Result<Vec<StrategyView>, AppError> {
+    let query = StrategyQuery {
+        status: None,
+        partner_id: None,
+        q: None,
+    };
+    Ok(strategies::list(&state.pool, ctx, query, &first(MAX_LIMIT))
+        .await?
+        .items)
+}
+
+/// The strategy a page shows when none is asked for: the newest active
+/// one (or, with none active, the newest).
+fn newest(strategies: &[StrategyView]) -> Option<&StrategyView> {
+    strategies.iter().max_by_key(|s| {
+        (
+            s.status == StrategyStatus::Active,
+            s.period_start,
+            s.created_at,
+        )
+    })
 }
 
 /// A form with no fields but its token (sign out, mark complete).

@@ -13,15 +13,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::six_monthly::{self, HalfYearChoice};
-use super::{Done, chrome, first};
-use crate::domain::enums::StrategyStatus;
+use super::{Done, chrome, newest, readable_strategies};
 use crate::error::AppError;
-use crate::paging::MAX_LIMIT;
 use crate::report::half_year as half_year_report;
 use crate::report::{self, Audience, Format};
 use crate::services::periods::{self, PeriodView};
 use crate::services::review::{self, MomentQuery};
-use crate::services::strategies::{self, StrategyQuery, StrategyView};
+use crate::services::strategies::StrategyView;
 use crate::state::AppState;
 use crate::web::format::{Chrome, Section};
 use crate::web::forms::{DateParts, Errors, sentence};
@@ -239,27 +237,12 @@ async fn render_with(
     errors: Errors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let query = StrategyQuery {
-        status: None,
-        partner_id: None,
-        q: None,
-    };
-    let strategies = strategies::list(&state.pool, &signed.ctx, query, &first(MAX_LIMIT))
-        .await?
-        .items;
+    let strategies = readable_strategies(state, &signed.ctx).await?;
     let chosen = Choice::text(&choice.strategy_id).parse::<Uuid>().ok();
     let strategy = strategies
         .iter()
         .find(|s| Some(s.id) == chosen)
-        .or_else(|| {
-            strategies.iter().max_by_key(|s| {
-                (
-                    s.status == StrategyStatus::Active,
-                    s.period_start,
-                    s.created_at,
-                )
-            })
-        })
+        .or_else(|| newest(&strategies))
         .cloned()
         .ok_or_else(|| AppError::NotFound("there is no strategy to report on yet".into()))?;
     let periods = periods::list(&state.pool, &signed.ctx, strategy.id).await?;

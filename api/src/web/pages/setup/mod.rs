@@ -7,7 +7,7 @@
 mod action_form;
 mod actions;
 mod archive;
-mod fields;
+pub(super) mod fields;
 mod statements;
 mod strategies;
 
