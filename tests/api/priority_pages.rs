@@ -119,6 +119,11 @@ async fn no_labels_raises_a_priority_and_the_chair_accepts_it_with_an_action() {
     let home = council.get("/").await;
     assert!(home.has("Your priorities for the board"), "{}", home.body);
     assert!(home.has("href=\"/priorities/new\""));
+    // It leads nothing and pledges nothing, so its home says so once
+    // rather than listing empty sections.
+    assert!(home.has("How the board is doing"));
+    assert!(!home.has("Actions you lead"));
+    assert!(!home.has("Write or revise your pledges"));
     let form = council.get("/priorities/new").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.has("You are raising it for No Labels"));
