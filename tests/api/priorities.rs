@@ -630,3 +630,130 @@ async fn the_priorities_export_as_a_spreadsheet_with_the_answers_as_they_stand()
     assert_eq!(&formula[column("Status")], "Waiting for the board's answer");
     assert_eq!(&formula[column("Overdue")], "Yes");
 }
+
+#[actix_web::test]
+async fn careless_or_hostile_requests_get_a_problem_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let council = app.token(COUNCIL).await;
+    let chair = app.token("chair@example.org").await;
+    let f = fixture(&app, &admin).await;
+    let (_, raised) = raise(&app, &council, &raise_body(&f, "Target")).await;
+    let id = raised["id"].as_str().unwrap().to_owned();
+    let priorities = app.count("SELECT count(*) FROM priorities").await;
+    let raise_cases = [
+        ("a number for a title", r#"{"title": 5}"#.to_owned(), 422),
+        (
+            "an unknown field",
+            {
+                let mut body = raise_body(&f, "Extra");
+                body["status"] = json!("done");
+                body.to_string()
+            },
+            422,
+        ),
+        (
+            "another strategy's id",
+            {
+                let mut body = raise_body(&f, "Elsewhere");
+                body["strategy_id"] = json!("00000000-0000-7000-8000-000000000001");
+                body.to_string()
+            },
+            404,
+        ),
+        (
+            "another council named by a member",
+            {
+                let mut body = raise_body(&f, "For the police");
+                body["organisation_id"] = json!(f.ncc);
+                body.to_string()
+            },
+            403,
+        ),
+        (
+            "an oversized body",
+            {
+                let mut body = raise_body(&f, "Huge");
+                body["said"] = json!("x".repeat(300 * 1024));
+                body.to_string()
+            },
+            413,
+        ),
+    ];
+    for (what, body, want) in raise_cases {
+        let response = app
+            .post("/api/v1/priorities")
+            .bearer_auth(&council)
+            .insert_header(("content-type", "application/json"))
+            .send_body(body)
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), want, "{what}");
+        problem(response).await;
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM priorities").await,
+        priorities
+    );
+
+    let path = format!("/api/v1/priorities/{id}/answers");
+    let answer_cases = [
+        (
+            "an unknown status",
+            r#"{"status": "maybe", "message": "Hi."}"#,
+            422,
+        ),
+        (
+            "a date that is not one",
+            r#"{"status": "accepted", "message": "Yes.", "response": "We will.", "deliver_by": "2025-02-30"}"#,
+            422,
+        ),
+    ];
+    for (what, body, want) in answer_cases {
+        let response = app
+            .post(&path)
+            .bearer_auth(&chair)
+            .insert_header(("If-Match", "\"1\""))
+            .insert_header(("content-type", "application/json"))
+            .send_body(body)
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), want, "{what}");
+        problem(response).await;
+    }
+    // An answer based on a version read before someone else's is 412.
+    let (status, _) = answer(
+        &app,
+        &chair,
+        &id,
+        &json!({ "status": "declined", "message": "No.", "decline_reason": "No money." }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let response = app
+        .post(&path)
+        .bearer_auth(&chair)
+        .insert_header(("If-Match", "\"1\""))
+        .send_json(&json!({ "status": "declined", "message": "No.", "decline_reason": "Again." }))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
+    problem(response).await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM priority_steps WHERE priority_id = '{id}'"
+        ))
+        .await,
+        1
+    );
+    // An unknown priority is 404; a malformed id 404 or 400, never 500.
+    for bad in ["00000000-0000-7000-8000-000000000002", "not-an-id"] {
+        let response = app
+            .get(&format!("/api/v1/priorities/{bad}"))
+            .bearer_auth(&chair)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_client_error(), "{bad}");
+    }
+}
