@@ -32,13 +32,23 @@ pub fn trimmed(text: &str) -> String {
 /// Parses a comma-separated list of RAG values (`red,amber`), as list
 /// filters take them.
 pub fn rags(text: Option<&str>) -> Result<Vec<Rag>, AppError> {
+    values(text, "rag")
+}
+
+/// Parses the comma-separated values of the list filter `name`
+/// (`raised,accepted`); an unknown one is 400 naming the filter.
+pub fn values<T>(text: Option<&str>, name: &str) -> Result<Vec<T>, AppError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
     text.unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            p.parse::<Rag>()
-                .map_err(|e| AppError::BadRequest(format!("rag: {e}")))
+            p.parse::<T>()
+                .map_err(|e| AppError::BadRequest(format!("{name}: {e}")))
         })
         .collect()
 }

@@ -16,13 +16,12 @@ use uuid::Uuid;
 
 use self::checks::{blank_to_none, check_answer_links, check_statements, raiser};
 pub use self::past::as_at;
-use self::requests::statuses;
 pub use self::requests::{AnswerPriority, PriorityQuery, RaisePriority};
 pub use self::view::{PriorityAction, PriorityAnswerView, PriorityView};
 use self::view::{view, views};
 use super::audit::created;
 use super::context::{Ctx, authorize, missing, scoped, visible};
-use super::input::{trimmed, valid, validate};
+use super::input::{trimmed, valid, validate, values};
 use super::locked::{Target, Written};
 use crate::concurrency::Precondition;
 use crate::db::organisations::{self, OrganisationRef};
@@ -51,7 +50,7 @@ pub async fn list(
     let filter = PriorityFilter {
         strategy_id: scoped(&ctx.actor, query.strategy_id)?,
         organisation_id: query.organisation_id,
-        statuses: statuses(query.status.as_deref())?,
+        statuses: values(query.status.as_deref(), "status")?,
     };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &page).await?;

@@ -9,7 +9,6 @@ use uuid::Uuid;
 
 use crate::domain::PriorityStatus;
 use crate::domain::validation::{NAME_MAX, TEXT_MAX, not_blank, printable};
-use crate::error::AppError;
 
 /// A priority to raise.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -112,16 +111,4 @@ pub struct PriorityQuery {
     pub(crate) organisation_id: Option<Uuid>,
     /// Only these statuses, comma-separated (`raised,accepted`).
     pub(crate) status: Option<String>,
-}
-
-pub(super) fn statuses(text: Option<&str>) -> Result<Vec<PriorityStatus>, AppError> {
-    text.unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.parse::<PriorityStatus>()
-                .map_err(|e| AppError::BadRequest(format!("status: {e}")))
-        })
-        .collect()
 }
