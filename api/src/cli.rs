@@ -414,7 +414,7 @@ impl Worker {
         let name = format!("{}:{}", hostname(), std::process::id());
         let task = tokio::spawn(jobs::run(
             pool.clone(),
-            jobs::Handlers::new(),
+            jobs::Work::default(),
             jobs::WorkerSettings::named(name),
             stopped,
         ));

@@ -42,6 +42,7 @@ async fn a_round_trip_into_an_empty_database_reproduces_every_row() {
             key: "backup-check".into(),
             payload: json!({ "to": "someone" }),
             run_at: chrono::Utc::now(),
+            max_attempts: None,
         },
     )
     .await

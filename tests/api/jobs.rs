@@ -12,7 +12,7 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use delivery_tracker::db::jobs::{self as store, Job};
 use delivery_tracker::domain::jobs::Backoff;
-use delivery_tracker::services::jobs::{self, Enqueue, Handler, Handlers, WorkerSettings};
+use delivery_tracker::services::jobs::{self, Enqueue, Handler, Handlers, Work, WorkerSettings};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
@@ -64,6 +64,13 @@ fn handlers(recorder: &Arc<Recorder>) -> Handlers {
     handlers
 }
 
+fn work(recorder: &Arc<Recorder>) -> Work {
+    Work {
+        handlers: handlers(recorder),
+        periodic: Vec::new(),
+    }
+}
+
 fn settings(name: &str) -> WorkerSettings {
     WorkerSettings {
         idle: Duration::from_millis(20),
@@ -85,6 +92,7 @@ async fn enqueue(app: &TestApp, key: &str) -> bool {
             key: key.to_owned(),
             payload: json!({ "key": key }),
             run_at: chrono::Utc::now(),
+            max_attempts: None,
         },
     )
     .await
@@ -118,7 +126,7 @@ async fn competing_workers_do_each_job_once() {
         .map(|n| {
             tokio::spawn(jobs::run(
                 app.pool.clone(),
-                handlers(&recorder),
+                work(&recorder),
                 settings(&format!("worker-{n}")),
                 stopped.clone(),
             ))
@@ -147,7 +155,7 @@ async fn failures_back_off_then_park_as_dead_and_an_administrator_retries() {
     let (stop, stopped) = watch::channel(false);
     let worker = tokio::spawn(jobs::run(
         app.pool.clone(),
-        handlers(&recorder),
+        work(&recorder),
         settings("failing"),
         stopped,
     ));
@@ -239,9 +247,15 @@ async fn a_job_whose_worker_stopped_mid_way_is_claimed_again() {
     {
         // A worker claims it with a short lease and is never heard of again.
         let mut conn = app.pool_connection().await;
-        let claimed = store::claim(&mut conn, "vanished", Duration::from_millis(50), 10)
-            .await
-            .unwrap();
+        let claimed = store::claim(
+            &mut conn,
+            "vanished",
+            &["test"],
+            Duration::from_millis(50),
+            10,
+        )
+        .await
+        .unwrap();
         assert_eq!(claimed.len(), 1);
     }
     let recorder = Recorder::new(false, Duration::ZERO);
@@ -276,7 +290,7 @@ async fn a_worker_told_to_stop_finishes_the_job_in_hand_and_hands_back_the_rest(
     let (stop, stopped) = watch::channel(false);
     let worker = tokio::spawn(jobs::run(
         app.pool.clone(),
-        handlers(&recorder),
+        work(&recorder),
         settings("stopping"),
         stopped,
     ));
@@ -299,5 +313,74 @@ async fn a_worker_told_to_stop_finishes_the_job_in_hand_and_hands_back_the_rest(
             json!({ "idempotency_key": "second", "state": "queued", "attempts": 0, "locked_by": null }),
             json!({ "idempotency_key": "third", "state": "queued", "attempts": 0, "locked_by": null }),
         ]
+    );
+}
+
+/// Counts its runs.
+struct Ticker(std::sync::atomic::AtomicUsize);
+
+impl jobs::Periodic for Ticker {
+    fn name(&self) -> &'static str {
+        "ticker"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_millis(30)
+    }
+    fn run<'a>(
+        &'a self,
+        _pool: &'a delivery_tracker::db::Pool,
+    ) -> Pin<Box<dyn Future<Output = Result<(), delivery_tracker::error::AppError>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        })
+    }
+}
+
+#[actix_web::test]
+async fn a_worker_leaves_kinds_it_cannot_do_queued_and_runs_its_periodic_work() {
+    let app = TestApp::spawn_empty().await;
+    let mut conn = app.pool_connection().await;
+    let unhandled = Enqueue {
+        kind: "mail",
+        key: "mail-while-mail-is-off".into(),
+        payload: json!({}),
+        run_at: chrono::Utc::now(),
+        max_attempts: None,
+    };
+    jobs::enqueue(&mut conn, unhandled).await.unwrap();
+    drop(conn);
+    assert!(enqueue(&app, "handled").await);
+    let recorder = Recorder::new(false, Duration::ZERO);
+    let ticker = Arc::new(Ticker(Default::default()));
+    let work = Work {
+        handlers: handlers(&recorder),
+        periodic: vec![ticker.clone() as Arc<dyn jobs::Periodic>],
+    };
+    let (stop, stopped) = watch::channel(false);
+    let worker = tokio::spawn(jobs::run(
+        app.pool.clone(),
+        work,
+        settings("picky"),
+        stopped,
+    ));
+    until(&app, "SELECT count(*) FROM jobs WHERE state = 'done'", 1).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+    assert_eq!(recorder.seen(), vec!["handled".to_owned()]);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM jobs WHERE kind = 'mail' AND state = 'queued' AND attempts = 0"
+        )
+        .await,
+        1,
+        "work no handler here can do stays queued, untried, for a worker that can"
+    );
+    let ticks = ticker.0.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        ticks >= 3,
+        "the periodic work ran on its interval ({ticks} runs)"
     );
 }

@@ -2,6 +2,7 @@
 
 mod browser;
 mod helpers;
+mod tools;
 
 mod actions;
 mod admin_pages;

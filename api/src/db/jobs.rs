@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Interval, Text};
+use diesel::sql_types::{Array, BigInt, Interval, Text};
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use uuid::Uuid;
@@ -83,9 +83,12 @@ pub async fn enqueue(conn: &mut Conn, job: &NewJob) -> QueryResult<bool> {
 /// Claims up to `limit` jobs that are due, or running under a lease that
 /// ran out, for `worker` until `lease` from now; each claim counts as an
 /// attempt. Rows another worker is claiming are skipped, not waited for.
+/// Only jobs of `kinds` are claimed: work this worker cannot do (mail
+/// while no mail server is set) stays queued for one that can.
 pub async fn claim(
     conn: &mut Conn,
     worker: &str,
+    kinds: &[&str],
     lease: std::time::Duration,
     limit: i64,
 ) -> QueryResult<Vec<Job>> {
@@ -97,8 +100,9 @@ pub async fn claim(
                 locked_by = $1, locked_until = now() + $2
           WHERE id IN (
                 SELECT id FROM jobs
-                 WHERE (state = 'queued' AND run_at <= now())
-                    OR (state = 'running' AND locked_until < now())
+                 WHERE ((state = 'queued' AND run_at <= now())
+                        OR (state = 'running' AND locked_until < now()))
+                   AND kind = ANY ($4)
                  ORDER BY run_at, id
                  LIMIT $3
                    FOR UPDATE SKIP LOCKED)
@@ -107,6 +111,7 @@ pub async fn claim(
     .bind::<Text, _>(worker)
     .bind::<Interval, _>(lease)
     .bind::<BigInt, _>(limit)
+    .bind::<Array<Text>, _>(kinds)
     .load::<Job>(conn)
     .await
     .map(|mut claimed| {

@@ -38,6 +38,8 @@ pub struct Enqueue {
     pub payload: serde_json::Value,
     /// Not before.
     pub run_at: chrono::DateTime<Utc>,
+    /// Attempts before it is parked as dead; `MAX_ATTEMPTS` when absent.
+    pub max_attempts: Option<i32>,
 }
 
 /// Most attempts before a job is parked as dead.
@@ -53,7 +55,7 @@ pub async fn enqueue(conn: &mut Conn, work: Enqueue) -> Result<bool, AppError> {
         payload: work.payload,
         idempotency_key: work.key,
         run_at: work.run_at,
-        max_attempts: MAX_ATTEMPTS,
+        max_attempts: work.max_attempts.unwrap_or(MAX_ATTEMPTS).max(1),
     };
     Ok(store::enqueue(conn, &job).await?)
 }
@@ -66,6 +68,32 @@ pub trait Handler: Send + Sync {
         &'a self,
         job: &'a Job,
     ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+}
+
+/// Work each instance does on a schedule: deciding which reminders are
+/// due, noticing webhook endpoints behind the change feed. Every instance
+/// runs it, so it must decide in the database (a unique key, a row lock)
+/// that what it starts is started once.
+pub trait Periodic: Send + Sync {
+    /// Names it in logs.
+    fn name(&self) -> &'static str;
+    /// How often it runs.
+    fn every(&self) -> Duration;
+    /// Runs it once.
+    fn run<'a>(
+        &'a self,
+        pool: &'a Pool,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+}
+
+/// What a worker does: the handlers of the kinds of job it claims, and
+/// the work it does on a schedule.
+#[derive(Default, Clone)]
+pub struct Work {
+    /// By job kind; jobs of other kinds are left for workers that have one.
+    pub handlers: Handlers,
+    /// Run every so often, each on its own interval.
+    pub periodic: Vec<Arc<dyn Periodic>>,
 }
 
 /// How a worker runs.
@@ -112,17 +140,26 @@ fn jitter() -> f64 {
     f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)
 }
 
-/// Claims and runs jobs until `stop` turns true; then hands back what it
-/// holds and returns.
+/// Claims and runs jobs, and does the periodic work when due, until
+/// `stop` turns true; then hands back what it holds and returns.
 pub async fn run(
     pool: Pool,
-    handlers: Handlers,
+    work: Work,
     settings: WorkerSettings,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut last_prune = std::time::Instant::now();
+    let mut last_run: Vec<Option<std::time::Instant>> = vec![None; work.periodic.len()];
     while !*stop.borrow() {
-        let worked = match step(&pool, &handlers, &settings, &stop).await {
+        for (task, last) in work.periodic.iter().zip(last_run.iter_mut()) {
+            if last.is_none_or(|at| at.elapsed() >= task.every()) {
+                *last = Some(std::time::Instant::now());
+                if let Err(error) = task.run(&pool).await {
+                    tracing::warn!(%error, task = task.name(), "periodic work failed; it runs again later");
+                }
+            }
+        }
+        let worked = match step(&pool, &work.handlers, &settings, &stop).await {
             Ok(n) => n,
             Err(error) => {
                 tracing::warn!(%error, "job worker could not reach the queue");
@@ -164,9 +201,20 @@ pub async fn step(
     settings: &WorkerSettings,
     stop: &watch::Receiver<bool>,
 ) -> Result<usize, AppError> {
+    if handlers.is_empty() {
+        return Ok(0);
+    }
+    let kinds: Vec<&str> = handlers.keys().copied().collect();
     let claimed = {
         let mut conn = pool.get().await?;
-        store::claim(&mut conn, &settings.name, settings.lease, settings.batch).await?
+        store::claim(
+            &mut conn,
+            &settings.name,
+            &kinds,
+            settings.lease,
+            settings.batch,
+        )
+        .await?
     };
     let count = claimed.len();
     for job in claimed {
