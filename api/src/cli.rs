@@ -16,6 +16,9 @@ use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
 use crate::services::jobs;
+use crate::services::mail::reminders::UpdateDueReminders;
+use crate::services::mail::smtp::SmtpMailer;
+use crate::services::mail::{self, MailLinks};
 use crate::services::users::{self, CreateUser};
 use crate::state::{AppState, PageSettings};
 use crate::{demo, server, telemetry};
@@ -357,7 +360,7 @@ async fn serve(
     }
     tokio::task::spawn_blocking(password::warm_up).await?;
 
-    let worker = settings.run_jobs.then(|| Worker::start(&pool));
+    let (links, worker) = start_worker(&settings, &secret, &pool, &clock)?;
     let state = web::Data::new(AppState {
         pool,
         clock,
@@ -386,6 +389,7 @@ async fn serve(
         stale_days: settings.stale_days,
         priority_response_days: settings.priority_response_days,
         trust_forwarded: settings.trust_forwarded_for,
+        mail: links,
     });
     let origins = settings.cors_allowed_origins.clone();
     let mut server =
@@ -402,6 +406,39 @@ async fn serve(
     Ok(())
 }
 
+/// The links mail carries, and this instance's worker (unless RUN_JOBS
+/// is off): it sends mail when mail is configured (otherwise mail stays
+/// queued) and decides the update-due reminders. Refuses SMTP_URL without
+/// MAIL_FROM and the reverse.
+fn start_worker(
+    settings: &Settings,
+    secret: &[u8],
+    pool: &Pool,
+    clock: &Clock,
+) -> Result<(std::sync::Arc<MailLinks>, Option<Worker>), BoxError> {
+    let links = MailLinks::new(&settings.public_url(), secret);
+    let mut work = jobs::Work::default();
+    match settings.mail()? {
+        Some((url, from)) => {
+            let mailer = SmtpMailer::new(pool.clone(), &url, &from, &links.domain())?;
+            work.handlers
+                .insert(mail::JOB_KIND, std::sync::Arc::new(mailer));
+        }
+        None => tracing::info!(
+            "mail is off (no SMTP_URL): notices are queued and go once mail is configured"
+        ),
+    }
+    work.periodic
+        .push(std::sync::Arc::new(UpdateDueReminders::new(
+            links.clone(),
+            clock.clone(),
+            settings.update_due_days,
+            Duration::from_secs(15 * 60),
+        )));
+    let worker = settings.run_jobs.then(|| Worker::start(pool, work));
+    Ok((links, worker))
+}
+
 /// This instance's worker for queued work.
 struct Worker {
     stop: tokio::sync::watch::Sender<bool>,
@@ -409,12 +446,12 @@ struct Worker {
 }
 
 impl Worker {
-    fn start(pool: &Pool) -> Worker {
+    fn start(pool: &Pool, work: jobs::Work) -> Worker {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let name = format!("{}:{}", hostname(), std::process::id());
         let task = tokio::spawn(jobs::run(
             pool.clone(),
-            jobs::Work::default(),
+            work,
             jobs::WorkerSettings::named(name),
             stopped,
         ));

@@ -102,6 +102,28 @@ pub struct Settings {
     #[arg(long, env = "RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
     pub run_jobs: bool,
 
+    /// The SMTP server mail goes through, in lettre's URL form:
+    /// `smtp://host:25`, `smtps://user:password@host` (TLS from the
+    /// start), `smtp://host:587?tls=required` (STARTTLS). Unset, mail is
+    /// off: notices stay queued until it is set.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of mail (`Board <board@example.org>`); required with
+    /// SMTP_URL.
+    #[arg(long, env = "MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// The address people open the pages at, for links in mail (default
+    /// `http://{BIND_ADDR}`).
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Days before the current reporting period ends when the update-due
+    /// reminder goes to organisations that have not reported.
+    #[arg(long, env = "UPDATE_DUE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
+    pub update_due_days: u32,
+
     /// Minutes without a request after which a browser session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,
@@ -151,6 +173,31 @@ pub enum SettingsError {
     PlaceholderJwtSecret,
     #[error("{0} must be positive")]
     NotPositive(&'static str),
+    #[error("SMTP_URL and MAIL_FROM go together: set both for mail, or neither for no mail")]
+    MailHalfSet,
+}
+
+impl Settings {
+    /// The address of the pages in links: PUBLIC_URL, or the address the
+    /// service listens on.
+    pub fn public_url(&self) -> String {
+        match self.public_url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind_addr),
+        }
+    }
+
+    /// The SMTP server and sender, when mail is on; refuses one without
+    /// the other.
+    pub fn mail(&self) -> Result<Option<(String, String)>, SettingsError> {
+        let url = self.smtp_url.clone().filter(|u| !u.is_empty());
+        let from = self.mail_from.clone().filter(|f| !f.is_empty());
+        match (url, from) {
+            (Some(url), Some(from)) => Ok(Some((url, from))),
+            (None, None) => Ok(None),
+            _ => Err(SettingsError::MailHalfSet),
+        }
+    }
 }
 
 impl Settings {
@@ -246,6 +293,21 @@ mod tests {
             settings(Some(good)).signing_secret(false).unwrap(),
             good.as_bytes()
         );
+    }
+
+    #[test]
+    fn mail_needs_both_a_server_and_a_sender() {
+        let mut s = settings(None);
+        assert!(s.mail().unwrap().is_none());
+        assert_eq!(s.public_url(), "http://127.0.0.1:8080");
+        s.smtp_url = Some("smtp://localhost:1025".into());
+        assert!(matches!(s.mail(), Err(SettingsError::MailHalfSet)));
+        s.mail_from = Some("Board <board@example.org>".into());
+        assert!(s.mail().unwrap().is_some());
+        s.smtp_url = None;
+        assert!(matches!(s.mail(), Err(SettingsError::MailHalfSet)));
+        s.public_url = Some("https://tracker.example.org/".into());
+        assert_eq!(s.public_url(), "https://tracker.example.org");
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! What every request handler shares, whichever door it serves.
 
+use std::sync::Arc;
+
 use crate::auth::Identity;
 use crate::clock::Clock;
 use crate::db::Pool;
 use crate::demo::DemoUser;
+use crate::domain::mail::MailLinks;
 
 /// The application's shared state, built once at start.
 pub struct AppState {
@@ -23,6 +26,9 @@ pub struct AppState {
     /// Whether the client address comes from `Forwarded`/`X-Forwarded-For`
     /// (behind a trusted reverse proxy) rather than the connection.
     pub trust_forwarded: bool,
+    /// Where the pages are for links in mail, and the key of unsubscribe
+    /// links.
+    pub mail: Arc<MailLinks>,
 }
 
 /// How the web pages set their cookies and what the sign-in page offers.

@@ -68,7 +68,7 @@ const LAYERS: [(&str, &[&str]); 18] = [
             "clock",
         ],
     ),
-    ("state", &["db", "auth", "clock", "demo"]),
+    ("state", &["db", "auth", "clock", "demo", "domain"]),
     (
         "http",
         &[

@@ -34,6 +34,24 @@ async fn a_round_trip_into_an_empty_database_reproduces_every_row() {
         .unwrap();
     assert_eq!(rated.status(), StatusCode::CREATED);
 
+    // People's mail choices and the reminders already decided travel too.
+    let choice = source
+        .send_json(
+            "PUT",
+            "/api/v1/me/mail_preferences",
+            &police,
+            None,
+            &json!({ "update_due": false }),
+        )
+        .await;
+    assert_eq!(choice.status(), StatusCode::OK);
+    source
+        .execute(
+            "INSERT INTO reminder_runs (period_id, kind, recipients)
+             SELECT id, 'update_due', 3 FROM reporting_periods ORDER BY starts_on DESC LIMIT 1",
+        )
+        .await;
+
     // Work waiting in the queue travels too.
     delivery_tracker::services::jobs::enqueue(
         &mut *source.pool_connection().await,

@@ -14,6 +14,7 @@ use delivery_tracker::clock::{Clock, DEFAULT_TIME_ZONE};
 use delivery_tracker::db::{self, Pool, quote_identifier, split_database_url};
 use delivery_tracker::demo;
 use delivery_tracker::server;
+use delivery_tracker::services::mail::MailLinks;
 use delivery_tracker::state::{AppState, PageSettings};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -258,6 +259,8 @@ impl TestApp {
         .await;
         let pool = db::pool(&database_url(&database), 8, Duration::from_secs(5)).expect("pool");
         let jwt_secret = b"test-signing-key-0123456789abcdefghijklmnop".to_vec();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = listener.local_addr().unwrap().port();
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -274,9 +277,8 @@ impl TestApp {
             stale_days: 60,
             priority_response_days: 42,
             trust_forwarded: false,
+            mail: MailLinks::new(&format!("http://127.0.0.1:{port}"), &jwt_secret),
         });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-        let port = listener.local_addr().unwrap().port();
         let server = HttpServer::new(move || {
             server::app(state.clone(), vec!["https://board.example.org".into()])
         })

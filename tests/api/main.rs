@@ -23,6 +23,7 @@ mod half_year_report;
 mod health;
 mod indicators;
 mod jobs;
+mod mail;
 mod migrations;
 mod openapi;
 mod organisations;

@@ -13,6 +13,7 @@ pub mod browser_sessions;
 pub mod changes;
 pub mod indicators;
 pub mod jobs;
+pub mod mail;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;

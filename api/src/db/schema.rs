@@ -470,4 +470,24 @@ diesel::allow_tables_to_appear_in_same_query!(
     priority_actions,
     priority_steps,
     jobs,
+    mail_preferences,
+    reminder_runs,
 );
+
+diesel::table! {
+    mail_preferences (user_id, kind) {
+        user_id -> Uuid,
+        kind -> Text,
+        subscribed -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reminder_runs (period_id, kind) {
+        period_id -> Uuid,
+        kind -> Text,
+        decided_at -> Timestamptz,
+        recipients -> Int4,
+    }
+}

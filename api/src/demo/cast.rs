@@ -58,5 +58,6 @@ pub fn ctx(id: Uuid, role: Role, organisation_id: Option<Uuid>, clock: &Clock) -
         },
         request_id: Some("demo-data".into()),
         clock: clock.clone(),
+        mail: None,
     }
 }

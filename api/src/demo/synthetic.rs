@@ -208,6 +208,7 @@ pub async fn load(
         },
         request_id: Some("synthetic-data".into()),
         clock: clock.clone(),
+        mail: None,
     };
     for n in 0..size.strategies {
         if n.is_power_of_two() {

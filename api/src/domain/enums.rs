@@ -181,6 +181,9 @@ text_enum! {
         /// Work queued for delivery (never in the change feed: it is how
         /// the service runs, not the board's data).
         Job => "job",
+        /// A person's choice of email notices (never in the change feed:
+        /// it is a person's preference).
+        MailPreference => "mail_preference",
     }
 }
 
@@ -229,7 +232,13 @@ impl Entity {
 
     /// Records that stay out of the change feed: accounts hold personal
     /// data, tokens hold credentials and jobs are the service's own work.
-    pub const PRIVATE: [Entity; 3] = [Entity::User, Entity::ApiToken, Entity::Job];
+    /// People's mail preferences are their own business.
+    pub const PRIVATE: [Entity; 4] = [
+        Entity::User,
+        Entity::ApiToken,
+        Entity::Job,
+        Entity::MailPreference,
+    ];
 }
 
 impl From<StatementKind> for Entity {

@@ -9,6 +9,7 @@ pub mod erasure;
 pub mod half_year;
 pub mod indicators;
 pub mod jobs;
+pub mod mail;
 pub mod permissions;
 pub mod plain_words;
 pub mod priorities;

@@ -187,6 +187,13 @@ pub fn can_manage_jobs(actor: &Actor) -> bool {
     actor.is(Role::Admin)
 }
 
+/// Read and choose which email notices an account receives: a person's
+/// own only (administrators do not choose for others; system tokens have
+/// no mail).
+pub fn can_choose_mail(actor: &Actor, account: Uuid) -> bool {
+    actor.user_id() == Some(account)
+}
+
 /// Read the audit log.
 pub fn can_read_audit(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
@@ -250,6 +257,21 @@ mod tests {
                 if want { "" } else { "not " }
             );
         }
+    }
+
+    #[test]
+    fn choose_own_mail_notices() {
+        let own = Uuid::from_u128(99);
+        row(
+            "choose own mail",
+            |a| can_choose_mail(a, own),
+            [true, true, true, true, true, false],
+        );
+        row(
+            "choose another's mail",
+            |a| can_choose_mail(a, Uuid::from_u128(98)),
+            [false, false, false, false, false, false],
+        );
     }
 
     #[test]

@@ -87,6 +87,7 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, AppError> {
         actor,
         request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
         clock: state.clock.clone(),
+        mail: Some(state.mail.clone()),
     };
     Ok(if must_change_password {
         Authenticated::PasswordChangeOnly(ctx)

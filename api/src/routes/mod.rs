@@ -8,6 +8,7 @@ mod changes;
 pub mod health;
 mod indicators;
 mod jobs;
+mod mail;
 mod milestones;
 mod organisations;
 mod plan;
@@ -25,6 +26,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Everything under `/api/v1`.
 pub fn api(cfg: &mut ServiceConfig) {
     cfg.configure(auth::configure)
+        .configure(mail::configure)
         .configure(organisations::configure)
         .configure(users::configure)
         .configure(tokens::configure)

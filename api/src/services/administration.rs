@@ -92,6 +92,7 @@ mod tests {
             },
             request_id: None,
             clock: Clock::system(DEFAULT_TIME_ZONE),
+            mail: None,
         }
     }
 

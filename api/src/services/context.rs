@@ -1,12 +1,15 @@
 //! Who calls an operation and by which clock, and the checks every
 //! operation starts with: may this caller do this, and may it see that.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::db::{self, Conn};
 use crate::domain::Actor;
+use crate::domain::mail::MailLinks;
 use crate::domain::permissions;
 use crate::error::AppError;
 
@@ -21,6 +24,9 @@ pub struct Ctx {
     pub(crate) request_id: Option<String>,
     /// The time the operation runs at, in the board's time zone.
     pub(crate) clock: Clock,
+    /// How mail addresses people; absent, the operation queues no mail (the
+    /// demo's history, the command line).
+    pub(crate) mail: Option<Arc<MailLinks>>,
 }
 
 impl Ctx {

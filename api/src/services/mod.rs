@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod input;
 pub mod jobs;
 pub mod locked;
+pub mod mail;
 pub mod milestones;
 pub mod organisations;
 pub mod periods;

@@ -14,6 +14,7 @@ use super::context::{Ctx, authorize, missing, visible};
 use super::indicators::summaries;
 use super::input::{trimmed, valid, validate};
 use super::locked::{Target, Written};
+use super::mail;
 use crate::concurrency::Precondition;
 use crate::db::indicators as indicator_store;
 use crate::db::periods::{self as store, NewPeriod, Period, PeriodChanges};
@@ -297,8 +298,10 @@ pub async fn close(
                         return Err(AppError::Conflict("this period is already closed".into()));
                     }
                     let moment = ctx.stamp(conn).await?;
-                    keep_states(conn, ctx, &before, moment).await?;
+                    let states = keep_states(conn, ctx, &before, moment).await?;
                     let after = store::close(conn, id, moment, ctx.actor.user_id()).await?;
+                    let reported = review::reported_in(conn, after.strategy_id, id, moment).await?;
+                    mail::notices::period_closed(conn, ctx, &after, &states, &reported).await?;
                     Ok(Written::changed(before, after))
                 })
                 .await
@@ -308,14 +311,15 @@ pub async fn close(
 }
 
 /// Keeps the state of every action, pledge and indicator of the period's
-/// strategy at `moment`. A clock set to the past reconstructs the state
-/// then; the real clock reads the state as it stands.
+/// strategy at `moment`, and answers the actions' states. A clock set to
+/// the past reconstructs the state then; the real clock reads the state
+/// as it stands.
 async fn keep_states(
     conn: &mut Conn,
     ctx: &Ctx,
     period: &Period,
     moment: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Vec<ActionState>, AppError> {
     let strategy_id = period.strategy_id;
     let at = ctx.clock.set_moment();
     let today = ctx.clock.local_date(moment);
@@ -340,5 +344,5 @@ async fn keep_states(
         .map(|i| (i.id, serde_json::to_value(i).unwrap_or_default()))
         .collect();
     indicator_store::insert_snapshots(conn, period.id, &indicator_rows).await?;
-    Ok(())
+    Ok(states)
 }

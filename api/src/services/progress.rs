@@ -16,6 +16,7 @@ use super::audit::created;
 use super::context::{Ctx, authorize, missing, visible};
 use super::input::{trimmed, validate};
 use super::locked::{self, Target, Written};
+use super::mail;
 use crate::concurrency::Precondition;
 use crate::db::actions::{self, Action, ActionChanges};
 use crate::db::organisations::{self, OrganisationRef};
@@ -295,6 +296,7 @@ async fn post_in(
             store::insert(conn, &update).await?;
             created(conn, ctx, Entity::ProgressUpdate, update.id, &update).await?;
             if kind == UpdateKind::Challenge {
+                mail::notices::challenged(conn, ctx, &action, &update).await?;
                 return Ok(Written::Unchanged(update));
             }
             report_on(conn, action, supporting, update).await

@@ -54,6 +54,7 @@ async fn signed_in(req: HttpRequest) -> Result<SignedIn, PageError> {
             actor: session.actor,
             request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
             clock: state.clock.clone(),
+            mail: Some(state.mail.clone()),
         },
         name: session.name,
         csrf_token: session.csrf_token,

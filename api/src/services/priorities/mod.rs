@@ -179,11 +179,20 @@ pub async fn raise(
                 action_ids: Vec::new(),
                 answer: None,
             };
-            created(conn, ctx, ENTITY, row.id, &record).await?;
+            announce(conn, ctx, &record).await?;
             Ok::<_, AppError>(row)
         })
         .await?;
     view(&mut conn, row, ctx).await
+}
+
+/// Records a new priority in the audit trail and tells the chair, in the
+/// caller's transaction.
+async fn announce(conn: &mut Conn, ctx: &Ctx, record: &PriorityRecord) -> Result<(), AppError> {
+    let row = &record.priority;
+    created(conn, ctx, ENTITY, row.id, record).await?;
+    crate::services::mail::notices::priority_raised(conn, ctx, row).await?;
+    Ok(())
 }
 
 /// Gives the board's answer: moves the priority on, keeps the answer in

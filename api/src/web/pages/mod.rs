@@ -8,6 +8,7 @@ mod admin;
 mod dashboard;
 mod home;
 mod indicators;
+mod mail;
 mod milestones;
 mod periods;
 mod plan;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pledges::configure(cfg);
     priorities::configure(cfg);
     account::configure(cfg);
+    mail::configure(cfg);
     trend::configure(cfg);
     setup::configure(cfg);
     admin::configure(cfg);
@@ -88,6 +90,7 @@ impl Done {
             "priority-answered" => "The board's answer has been saved for young people to read",
             "signed-out" => "You have signed out",
             "password" => "Your password has been changed: sign in with your new password",
+            "mail" => "Your email choices have been saved",
             _ => return None,
         })
     }

@@ -1,0 +1,2 @@
+DROP TABLE reminder_runs;
+DROP TABLE mail_preferences;
