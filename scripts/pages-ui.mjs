@@ -14,11 +14,16 @@
 // council (No Labels) raises a priority for the board (first without saying
 // why it matters), and the chair finds it waiting on the dashboard and
 // accepts it (first without the date it will be done by), naming the partner
-// and an action of the plan. And a missing page. On every page
+// and an action of the plan. Then the member chooses which emails they
+// receive on the account's email page, and the unsubscribe link of a
+// message queued by the chair's challenge (read from the database) shows
+// its button and stops that kind; a forged link is refused. And a missing
+// page. On every page
 // visited: axe-core's WCAG 2.2 A and AA rules find nothing, nothing scrolls
 // sideways at 320 CSS px wide, and a full-page screenshot is saved (at 1024
 // px wide). Every request must stay on the service's own origin, none may
-// answer 404 (bar /no-such-page and the favicon), and the console must show
+// answer 404 (bar /no-such-page, the forged unsubscribe link and the
+// favicon), and the console must show
 // no error (a Content Security Policy violation is one; a form's 422 with
 // its errors is not).
 //
@@ -41,6 +46,8 @@
 //   AXE_CORE_JS          axe-core's axe.min.js (in .tools/)
 //   OUT_DIR              where screenshots and axe.json go (OUT_DIR/<run>/)
 //   CHROMIUM             default /usr/bin/chromium
+//   SERVICE_DATABASE_URL the service's database, read with psql for the
+//                        unsubscribe link of a queued message
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { env, service } from './lib/env.mjs';
@@ -66,7 +73,9 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const NARROW = { width: 320, height: 800 };
 const NORMAL = { width: 1024, height: 800 };
 // 404s the journey asks for on purpose, or that the browser asks for itself.
-const EXPECTED_404 = new Set(['/no-such-page', '/favicon.ico']);
+const FORGED_UNSUBSCRIBE = '/unsubscribe/not-a-token';
+const EXPECTED_404 = new Set(['/no-such-page', '/favicon.ico', FORGED_UNSUBSCRIBE]);
+const SERVICE_DATABASE_URL = env('SERVICE_DATABASE_URL');
 
 const COMMENTARY = 'Training delayed by staff shortages; remaining sessions booked for March.';
 const PROGRESS = 'Two of four sessions delivered.';
@@ -389,6 +398,7 @@ async function steps(audit) {
   await part(audit, 'pledge', pledge);
   await part(audit, 'sign-out', signOut);
   await part(audit, 'chair', chairJourney);
+  await part(audit, 'mail', mailJourney);
   await part(audit, 'admin', adminJourney);
   await part(audit, 'priorities', prioritiesJourney);
   await part(audit, 'not-found', notFound);
@@ -749,6 +759,66 @@ async function chairJourney(audit) {
     await submit(page, page.getByRole('button', { name: /^Sign out/ }));
     expectPath(page, '/sign-in');
   });
+}
+
+// The member chooses which emails they receive; the unsubscribe link of a
+// message the chair's challenge queued (mail is off here, so it waits in
+// the queue) shows a button, which stops that kind; a forged link is
+// refused with a page that says so.
+async function mailJourney(audit) {
+  const { page } = audit;
+  const reminders = () => page.getByLabel(/^Reminders before a reporting period ends/);
+
+  await signInAs(page, EMAIL, PASSWORD);
+  await step('the account page links to "Choose which emails you receive"', async () => {
+    await page.goto(`${BASE_URL}/account/password`, { waitUntil: 'load' });
+    await submit(page, page.getByRole('link', { name: 'Choose which emails you receive', exact: true }));
+    expectPath(page, '/account/mail');
+    await expectText(h1(page), /^Emails you receive$/, 'the h1');
+    if (!(await reminders().isChecked())) throw new Error('reminders are not on by default');
+  });
+  await checkPage(audit, 'account-mail');
+  await step('unticking reminders and saving keeps the choice', async () => {
+    await reminders().uncheck();
+    await submit(page, page.getByRole('button', { name: 'Save email choices', exact: true }));
+    expectPath(page, '/account/mail');
+    await expectText(successBanner(page), 'Your email choices have been saved', 'the banner');
+    if (await reminders().isChecked()) throw new Error('reminders are still ticked');
+  });
+  await checkPage(audit, 'account-mail-saved');
+  await step('ticking them again turns them back on', async () => {
+    await reminders().check();
+    await submit(page, page.getByRole('button', { name: 'Save email choices', exact: true }));
+    if (!(await reminders().isChecked())) throw new Error('reminders are not ticked');
+  });
+  await step('the member signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
+
+  const link = await step('the challenge queued a message with an unsubscribe link', async () => {
+    const found = spawnSync('psql', [SERVICE_DATABASE_URL, '-Atc',
+      "SELECT payload->>'unsubscribe' FROM jobs WHERE kind = 'mail' ORDER BY created_at DESC LIMIT 1"], { encoding: 'utf8' });
+    const url = found.stdout.trim();
+    if (found.status !== 0 || !url.startsWith(`${BASE_URL}/unsubscribe/`)) throw new Error(`found "${url}" ${found.stderr}`);
+    return new URL(url).pathname;
+  });
+  await step('opening the link, signed out, offers a button and changes nothing', async () => {
+    await page.goto(`${BASE_URL}${link}`, { waitUntil: 'load' });
+    await expectText(h1(page), /^Stop these emails$/, 'the h1');
+  });
+  await checkPage(audit, 'unsubscribe');
+  await step('"Stop these emails" stops them', async () => {
+    await submit(page, page.getByRole('button', { name: 'Stop these emails', exact: true }));
+    await expectText(h1(page), /^You will not get these emails$/, 'the h1');
+  });
+  await checkPage(audit, 'unsubscribed');
+  await step('a forged link is refused with a page that says so', async () => {
+    const response = await page.goto(`${BASE_URL}${FORGED_UNSUBSCRIBE}`, { waitUntil: 'load' });
+    if (response?.status() !== 404) throw new Error(`it answered ${response?.status()}`);
+    await expectText(page.locator('main'), /unsubscribe link/, 'the page');
+  });
+  await checkPage(audit, 'unsubscribe-forged');
 }
 
 // An administrator creates a board member's account with an initial

@@ -114,3 +114,64 @@ impl Notice {
         Ok((text, html))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_parts_carry_the_words_and_links_and_only_the_html_is_escaped() {
+        let links = MailLinks::new(
+            "https://tracker.example.org/",
+            b"a-secret-of-enough-length-0123456789",
+        );
+        let notice = Notice {
+            subject: "Update due".into(),
+            intro: vec!["Your organisation has not reported on 1 action:".into()],
+            quote: Some("Why is <this> late & what next?".into()),
+            sections: vec![(
+                "Actions to report on".into(),
+                vec![Item {
+                    label: "A1.1 Keep \"children\" safe".into(),
+                    detail: "red".into(),
+                    path: "/actions/42".into(),
+                }],
+            )],
+            action: Some(("Open your organisation's work".into(), "/".into())),
+            why: "You receive this because your organisation leads these actions.".into(),
+        };
+        let (text, html) = notice
+            .render(
+                &links,
+                "Pat O'Neil",
+                "https://tracker.example.org/unsubscribe/t",
+            )
+            .unwrap();
+        assert!(text.starts_with("Dear Pat O'Neil,"), "{text}");
+        assert!(
+            text.contains("\"Why is <this> late & what next?\""),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "- A1.1 Keep \"children\" safe (red)\n  https://tracker.example.org/actions/42"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Stop these emails: https://tracker.example.org/unsubscribe/t"),
+            "{text}"
+        );
+        assert!(
+            text.contains("https://tracker.example.org/account/mail"),
+            "{text}"
+        );
+        assert!(html.contains("Pat O&#39;Neil"), "{html}");
+        assert!(
+            html.contains("Why is &lt;this&gt; late &amp; what next?"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"https://tracker.example.org/actions/42\">A1.1 Keep &quot;children&quot; safe</a> (red)"), "{html}");
+        assert_eq!(links.domain(), "tracker.example.org");
+    }
+}
