@@ -180,3 +180,18 @@ pub async fn active_strategies(conn: &mut Conn) -> QueryResult<Vec<Uuid>> {
         .load(conn)
         .await
 }
+
+/// Forgets every message queued or sent to `user` (their name and address
+/// are in it): when their personal data is erased.
+pub async fn forget_mail_to(conn: &mut Conn, user: Uuid) -> QueryResult<usize> {
+    use super::schema::jobs;
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    diesel::delete(
+        jobs::table
+            .filter(jobs::kind.eq("mail"))
+            .filter(sql::<Bool>("payload->>'user_id' = ").bind::<Text, _>(user.to_string())),
+    )
+    .execute(conn)
+    .await
+}

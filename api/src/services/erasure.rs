@@ -59,6 +59,8 @@ pub async fn erase(
                     };
                     let after = store::erase(conn, id, &erasure).await?;
                     browser_sessions::sign_out_everywhere(conn, id).await?;
+                    // Mail to the person holds their name and address.
+                    crate::db::mail::forget_mail_to(conn, id).await?;
                     // The erasure's own audit event must not hold what it erased.
                     let before = User {
                         name,
