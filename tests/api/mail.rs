@@ -565,3 +565,37 @@ async fn preferences_refuse_unknown_kinds_and_system_tokens() {
     let changes = app.read(&admin, "/api/v1/changes").await;
     assert!(!changes.to_string().contains("mail_preference"));
 }
+
+#[actix_web::test]
+async fn a_message_queued_before_its_recipient_opted_out_is_not_sent() {
+    let app = TestApp::spawn().await;
+    let chair = app.token("chair@example.org").await;
+    challenge(&app, &chair, "A1.1", "Where is the custody data?").await;
+    assert_eq!(queued_mail(&app).await, 1);
+    let police = app.token("police@example.org").await;
+    let (status, _) = put_preferences(&app, &police, &json!({ "challenged": false })).await;
+    assert_eq!(status, StatusCode::OK);
+    let server = smtp(&[]);
+    let worker = Worker::start(
+        &app,
+        "mail",
+        Work {
+            handlers: mail_handlers(&app, &server),
+            periodic: Vec::new(),
+        },
+    );
+    for _ in 0..250 {
+        if queued_mail(&app).await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    worker.stop().await;
+    assert_eq!(queued_mail(&app).await, 0, "the job is done");
+    assert_eq!(
+        app.count("SELECT count(*) FROM jobs WHERE kind = 'mail' AND state = 'done' AND last_error IS NULL")
+            .await,
+        1
+    );
+    assert!(messages(&server).is_empty(), "nothing was sent");
+}
