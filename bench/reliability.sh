@@ -6,7 +6,9 @@
 #   bash bench/reliability.sh outage     PostgreSQL stopped under load, then started
 #   bash bench/reliability.sh shutdown   SIGTERM under write load
 #   bash bench/reliability.sh enumeration  sign-in timing: known vs unknown emails
-#   bash bench/reliability.sh            all four
+#   bash bench/reliability.sh delivery   webhooks and mail from two instances, with
+#                                        SIGKILLs, a receiver outage and SMTP refusals
+#   bash bench/reliability.sh            all five
 #
 # CLIENTS and LOAD_SECONDS change the writers' load. `outage` stops and starts the
 # machine's PostgreSQL cluster (pg_ctlcluster): run it where nothing else
@@ -22,9 +24,22 @@ PASSWORD=bench-password-$RANDOM$RANDOM
 VERSION=$(ls /etc/postgresql | sort -V | tail -n 1)
 
 echo "== building (release)"
-cargo build --release --quiet --bin delivery-tracker --example reliability
+cargo build --release --quiet --bin delivery-tracker --example reliability --example delivery
 BIN=target/release/delivery-tracker
 LOAD=target/release/examples/reliability
+
+# The Python the tests use for their real SMTP server and webhook receiver
+# (tests/tools/requirements.txt; tests/api/tools.rs makes the same venv).
+test_python() {
+    local venv
+    venv=.tools/test-python-$(sha256sum tests/tools/requirements.txt | cut -c1-12)
+    if [[ ! -x $venv/bin/python ]]; then
+        python3 -m venv "$venv.building"
+        "$venv.building/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/tools/requirements.txt
+        mv "$venv.building" "$venv"
+    fi
+    echo "$venv/bin/python"
+}
 
 SERVICE=""
 stop_service() {
@@ -93,5 +108,17 @@ if [[ $scenarios == all || $scenarios == shutdown ]]; then
         return $status
     }
     start_pid_run || failed=1
+fi
+if [[ $scenarios == all || $scenarios == delivery ]]; then
+    # The scenario starts (and kills) its own two instances.
+    echo
+    echo "== delivery"
+    db=dt_bench_delivery
+    psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+    DATABASE_URL=$PGURL/$db DEMO_PASSWORD=$PASSWORD $BIN seed --demo >/dev/null
+    target/release/examples/delivery --bin "$BIN" --python "$(test_python)" \
+        --database-url "$PGURL/$db" --password "$PASSWORD" \
+        --clients "${DELIVERY_CLIENTS:-4}" --seconds "$LOAD_SECONDS" || failed=1
+    psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 fi
 exit $failed
