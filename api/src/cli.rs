@@ -15,9 +15,10 @@ use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
-use crate::services::jobs;
+use crate::domain::webhooks::AddressPolicy;
 use crate::services::users::{self, CreateUser};
-use crate::state::{AppState, PageSettings};
+use crate::services::{jobs, webhooks};
+use crate::state::{AppState, PageSettings, WebhookTargets};
 use crate::{demo, server, telemetry};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -357,7 +358,7 @@ async fn serve(
     }
     tokio::task::spawn_blocking(password::warm_up).await?;
 
-    let worker = settings.run_jobs.then(|| Worker::start(&pool));
+    let worker = settings.run_jobs.then(|| Worker::start(&pool, &settings));
     let state = web::Data::new(AppState {
         pool,
         clock,
@@ -386,6 +387,7 @@ async fn serve(
         stale_days: settings.stale_days,
         priority_response_days: settings.priority_response_days,
         trust_forwarded: settings.trust_forwarded_for,
+        webhooks: webhook_targets(&settings),
     });
     let origins = settings.cors_allowed_origins.clone();
     let mut server =
@@ -402,6 +404,14 @@ async fn serve(
     Ok(())
 }
 
+/// Which webhook targets the settings allow beyond public https ones.
+fn webhook_targets(settings: &Settings) -> WebhookTargets {
+    WebhookTargets {
+        allow_http: settings.webhook_allow_http,
+        allow_private: settings.webhook_allow_private_addresses,
+    }
+}
+
 /// This instance's worker for queued work.
 struct Worker {
     stop: tokio::sync::watch::Sender<bool>,
@@ -409,12 +419,26 @@ struct Worker {
 }
 
 impl Worker {
-    fn start(pool: &Pool) -> Worker {
+    fn start(pool: &Pool, settings: &Settings) -> Worker {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let name = format!("{}:{}", hostname(), std::process::id());
+        let mut work = jobs::Work::default();
+        let targets = webhook_targets(settings);
+        let deliveries = webhooks::DeliverySettings::new(
+            AddressPolicy {
+                allow_http: targets.allow_http,
+                allow_private: targets.allow_private,
+            },
+            settings.webhook_disable_after_hours,
+        );
+        work.handlers.insert(
+            webhooks::KIND,
+            webhooks::Deliveries::new(pool.clone(), deliveries),
+        );
+        work.periodic.push(webhooks::Enqueuer::new(&deliveries));
         let task = tokio::spawn(jobs::run(
             pool.clone(),
-            jobs::Work::default(),
+            work,
             jobs::WorkerSettings::named(name),
             stopped,
         ));

@@ -102,6 +102,21 @@ pub struct Settings {
     #[arg(long, env = "RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
     pub run_jobs: bool,
 
+    /// Let webhook endpoints use plain `http` URLs (development and tests
+    /// only: events would travel unencrypted).
+    #[arg(long, env = "WEBHOOK_ALLOW_HTTP", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_http: bool,
+
+    /// Let webhook endpoints point at loopback, private, link-local and
+    /// shared addresses (development and tests only).
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private_addresses: bool,
+
+    /// Hours a webhook endpoint may keep failing before it is disabled
+    /// (an administrator enables it again).
+    #[arg(long, env = "WEBHOOK_DISABLE_AFTER_HOURS", default_value_t = 72, value_parser = clap::value_parser!(u32).range(1..=8760))]
+    pub webhook_disable_after_hours: u32,
+
     /// Minutes without a request after which a browser session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,

@@ -23,6 +23,18 @@ pub struct AppState {
     /// Whether the client address comes from `Forwarded`/`X-Forwarded-For`
     /// (behind a trusted reverse proxy) rather than the connection.
     pub trust_forwarded: bool,
+    /// Which webhook targets may be registered beyond public https ones.
+    pub webhooks: WebhookTargets,
+}
+
+/// Which webhook targets may be registered beyond public `https` ones
+/// (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE_ADDRESSES).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebhookTargets {
+    /// Plain `http` URLs.
+    pub allow_http: bool,
+    /// Loopback, private, link-local and shared addresses.
+    pub allow_private: bool,
 }
 
 /// How the web pages set their cookies and what the sign-in page offers.

@@ -36,3 +36,4 @@ mod setup_pages;
 mod strategies;
 mod tokens;
 mod users;
+mod webhooks;

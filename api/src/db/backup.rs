@@ -14,7 +14,7 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 32] = [
+pub const TABLES: [&str; 34] = [
     "organisations",
     "users",
     "refresh_tokens",
@@ -44,6 +44,8 @@ pub const TABLES: [&str; 32] = [
     "priority_actions",
     "priority_steps",
     "jobs",
+    "webhook_endpoints",
+    "webhook_deliveries",
     "audit_events",
     "change_transactions",
     "change_clock",

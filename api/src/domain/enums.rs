@@ -181,6 +181,9 @@ text_enum! {
         /// Work queued for delivery (never in the change feed: it is how
         /// the service runs, not the board's data).
         Job => "job",
+        /// An outside system's webhook endpoint (never in the change feed:
+        /// it holds a secret and another system's settings).
+        WebhookEndpoint => "webhook_endpoint",
     }
 }
 
@@ -223,13 +226,28 @@ impl Entity {
             Entity::ProgressUpdate => "progress update",
             Entity::ReportingPeriod => "reporting period",
             Entity::IndicatorValue => "value of this indicator",
+            Entity::WebhookEndpoint => "webhook endpoint",
             other => other.as_str(),
         }
     }
 
     /// Records that stay out of the change feed: accounts hold personal
-    /// data, tokens hold credentials and jobs are the service's own work.
-    pub const PRIVATE: [Entity; 3] = [Entity::User, Entity::ApiToken, Entity::Job];
+    /// data, tokens hold credentials, jobs are the service's own work and
+    /// webhook endpoints hold secrets and other systems' settings.
+    pub const PRIVATE: [Entity; 4] = [
+        Entity::User,
+        Entity::ApiToken,
+        Entity::Job,
+        Entity::WebhookEndpoint,
+    ];
+
+    /// The kinds of record the change feed carries.
+    pub fn in_feed() -> impl Iterator<Item = Entity> {
+        Entity::ALL
+            .iter()
+            .copied()
+            .filter(|e| !Entity::PRIVATE.contains(e))
+    }
 }
 
 impl From<StatementKind> for Entity {

@@ -187,6 +187,12 @@ pub fn can_manage_jobs(actor: &Actor) -> bool {
     actor.is(Role::Admin)
 }
 
+/// Register, change and remove webhook endpoints, rotate their secrets
+/// and read their delivery logs.
+pub fn can_manage_webhooks(actor: &Actor) -> bool {
+    actor.is(Role::Admin)
+}
+
 /// Read the audit log.
 pub fn can_read_audit(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
@@ -389,6 +395,15 @@ mod tests {
         row(
             "dead jobs",
             can_manage_jobs,
+            [true, false, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn manage_webhooks() {
+        row(
+            "webhooks",
+            can_manage_webhooks,
             [true, false, false, false, false, false],
         );
     }

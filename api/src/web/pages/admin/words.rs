@@ -66,6 +66,7 @@ pub fn entity(entity: &Entity) -> &'static str {
         Entity::IndicatorValue => "Indicator value",
         Entity::Priority => "Young people's priority",
         Entity::Job => "Queued work",
+        Entity::WebhookEndpoint => "Webhook endpoint",
     }
 }
 
