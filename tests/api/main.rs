@@ -36,4 +36,5 @@ mod setup_pages;
 mod strategies;
 mod tokens;
 mod users;
+mod webhook_pages;
 mod webhooks;
