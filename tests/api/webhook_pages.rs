@@ -90,7 +90,7 @@ async fn an_administrator_registers_disables_rotates_and_deletes_a_webhook() {
         .await;
     assert_eq!(disabled.status, StatusCode::SEE_OTHER);
     let shown = admin.get(&path).await;
-    assert!(shown.has("Enable it again") && shown.has("disabled by an administrator"));
+    assert!(shown.has("Enable it again") && shown.has("Disabled by an administrator"));
 
     // A form read before that change does nothing and says so.
     let stale = admin

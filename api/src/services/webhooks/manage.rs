@@ -149,7 +149,7 @@ async fn changes(
         Some(false) => {
             changes.enabled = Some(false);
             changes.disabled_at = Some(Some(chrono::Utc::now()));
-            changes.disabled_reason = Some(Some("disabled by an administrator".to_owned()));
+            changes.disabled_reason = Some(Some("Disabled by an administrator".to_owned()));
         }
         None => {}
     }

@@ -55,7 +55,12 @@ pub(super) fn receives(endpoint: &WebhookView, titles: &HashMap<Uuid, String>) -
     let kinds = if endpoint.entities.is_empty() {
         "Every kind of change".to_owned()
     } else {
-        endpoint.entities.join(", ").replace('_', " ")
+        let words = endpoint.entities.join(", ").replace('_', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
     };
     match endpoint.strategy_id {
         None => kinds,
