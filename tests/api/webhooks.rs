@@ -233,6 +233,7 @@ async fn events_arrive_signed_one_per_request_in_feed_order() {
     assert_eq!(items[0]["last_status"], 204);
     let read = app.read(&admin, &format!("/api/v1/webhooks/{id}")).await;
     assert_eq!(read["state"], "active");
+    assert_eq!(read["allowed_actions"], json!(["update", "delete"]));
     assert!(read.get("secret").is_none());
 }
 

@@ -62,17 +62,19 @@ pub async fn list(
     let page = page.request()?;
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &page).await?;
-    Ok(page.page(rows, |r| r.id, WebhookView::from))
+    Ok(page.page(
+        rows,
+        |r| r.id,
+        |r| WebhookView::from(r).for_actor(&ctx.actor),
+    ))
 }
 
 /// One endpoint (administrators).
 pub async fn get(pool: &Pool, ctx: &Ctx, id: Uuid) -> Result<WebhookView, AppError> {
     admin(ctx)?;
     let mut conn = pool.get().await?;
-    Ok(store::find(&mut conn, id)
-        .await
-        .map_err(missing(NOUN))?
-        .into())
+    let row = store::find(&mut conn, id).await.map_err(missing(NOUN))?;
+    Ok(WebhookView::from(row).for_actor(&ctx.actor))
 }
 
 /// Registers an endpoint (administrators). It receives the events
@@ -113,7 +115,7 @@ pub async fn create(
         .await?;
     Ok(WebhookWithSecret {
         secret: row.secret.clone(),
-        endpoint: row.into(),
+        endpoint: WebhookView::from(row).for_actor(&ctx.actor),
     })
 }
 
@@ -200,7 +202,7 @@ pub async fn update(
             Ok::<_, AppError>(after)
         })
         .await?;
-    Ok(row.into())
+    Ok(WebhookView::from(row).for_actor(&ctx.actor))
 }
 
 /// Removes an endpoint and its delivery log (administrators; needs the
@@ -256,7 +258,7 @@ pub async fn rotate_secret(
         .await?;
     Ok(WebhookWithSecret {
         secret: row.secret.clone(),
-        endpoint: row.into(),
+        endpoint: WebhookView::from(row).for_actor(&ctx.actor),
     })
 }
 

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::webhooks::{Delivery, Endpoint};
+use crate::domain::{Actor, AllowedAction, allowed};
 use crate::services::input::nullable;
 
 /// Where an endpoint stands.
@@ -50,6 +51,18 @@ pub struct WebhookView {
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
     pub(crate) version: i32,
+    /// What the caller may do with it (absent from the audit trail's copy).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(example = json!(["update", "delete"]))]
+    pub(crate) allowed_actions: Vec<AllowedAction>,
+}
+
+impl WebhookView {
+    /// The view as `actor` reads it, with what they may do.
+    pub(crate) fn for_actor(mut self, actor: &Actor) -> WebhookView {
+        self.allowed_actions = allowed::for_webhook(actor);
+        self
+    }
 }
 
 impl From<Endpoint> for WebhookView {
@@ -78,6 +91,7 @@ impl From<Endpoint> for WebhookView {
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
+            allowed_actions: Vec::new(),
         }
     }
 }
