@@ -37,4 +37,5 @@ mod strategies;
 mod tokens;
 mod users;
 mod webhook_pages;
+mod webhook_rules;
 mod webhooks;
