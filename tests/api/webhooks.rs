@@ -73,7 +73,7 @@ pub(crate) async fn register(app: &TestApp, admin: &str, body: Value) -> Value {
 }
 
 /// Registers an endpoint and starts a receiver that knows its secret.
-async fn endpoint_with_receiver(
+pub(crate) async fn endpoint_with_receiver(
     app: &TestApp,
     admin: &str,
     body: Value,
@@ -114,7 +114,7 @@ pub(crate) async fn change(app: &TestApp, police: &str, action_id: &str, n: usiz
 
 /// The feed's events after an endpoint's starting position, of the kinds
 /// it asked for.
-async fn feed_for(app: &TestApp, admin: &str, endpoint: &Value) -> Vec<Value> {
+pub(crate) async fn feed_for(app: &TestApp, admin: &str, endpoint: &Value) -> Vec<Value> {
     let start = endpoint["position"].as_i64().unwrap();
     let kinds: Vec<Value> = endpoint["entities"].as_array().unwrap().clone();
     let mut events = Vec::new();
@@ -140,7 +140,7 @@ async fn feed_for(app: &TestApp, admin: &str, endpoint: &Value) -> Vec<Value> {
 }
 
 /// The receiver's records once `want` verified requests were answered 204.
-async fn delivered(receiver: &Process, want: usize) -> Vec<Value> {
+pub(crate) async fn delivered(receiver: &Process, want: usize) -> Vec<Value> {
     for _ in 0..600 {
         let records = receiver.records();
         let ok = records.iter().filter(|r| r["status"] == 204).count();
@@ -158,7 +158,7 @@ async fn delivered(receiver: &Process, want: usize) -> Vec<Value> {
 
 /// Checks what the receiver accepted against the feed: every event, in
 /// order, verified, once each (repeats only as retries of one event).
-fn assert_feed_order(records: &[Value], feed: &[Value]) {
+pub(crate) fn assert_feed_order(records: &[Value], feed: &[Value]) {
     let accepted: Vec<&Value> = records.iter().filter(|r| r["status"] == 204).collect();
     assert!(records.iter().all(|r| r["verified"] == true), "{records:?}");
     let bodies: Vec<&Value> = accepted.iter().map(|r| &r["body"]).collect();
