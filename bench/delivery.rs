@@ -381,7 +381,7 @@ fn check_mail(jobs: i64, received: &[Value]) -> bool {
     let duplicated: usize = seen.values().map(|n| n - 1).sum();
     let lost = (jobs - seen.len() as i64).max(0);
     println!(
-        "  mail: messages queued {jobs}, received {}, lost {lost}, received twice {duplicated}",
+        "  mail: messages queued {jobs}; refused by the server (451) {refused}; received {}, lost {lost}, received twice {duplicated}",
         seen.len()
     );
     lost == 0 && jobs > 0

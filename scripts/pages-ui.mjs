@@ -10,7 +10,8 @@
 // printed by Chromium to a tagged A4 PDF in which no table row may be cut
 // across pages (scripts/lib/pdf_rows.py reads the PDF's structure). Then as
 // an administrator, who creates a board member's account, whose first
-// sign-in asks for a new password. Then a member of the young people's
+// sign-in asks for a new password, registers a webhook (first with an
+// address that is not https) and disables it, and opens the failed work. Then a member of the young people's
 // council (No Labels) raises a priority for the board (first without saying
 // why it matters), and the chair finds it waiting on the dashboard and
 // accepts it (first without the date it will be done by), naming the partner
@@ -853,6 +854,7 @@ async function adminJourney(audit) {
     await expectText(successBanner(page), /account/i, 'the banner');
   });
   await checkPage(audit, 'admin-user-added');
+  await webhooksAndJobs(audit);
   await step('the administrator signs out', async () => {
     await submit(page, page.getByRole('button', { name: /^Sign out/ }));
     expectPath(page, '/sign-in');
@@ -885,6 +887,55 @@ async function adminJourney(audit) {
     await submit(page, page.getByRole('button', { name: /^Sign out/ }));
     expectPath(page, '/sign-in');
   });
+}
+
+// The administrator registers a webhook (first with an address that is not
+// https), sees its secret once, opens its page and disables it; then the
+// page of work that failed every attempt.
+async function webhooksAndJobs(audit) {
+  const { page, run } = audit;
+  const url = `https://93.184.215.14/hooks/${run.name}`;
+  await step('"Webhooks" lists the webhooks with a form to register one', async () => {
+    await page.goto(`${BASE_URL}/admin`, { waitUntil: 'load' });
+    await submit(page, page.getByRole('link', { name: 'Webhooks', exact: true }));
+    expectPath(page, '/admin/webhooks');
+    await page.getByRole('heading', { level: 2, name: 'Register a webhook' }).waitFor();
+  });
+  await checkPage(audit, 'admin-webhooks');
+  await step('an address that is not https is refused and what was typed stays', async () => {
+    await page.getByLabel('Address to send changes to', { exact: true }).fill(`http://bi.example.org/${run.name}`);
+    await page.getByLabel('What is it? (optional)', { exact: true }).fill(`County BI (${run.name})`);
+    await page.getByLabel('Action', { exact: true }).check();
+    await submit(page, page.getByRole('button', { name: 'Register the webhook', exact: true }));
+    await expectText(errorSummary(page), /must use https/, 'the error summary');
+    const kept = await page.getByLabel('What is it? (optional)', { exact: true }).inputValue();
+    if (kept !== `County BI (${run.name})`) throw new Error(`the description holds "${kept}"`);
+    if (!(await page.getByLabel('Action', { exact: true }).isChecked())) throw new Error('"Action" is no longer checked');
+  });
+  await checkPage(audit, 'admin-webhooks-error');
+  await step('an https address registers and its secret is shown once', async () => {
+    await page.getByLabel('Address to send changes to', { exact: true }).fill(url);
+    await submit(page, page.getByRole('button', { name: 'Register the webhook', exact: true }));
+    await expectText(h1(page), /^Webhook registered$/, 'the h1');
+    const secret = await page.locator('#secret').inputValue();
+    if (!secret.startsWith('whsec_')) throw new Error(`the secret reads "${secret}"`);
+  });
+  await checkPage(audit, 'admin-webhook-created');
+  await step("the webhook's page shows it active, and disabling it says so", async () => {
+    await submit(page, page.getByRole('link', { name: "Go to the webhook's page", exact: true }));
+    await expectText(h1(page), `County BI (${run.name})`, 'the h1');
+    await checkPage(audit, 'admin-webhook');
+    await submit(page, page.getByRole('button', { name: 'Disable it', exact: true }));
+    await expectText(successBanner(page), /webhook is disabled/, 'the banner');
+  });
+  await checkPage(audit, 'admin-webhook-disabled');
+  await step('"Failed deliveries" lists work that failed every attempt', async () => {
+    await page.goto(`${BASE_URL}/admin`, { waitUntil: 'load' });
+    await submit(page, page.getByRole('link', { name: 'Failed deliveries', exact: true }));
+    expectPath(page, '/admin/jobs');
+    await expectText(h1(page), /^Failed deliveries$/, 'the h1');
+  });
+  await checkPage(audit, 'admin-jobs');
 }
 
 // A member of the young people's council raises a priority; the chair finds

@@ -15,12 +15,13 @@ use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
-use crate::services::jobs;
+use crate::domain::webhooks::AddressPolicy;
 use crate::services::mail::reminders::UpdateDueReminders;
 use crate::services::mail::smtp::SmtpMailer;
 use crate::services::mail::{self, MailLinks};
 use crate::services::users::{self, CreateUser};
-use crate::state::{AppState, PageSettings};
+use crate::services::{jobs, webhooks};
+use crate::state::{AppState, PageSettings, WebhookTargets};
 use crate::{demo, server, telemetry};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -361,12 +362,37 @@ async fn serve(
     tokio::task::spawn_blocking(password::warm_up).await?;
 
     let (links, worker) = start_worker(&settings, &secret, &pool, &clock)?;
-    let state = web::Data::new(AppState {
+    let state = web::Data::new(app_state(&settings, demo, &secret, pool, clock, links));
+    let origins = settings.cors_allowed_origins.clone();
+    let mut server =
+        HttpServer::new(move || server::app(state.clone(), origins.clone())).shutdown_timeout(30);
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers);
+    }
+    let server = server.bind(&settings.bind_addr)?;
+    tracing::info!(addr = %settings.bind_addr, "listening");
+    server.run().await?;
+    if let Some(worker) = worker {
+        worker.stop().await;
+    }
+    Ok(())
+}
+
+/// What every request handler shares, from the settings.
+fn app_state(
+    settings: &Settings,
+    demo: bool,
+    secret: &[u8],
+    pool: Pool,
+    clock: Clock,
+    links: std::sync::Arc<MailLinks>,
+) -> AppState {
+    AppState {
         pool,
         clock,
         identity: Identity {
             jwt: JwtKeys::new(
-                &secret,
+                secret,
                 &settings.jwt_issuer,
                 &settings.jwt_audience,
                 settings.access_token_ttl_secs,
@@ -390,20 +416,8 @@ async fn serve(
         priority_response_days: settings.priority_response_days,
         trust_forwarded: settings.trust_forwarded_for,
         mail: links,
-    });
-    let origins = settings.cors_allowed_origins.clone();
-    let mut server =
-        HttpServer::new(move || server::app(state.clone(), origins.clone())).shutdown_timeout(30);
-    if let Some(workers) = settings.workers {
-        server = server.workers(workers);
+        webhooks: webhook_targets(settings),
     }
-    let server = server.bind(&settings.bind_addr)?;
-    tracing::info!(addr = %settings.bind_addr, "listening");
-    server.run().await?;
-    if let Some(worker) = worker {
-        worker.stop().await;
-    }
-    Ok(())
 }
 
 /// The links mail carries, and this instance's worker (unless RUN_JOBS
@@ -435,8 +449,29 @@ fn start_worker(
             settings.update_due_days,
             Duration::from_secs(15 * 60),
         )));
+    let targets = webhook_targets(settings);
+    let deliveries = webhooks::DeliverySettings::new(
+        AddressPolicy {
+            allow_http: targets.allow_http,
+            allow_private: targets.allow_private,
+        },
+        settings.webhook_disable_after_hours,
+    );
+    work.handlers.insert(
+        webhooks::KIND,
+        webhooks::Deliveries::new(pool.clone(), deliveries),
+    );
+    work.periodic.push(webhooks::Enqueuer::new(&deliveries));
     let worker = settings.run_jobs.then(|| Worker::start(pool, work));
     Ok((links, worker))
+}
+
+/// Which webhook targets the settings allow beyond public https ones.
+fn webhook_targets(settings: &Settings) -> WebhookTargets {
+    WebhookTargets {
+        allow_http: settings.webhook_allow_http,
+        allow_private: settings.webhook_allow_private_addresses,
+    }
 }
 
 /// This instance's worker for queued work.

@@ -123,6 +123,20 @@ pub struct Settings {
     /// reminder goes to organisations that have not reported.
     #[arg(long, env = "UPDATE_DUE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
     pub update_due_days: u32,
+    /// Let webhook endpoints use plain `http` URLs (development and tests
+    /// only: events would travel unencrypted).
+    #[arg(long, env = "WEBHOOK_ALLOW_HTTP", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_http: bool,
+
+    /// Let webhook endpoints point at loopback, private, link-local and
+    /// shared addresses (development and tests only).
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private_addresses: bool,
+
+    /// Hours a webhook endpoint may keep failing before it is disabled
+    /// (an administrator enables it again).
+    #[arg(long, env = "WEBHOOK_DISABLE_AFTER_HOURS", default_value_t = 72, value_parser = clap::value_parser!(u32).range(1..=8760))]
+    pub webhook_disable_after_hours: u32,
 
     /// Minutes without a request after which a browser session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]

@@ -39,6 +39,7 @@ use crate::error::Problem;
         (name = "audit", description = "Who changed what, and when"),
         (name = "changes", description = "Every change in commit order, for systems that mirror the data"),
         (name = "jobs", description = "Queued work (email, webhook deliveries) and what failed (administrators)"),
+        (name = "webhooks", description = "Other systems' endpoints that receive the change feed as it happens, signed per Standard Webhooks (administrators)"),
         (name = "tokens", description = "Read-only tokens for other systems (administrators)"),
         (name = "health", description = "Probes for orchestrators"),
     )

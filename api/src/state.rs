@@ -29,6 +29,18 @@ pub struct AppState {
     /// Where the pages are for links in mail, and the key of unsubscribe
     /// links.
     pub mail: Arc<MailLinks>,
+    /// Which webhook targets may be registered beyond public https ones.
+    pub webhooks: WebhookTargets,
+}
+
+/// Which webhook targets may be registered beyond public `https` ones
+/// (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE_ADDRESSES).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebhookTargets {
+    /// Plain `http` URLs.
+    pub allow_http: bool,
+    /// Loopback, private, link-local and shared addresses.
+    pub allow_private: bool,
 }
 
 /// How the web pages set their cookies and what the sign-in page offers.

@@ -66,6 +66,23 @@ async fn a_round_trip_into_an_empty_database_reproduces_every_row() {
     .await
     .unwrap();
 
+    // Webhook endpoints travel with their delivery log.
+    let mut endpoint = source
+        .post("/api/v1/webhooks")
+        .bearer_auth(&admin)
+        .send_json(&json!({ "url": "https://93.184.215.14/hook", "entities": ["action"] }))
+        .await
+        .unwrap();
+    assert_eq!(endpoint.status(), StatusCode::CREATED);
+    let endpoint: serde_json::Value = endpoint.json().await.unwrap();
+    source
+        .execute(&format!(
+            "INSERT INTO webhook_deliveries (id, endpoint_id, position, event_id, webhook_id, attempts, last_status, state, delivered_at)
+             VALUES (gen_random_uuid(), '{}', 1, 1, 'msg_1_1', 1, 204, 'delivered', now())",
+            endpoint["id"].as_str().unwrap()
+        ))
+        .await;
+
     let document = backup::export(&mut *source.pool_connection().await)
         .await
         .unwrap();

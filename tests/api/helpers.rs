@@ -13,9 +13,10 @@ use delivery_tracker::auth::{Identity, JwtKeys};
 use delivery_tracker::clock::{Clock, DEFAULT_TIME_ZONE};
 use delivery_tracker::db::{self, Pool, quote_identifier, split_database_url};
 use delivery_tracker::demo;
+use delivery_tracker::domain::webhooks::AddressPolicy;
 use delivery_tracker::server;
 use delivery_tracker::services::mail::MailLinks;
-use delivery_tracker::state::{AppState, PageSettings};
+use delivery_tracker::state::{AppState, PageSettings, WebhookTargets};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use secrecy::SecretString;
@@ -245,6 +246,21 @@ impl TestApp {
     }
 
     async fn spawn_with(template: Template, clock: Clock) -> Self {
+        // Tests deliver webhooks to receivers on this machine over http.
+        let open = AddressPolicy {
+            allow_http: true,
+            allow_private: true,
+        };
+        Self::spawn_configured(template, clock, open).await
+    }
+
+    /// An application over the demo data whose webhook targets follow
+    /// `policy` (the production defaults refuse http and private addresses).
+    pub async fn spawn_with_webhooks(policy: AddressPolicy) -> Self {
+        Self::spawn_configured(Template::Demo, Clock::system(DEFAULT_TIME_ZONE), policy).await
+    }
+
+    async fn spawn_configured(template: Template, clock: Clock, webhooks: AddressPolicy) -> Self {
         ensure_templates().await;
         let database = format!("dpt_test_{}_{}", now_secs(), uuid::Uuid::new_v4().simple());
         let mut conn = admin_connection().await;
@@ -278,6 +294,10 @@ impl TestApp {
             priority_response_days: 42,
             trust_forwarded: false,
             mail: MailLinks::new(&format!("http://127.0.0.1:{port}"), &jwt_secret),
+            webhooks: WebhookTargets {
+                allow_http: webhooks.allow_http,
+                allow_private: webhooks.allow_private,
+            },
         });
         let server = HttpServer::new(move || {
             server::app(state.clone(), vec!["https://board.example.org".into()])

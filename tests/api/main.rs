@@ -37,3 +37,7 @@ mod setup_pages;
 mod strategies;
 mod tokens;
 mod users;
+mod webhook_instance;
+mod webhook_pages;
+mod webhook_rules;
+mod webhooks;

@@ -1,4 +1,3 @@
-#![allow(dead_code)] // Used by the mail and webhook tests as they land.
 //! Outside programs the tests run as real peers: a Python with pinned
 //! packages (tests/tools/requirements.txt) and processes started from it
 //! on a free port, stopped when the test ends.

@@ -14,7 +14,7 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 34] = [
+pub const TABLES: [&str; 36] = [
     "organisations",
     "users",
     "refresh_tokens",
@@ -46,6 +46,8 @@ pub const TABLES: [&str; 34] = [
     "jobs",
     "mail_preferences",
     "reminder_runs",
+    "webhook_endpoints",
+    "webhook_deliveries",
     "audit_events",
     "change_transactions",
     "change_clock",

@@ -27,6 +27,7 @@ pub(crate) mod schema;
 pub mod statements;
 pub mod strategies;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -432,12 +432,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Uuid,
+        url -> Text,
+        description -> Text,
+        entities -> Array<Text>,
+        strategy_id -> Nullable<Uuid>,
+        secret -> Text,
+        position -> Int8,
+        event_id -> Int8,
+        enabled -> Bool,
+        failing_since -> Nullable<Timestamptz>,
+        disabled_at -> Nullable<Timestamptz>,
+        disabled_reason -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        endpoint_id -> Uuid,
+        position -> Int8,
+        event_id -> Int8,
+        webhook_id -> Text,
+        attempts -> Int4,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        state -> Text,
+        first_attempt_at -> Timestamptz,
+        last_attempt_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(priorities -> strategies (strategy_id));
 diesel::joinable!(priority_statements -> priorities (priority_id));
 diesel::joinable!(priority_statements -> statements (statement_id));
 diesel::joinable!(priority_actions -> priorities (priority_id));
 diesel::joinable!(priority_actions -> actions (action_id));
 diesel::joinable!(priority_steps -> priorities (priority_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     actions,
@@ -472,6 +511,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     mail_preferences,
     reminder_runs,
+    webhook_endpoints,
+    webhook_deliveries,
 );
 
 diesel::table! {

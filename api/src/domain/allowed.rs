@@ -105,6 +105,11 @@ pub fn for_framework(actor: &Actor) -> Vec<AllowedAction> {
     when(permissions::can_manage_strategy(actor), &[Update, Delete])
 }
 
+/// A webhook endpoint (only administrators see one).
+pub fn for_webhook(actor: &Actor) -> Vec<AllowedAction> {
+    when(permissions::can_manage_webhooks(actor), &[Update, Delete])
+}
+
 /// A reporting period, open or closed.
 pub fn for_period(actor: &Actor, open: bool) -> Vec<AllowedAction> {
     when(

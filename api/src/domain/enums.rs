@@ -184,6 +184,9 @@ text_enum! {
         /// A person's choice of email notices (never in the change feed:
         /// it is a person's preference).
         MailPreference => "mail_preference",
+        /// An outside system's webhook endpoint (never in the change feed:
+        /// it holds a secret and another system's settings).
+        WebhookEndpoint => "webhook_endpoint",
     }
 }
 
@@ -226,19 +229,30 @@ impl Entity {
             Entity::ProgressUpdate => "progress update",
             Entity::ReportingPeriod => "reporting period",
             Entity::IndicatorValue => "value of this indicator",
+            Entity::WebhookEndpoint => "webhook endpoint",
             other => other.as_str(),
         }
     }
 
     /// Records that stay out of the change feed: accounts hold personal
-    /// data, tokens hold credentials and jobs are the service's own work.
-    /// People's mail preferences are their own business.
-    pub const PRIVATE: [Entity; 4] = [
+    /// data, tokens hold credentials, jobs are the service's own work,
+    /// webhook endpoints hold secrets and other systems' settings, and
+    /// people's mail preferences are their own business.
+    pub const PRIVATE: [Entity; 5] = [
         Entity::User,
         Entity::ApiToken,
         Entity::Job,
         Entity::MailPreference,
+        Entity::WebhookEndpoint,
     ];
+
+    /// The kinds of record the change feed carries.
+    pub fn in_feed() -> impl Iterator<Item = Entity> {
+        Entity::ALL
+            .iter()
+            .copied()
+            .filter(|e| !Entity::PRIVATE.contains(e))
+    }
 }
 
 impl From<StatementKind> for Entity {

@@ -17,6 +17,7 @@ pub mod rag;
 pub mod review;
 pub mod spreadsheet;
 pub mod validation;
+pub mod webhooks;
 
 pub use allowed::AllowedAction;
 pub use enums::{

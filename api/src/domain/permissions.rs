@@ -194,6 +194,12 @@ pub fn can_choose_mail(actor: &Actor, account: Uuid) -> bool {
     actor.user_id() == Some(account)
 }
 
+/// Register, change and remove webhook endpoints, rotate their secrets
+/// and read their delivery logs.
+pub fn can_manage_webhooks(actor: &Actor) -> bool {
+    actor.is(Role::Admin)
+}
+
 /// Read the audit log.
 pub fn can_read_audit(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
@@ -411,6 +417,15 @@ mod tests {
         row(
             "dead jobs",
             can_manage_jobs,
+            [true, false, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn manage_webhooks() {
+        row(
+            "webhooks",
+            can_manage_webhooks,
             [true, false, false, false, false, false],
         );
     }

@@ -12,5 +12,13 @@ pub mod limits;
 pub mod pagination;
 pub mod problem;
 
+/// The webhook address rules the service was started with.
+pub fn webhook_policy(state: &crate::state::AppState) -> crate::domain::webhooks::AddressPolicy {
+    crate::domain::webhooks::AddressPolicy {
+        allow_http: state.webhooks.allow_http,
+        allow_private: state.webhooks.allow_private,
+    }
+}
+
 pub use conditional::{expected_version, respond_created, respond_updated, respond_versioned};
 pub use pagination::respond_page;

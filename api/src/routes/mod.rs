@@ -20,6 +20,7 @@ mod statements;
 mod strategies;
 mod tokens;
 mod users;
+mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -41,6 +42,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(indicators::configure)
         .configure(audit::configure)
         .configure(jobs::configure)
+        .configure(webhooks::configure)
         .configure(changes::configure)
         .configure(rag::configure)
         .configure(review::configure);

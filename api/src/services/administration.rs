@@ -22,15 +22,21 @@ pub enum Area {
     Audit,
     /// Importing a delivery plan from a spreadsheet.
     Import,
+    /// Other systems' webhook endpoints.
+    Webhooks,
+    /// Queued work that failed every attempt.
+    Jobs,
 }
 
 impl Area {
     /// Every area, in the order the index lists them.
-    pub const ALL: [Area; 6] = [
+    pub const ALL: [Area; 8] = [
         Area::Strategies,
         Area::Organisations,
         Area::Users,
         Area::Tokens,
+        Area::Webhooks,
+        Area::Jobs,
         Area::Audit,
         Area::Import,
     ];
@@ -41,6 +47,8 @@ impl Area {
             Area::Users | Area::Tokens => permissions::can_manage_users(actor),
             Area::Audit => permissions::can_read_audit(actor),
             Area::Import => permissions::can_manage_actions(actor),
+            Area::Webhooks => permissions::can_manage_webhooks(actor),
+            Area::Jobs => permissions::can_manage_jobs(actor),
         }
     }
 
@@ -53,6 +61,8 @@ impl Area {
             Area::Tokens => "only administrators can manage system tokens",
             Area::Audit => "only administrators and the chair can read the audit log",
             Area::Import => "only administrators and the chair can import actions",
+            Area::Webhooks => "only administrators manage webhooks",
+            Area::Jobs => "only administrators see and retry queued work",
         }
     }
 }

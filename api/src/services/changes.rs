@@ -1,7 +1,7 @@
 //! The change feed: every change to the plan in commit order, for systems
 //! that keep a copy of the data.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -151,6 +151,29 @@ pub async fn data_stamp(pool: &Pool, ctx: &Ctx) -> Result<DataStamp, AppError> {
     })
 }
 
+/// The names of the people who made these changes, by id.
+pub(crate) async fn actor_names(
+    conn: &mut crate::db::Conn,
+    rows: &[ChangeRow],
+) -> Result<HashMap<Uuid, UserRef>, AppError> {
+    let actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_user_id).collect();
+    Ok(users::refs(conn, &actor_ids).await?)
+}
+
+/// A change as the feed (and a webhook delivery) shows it.
+pub(crate) fn view(row: ChangeRow, names: &HashMap<Uuid, UserRef>) -> ChangeView {
+    ChangeView {
+        position: row.position,
+        changes: diff(row.before.as_ref(), row.after.as_ref()),
+        kind: kind(&row.action),
+        actor: row.actor_user_id.and_then(|id| names.get(&id).cloned()),
+        entity: row.entity,
+        id: row.entity_id,
+        committed_at: row.committed_at,
+        record: row.after,
+    }
+}
+
 /// A page of the feed after the cursor `since`.
 pub async fn list(pool: &Pool, ctx: &Ctx, query: ChangeQuery) -> Result<ChangePage, AppError> {
     authorize(
@@ -170,21 +193,8 @@ pub async fn list(pool: &Pool, ctx: &Ctx, query: ChangeQuery) -> Result<ChangePa
         Some(last) => encode_cursor(&(last.position, last.event_id)),
         None => encode_cursor(&(position, event_id)),
     };
-    let actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_user_id).collect();
-    let names = users::refs(&mut conn, &actor_ids).await?;
-    let items = rows
-        .into_iter()
-        .map(|row: ChangeRow| ChangeView {
-            position: row.position,
-            changes: diff(row.before.as_ref(), row.after.as_ref()),
-            kind: kind(&row.action),
-            actor: row.actor_user_id.and_then(|id| names.get(&id).cloned()),
-            entity: row.entity,
-            id: row.entity_id,
-            committed_at: row.committed_at,
-            record: row.after,
-        })
-        .collect();
+    let names = actor_names(&mut conn, &rows).await?;
+    let items = rows.into_iter().map(|row| view(row, &names)).collect();
     Ok(ChangePage {
         items,
         next_cursor,

@@ -31,5 +31,6 @@ pub mod statements;
 pub mod strategies;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 pub use context::Ctx;

@@ -44,6 +44,16 @@ fn entry(area: Area) -> Entry {
             "System tokens",
             "Read-only credentials for other systems, such as a council's dashboard.",
         ),
+        Area::Webhooks => (
+            "/admin/webhooks",
+            "Webhooks",
+            "Other systems' addresses that receive every change as it happens, signed, and how delivery to each is going.",
+        ),
+        Area::Jobs => (
+            "/admin/jobs",
+            "Failed deliveries",
+            "Queued work, such as an email or a webhook delivery, that failed every attempt: why, and a way to try it again.",
+        ),
         Area::Audit => (
             "/admin/audit",
             "Audit trail",

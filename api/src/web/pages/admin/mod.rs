@@ -8,9 +8,12 @@ mod audit;
 mod erasure;
 mod import;
 mod index;
+mod jobs;
 mod organisations;
 mod tokens;
 mod users;
+mod webhook;
+mod webhooks;
 mod words;
 
 use actix_web::http::StatusCode;
@@ -30,6 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     tokens::configure(cfg);
     audit::configure(cfg);
     import::configure(cfg);
+    webhooks::configure(cfg);
+    webhook::configure(cfg);
+    jobs::configure(cfg);
 }
 
 /// What an administration page was redirected to after a change, to say it
@@ -51,6 +57,10 @@ impl Changed {
             "user-reactivated" => "The account has been reactivated",
             "user-erased" => "The account's name and email have been erased",
             "token-revoked" => "The token has been revoked and no longer works",
+            "webhook-enabled" => "The webhook is enabled: deliveries resume where they stopped",
+            "webhook-disabled" => "The webhook is disabled: nothing is sent to it",
+            "webhook-deleted" => "The webhook has been deleted",
+            "job-retried" => "The job is queued again and will be tried shortly",
             _ => return None,
         })
     }

@@ -67,6 +67,7 @@ pub fn entity(entity: &Entity) -> &'static str {
         Entity::Priority => "Young people's priority",
         Entity::Job => "Queued work",
         Entity::MailPreference => "Email preference",
+        Entity::WebhookEndpoint => "Webhook endpoint",
     }
 }
 
