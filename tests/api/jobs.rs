@@ -384,3 +384,41 @@ async fn a_worker_leaves_kinds_it_cannot_do_queued_and_runs_its_periodic_work() 
         "the periodic work ran on its interval ({ticks} runs)"
     );
 }
+
+#[actix_web::test]
+async fn a_job_longer_than_its_lease_stays_with_its_living_worker() {
+    let app = TestApp::spawn_empty().await;
+    assert!(enqueue(&app, "slow").await);
+    let recorder = Recorder::new(false, Duration::from_millis(900));
+    let lease = |name: &str| WorkerSettings {
+        lease: Duration::from_millis(150),
+        ..settings(name)
+    };
+    let (stop, stopped) = watch::channel(false);
+    let workers: Vec<_> = ["first", "second"]
+        .into_iter()
+        .map(|name| {
+            tokio::spawn(jobs::run(
+                app.pool.clone(),
+                work(&recorder),
+                lease(name),
+                stopped.clone(),
+            ))
+        })
+        .collect();
+    until(&app, "SELECT count(*) FROM jobs WHERE state = 'done'", 1).await;
+    stop.send(true).unwrap();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    assert_eq!(
+        recorder.seen(),
+        vec!["slow".to_owned()],
+        "the lease was renewed while the job ran, so no other worker took it"
+    );
+    assert_eq!(
+        app.count("SELECT attempts::bigint FROM jobs").await,
+        1,
+        "claimed once"
+    );
+}

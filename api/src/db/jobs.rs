@@ -121,6 +121,29 @@ pub async fn claim(
     })
 }
 
+/// Extends the lease of a job `worker` is still running, so that only a
+/// worker that stopped loses its jobs; whether it still held the job.
+pub async fn extend(
+    conn: &mut Conn,
+    id: Uuid,
+    worker: &str,
+    lease: std::time::Duration,
+) -> QueryResult<bool> {
+    let lease = diesel::data_types::PgInterval::from_microseconds(
+        i64::try_from(lease.as_micros()).unwrap_or(i64::MAX),
+    );
+    let held = diesel::sql_query(
+        "UPDATE jobs SET locked_until = now() + $3
+          WHERE id = $1 AND state = 'running' AND locked_by = $2",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<Text, _>(worker)
+    .bind::<Interval, _>(lease)
+    .execute(conn)
+    .await?;
+    Ok(held == 1)
+}
+
 /// Marks a job its worker finished as done.
 pub async fn complete(conn: &mut Conn, id: Uuid, worker: &str) -> QueryResult<bool> {
     let done = diesel::update(

@@ -101,8 +101,9 @@ pub struct Work {
 pub struct WorkerSettings {
     /// Names the worker in the jobs it holds (instance and process).
     pub name: String,
-    /// How long a claim lasts; a job still running after it may be claimed
-    /// again, so it must be longer than any job takes.
+    /// How long a claim lasts unless renewed; the worker renews it while
+    /// the job runs, so a job whose worker stopped is claimed again after
+    /// at most this long.
     pub lease: Duration,
     /// How long to wait between polls when there is nothing to do.
     pub idle: Duration,
@@ -119,7 +120,9 @@ impl WorkerSettings {
     pub fn named(name: impl Into<String>) -> WorkerSettings {
         WorkerSettings {
             name: name.into(),
-            lease: Duration::from_secs(300),
+            // Renewed while the job runs (`heartbeat`), so it bounds how
+            // long a stopped worker's jobs wait, not how long a job may take.
+            lease: Duration::from_secs(60),
             idle: Duration::from_secs(2),
             batch: 10,
             backoff: Backoff::default(),
@@ -227,13 +230,40 @@ pub async fn step(
             Err("the worker stopped before finishing it, on every attempt".to_owned())
         } else {
             match handlers.get(job.kind.as_str()) {
-                Some(handler) => handler.handle(&job).await,
+                Some(handler) => heartbeat(pool, settings, &job, handler.handle(&job)).await,
                 None => Err(format!("no handler for jobs of kind {}", job.kind)),
             }
         };
         settle(pool, settings, &job, outcome).await?;
     }
     Ok(count)
+}
+
+/// Runs `work`, extending the job's lease every third of it meanwhile: a
+/// lease outlives its worker by less than one lease, however long the
+/// work takes while the worker lives.
+async fn heartbeat(
+    pool: &Pool,
+    settings: &WorkerSettings,
+    job: &Job,
+    work: impl Future<Output = Result<(), String>>,
+) -> Result<(), String> {
+    let mut work = std::pin::pin!(work);
+    let every = settings.lease / 3;
+    loop {
+        tokio::select! {
+            outcome = &mut work => return outcome,
+            () = tokio::time::sleep(every) => {
+                let extended = match pool.get().await {
+                    Ok(mut conn) => store::extend(&mut conn, job.id, &settings.name, settings.lease).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(error) = extended {
+                    tracing::warn!(job = %job.id, %error, "could not extend the job's lease");
+                }
+            }
+        }
+    }
 }
 
 /// Records how an attempt ended.

@@ -96,17 +96,23 @@ impl Periodic for Enqueuer {
         Box::pin(async move {
             let mut conn = pool.get().await?;
             for (id, position, event_id) in store::behind(&mut conn, &Entity::PRIVATE).await? {
-                let work = Enqueue {
-                    kind: KIND,
-                    key: job_key(id, position, event_id),
-                    payload: json!({ "endpoint_id": id }),
-                    run_at: Utc::now(),
-                    max_attempts: Some(MAX_ATTEMPTS),
-                };
-                jobs::enqueue(&mut conn, work).await?;
+                jobs::enqueue(&mut conn, delivery_job(id, position, event_id)).await?;
             }
             Ok(())
         })
+    }
+}
+
+/// The job that delivers an endpoint's events after its cursor
+/// `(position, event_id)`; the key names the cursor, so however many
+/// instances queue it, it is one job.
+fn delivery_job(id: Uuid, position: i64, event_id: i64) -> Enqueue {
+    Enqueue {
+        kind: KIND,
+        key: job_key(id, position, event_id),
+        payload: json!({ "endpoint_id": id }),
+        run_at: Utc::now(),
+        max_attempts: Some(MAX_ATTEMPTS),
     }
 }
 
@@ -187,6 +193,8 @@ impl Deliveries {
         .await
         .map_err(|e| failure(e.into()))?;
         let names = actor_names(conn, &rows).await.map_err(failure)?;
+        let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= self.settings.batch;
+        let last = rows.last().map(|r| (r.position, r.event_id));
         for row in rows {
             match self
                 .one(conn, &endpoint, row, &names)
@@ -196,6 +204,14 @@ impl Deliveries {
                 Outcome::Done => {}
                 Outcome::Failed(result) => return result,
             }
+        }
+        if let (true, Some((position, event_id))) = (full, last) {
+            // More are waiting: queue the next batch now rather than at the
+            // next look for endpoints behind, so a backlog drains at the
+            // receiver's pace.
+            jobs::enqueue(conn, delivery_job(id, position, event_id))
+                .await
+                .map_err(failure)?;
         }
         Ok(())
     }
