@@ -16,6 +16,7 @@ use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
 use crate::domain::webhooks::AddressPolicy;
+use crate::services::auth::ForgetSignInFailures;
 use crate::services::mail::reminders::UpdateDueReminders;
 use crate::services::mail::smtp::SmtpMailer;
 use crate::services::mail::{self, MailLinks};
@@ -398,11 +399,7 @@ fn app_state(
                 settings.access_token_ttl_secs,
             ),
             refresh_ttl_secs: settings.refresh_token_ttl_secs,
-            login_throttle: LoginThrottle::new(
-                settings.login_max_failures,
-                settings.login_address_max_failures,
-                std::time::Duration::from_secs(settings.login_lockout_secs),
-            ),
+            login_throttle: login_throttle(settings),
             sessions: SessionLifetimes {
                 idle: chrono::Duration::minutes(settings.session_idle_minutes),
                 absolute: chrono::Duration::hours(settings.session_lifetime_hours),
@@ -420,6 +417,15 @@ fn app_state(
     }
 }
 
+/// The sign-in limits from the settings.
+fn login_throttle(settings: &Settings) -> LoginThrottle {
+    LoginThrottle::new(
+        settings.login_max_failures,
+        settings.login_address_max_failures,
+        std::time::Duration::from_secs(settings.login_lockout_secs),
+    )
+}
+
 /// The links mail carries, and this instance's worker (unless RUN_JOBS
 /// is off): it sends mail when mail is configured (otherwise mail stays
 /// queued) and decides the update-due reminders. Refuses SMTP_URL without
@@ -432,6 +438,8 @@ fn start_worker(
 ) -> Result<(std::sync::Arc<MailLinks>, Option<Worker>), BoxError> {
     let links = MailLinks::new(&settings.public_url(), secret);
     let mut work = jobs::Work::default();
+    work.periodic
+        .push(ForgetSignInFailures::new(&login_throttle(settings)));
     match settings.mail()? {
         Some((url, from)) => {
             let mailer = SmtpMailer::new(pool.clone(), &url, &from, &links.domain())?;

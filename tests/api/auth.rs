@@ -215,8 +215,19 @@ async fn changing_a_password_ends_sessions_and_the_old_password() {
 
 /// Tries to sign in; returns the status and the Retry-After header.
 async fn attempt(app: &TestApp, email: &str, password: &str) -> (StatusCode, Option<u64>) {
+    attempt_at(app, &app.address, email, password).await
+}
+
+/// A sign-in at the instance listening on `address`.
+async fn attempt_at(
+    app: &TestApp,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> (StatusCode, Option<u64>) {
     let response = app
-        .post("/api/v1/auth/login")
+        .client
+        .post(format!("{address}/api/v1/auth/login"))
         .send_json(&serde_json::json!({ "email": email, "password": password }))
         .await
         .unwrap();
@@ -246,6 +257,56 @@ async fn five_failed_sign_ins_lock_the_account_for_a_while_and_are_audited() {
     // Other accounts are unaffected.
     let (status, _) = attempt(&app, "chair@example.org", PASSWORD).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn failures_spread_over_two_instances_lock_the_account_on_both() {
+    let app = TestApp::spawn().await;
+    let other = app.another_instance();
+    let addresses = [app.address.clone(), other.address.clone()];
+    for n in 0..5 {
+        let at = &addresses[n % 2];
+        let (status, _) = attempt_at(&app, at, "police@example.org", "not-the-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {n} at {at}");
+    }
+    for at in &addresses {
+        let (status, retry) = attempt_at(&app, at, "police@example.org", PASSWORD).await;
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "five failures over two instances lock the account at {at}"
+        );
+        assert!(retry.is_some_and(|r| (800..=900).contains(&r)), "{retry:?}");
+    }
+    let locks = app
+        .count("SELECT count(*) FROM audit_events e JOIN users u ON u.id = e.entity_id WHERE u.email = 'police@example.org' AND e.action = 'lock'")
+        .await;
+    assert_eq!(locks, 1, "one lock, audited once");
+}
+
+#[actix_web::test]
+async fn failures_at_the_same_moment_on_two_instances_are_all_counted() {
+    let app = TestApp::spawn().await;
+    let other = app.another_instance();
+    let addresses = [app.address.clone(), other.address.clone()];
+    let tries = (0..4).map(|n| {
+        attempt_at(
+            &app,
+            &addresses[n % 2],
+            "ncc@example.org",
+            "not-the-password",
+        )
+    });
+    let statuses: Vec<_> = futures_util::future::join_all(tries).await;
+    assert!(statuses.iter().all(|(s, _)| *s == StatusCode::UNAUTHORIZED));
+    let (status, _) = attempt_at(&app, &addresses[1], "ncc@example.org", "still-not-it").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the fifth failure");
+    let (status, _) = attempt_at(&app, &addresses[0], "ncc@example.org", PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "four concurrent failures and a fifth lock the account: none was lost"
+    );
 }
 
 #[actix_web::test]

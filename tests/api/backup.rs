@@ -34,6 +34,12 @@ async fn a_round_trip_into_an_empty_database_reproduces_every_row() {
         .unwrap();
     assert_eq!(rated.status(), StatusCode::CREATED);
 
+    // A failed sign-in counts towards a lock, which a restore keeps.
+    let (status, _) = source
+        .login_response("police@example.org", "not-the-password")
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
     // People's mail choices and the reminders already decided travel too.
     let choice = source
         .send_json(

@@ -277,38 +277,8 @@ impl TestApp {
         let jwt_secret = b"test-signing-key-0123456789abcdefghijklmnop".to_vec();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();
-        let state = web::Data::new(AppState {
-            pool: pool.clone(),
-            clock: clock.clone(),
-            identity: Identity {
-                jwt: JwtKeys::new(&jwt_secret, ISSUER, AUDIENCE, 900),
-                refresh_ttl_secs: 3600,
-                login_throttle: Default::default(),
-                sessions: Default::default(),
-            },
-            pages: PageSettings {
-                cookie_secure: false,
-                demo_accounts: Vec::new(),
-            },
-            stale_days: 60,
-            priority_response_days: 42,
-            trust_forwarded: false,
-            mail: MailLinks::new(&format!("http://127.0.0.1:{port}"), &jwt_secret),
-            webhooks: WebhookTargets {
-                allow_http: webhooks.allow_http,
-                allow_private: webhooks.allow_private,
-            },
-        });
-        let server = HttpServer::new(move || {
-            server::app(state.clone(), vec!["https://board.example.org".into()])
-        })
-        .workers(1)
-        .disable_signals()
-        .listen(listener)
-        .expect("listen")
-        .run();
-        let handle = server.handle();
-        actix_web::rt::spawn(server);
+        let state = app_state(&pool, &clock, &jwt_secret, port, webhooks);
+        let handle = serve(listener, state);
         TestApp {
             address: format!("http://127.0.0.1:{port}"),
             client: awc::Client::builder()
@@ -506,6 +476,86 @@ impl TestApp {
             .as_str()
             .expect("organisation")
             .to_owned()
+    }
+}
+
+/// What the application's handlers share, as `serve` builds it, for a
+/// test instance listening on `port`. Each call makes new in-process state
+/// (as a separate instance has), over the same database.
+fn app_state(
+    pool: &Pool,
+    clock: &Clock,
+    jwt_secret: &[u8],
+    port: u16,
+    webhooks: AddressPolicy,
+) -> web::Data<AppState> {
+    web::Data::new(AppState {
+        pool: pool.clone(),
+        clock: clock.clone(),
+        identity: Identity {
+            jwt: JwtKeys::new(jwt_secret, ISSUER, AUDIENCE, 900),
+            refresh_ttl_secs: 3600,
+            login_throttle: Default::default(),
+            sessions: Default::default(),
+        },
+        pages: PageSettings {
+            cookie_secure: false,
+            demo_accounts: Vec::new(),
+        },
+        stale_days: 60,
+        priority_response_days: 42,
+        trust_forwarded: false,
+        mail: MailLinks::new(&format!("http://127.0.0.1:{port}"), jwt_secret),
+        webhooks: WebhookTargets {
+            allow_http: webhooks.allow_http,
+            allow_private: webhooks.allow_private,
+        },
+    })
+}
+
+/// Serves the application on `listener` until stopped.
+fn serve(listener: std::net::TcpListener, state: web::Data<AppState>) -> ServerHandle {
+    let server = HttpServer::new(move || {
+        server::app(state.clone(), vec!["https://board.example.org".into()])
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .expect("listen")
+    .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    handle
+}
+
+/// A second instance of the application over a test's database, stopped
+/// when dropped.
+pub struct Instance {
+    pub address: String,
+    server: ServerHandle,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        drop(self.server.stop(false));
+    }
+}
+
+impl TestApp {
+    /// Another instance of the service on the same database, with state of
+    /// its own (as a second process behind a load balancer has).
+    pub fn another_instance(&self) -> Instance {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = listener.local_addr().unwrap().port();
+        let open = AddressPolicy {
+            allow_http: true,
+            allow_private: true,
+        };
+        let state = app_state(&self.pool, &self.clock, &self.jwt_secret, port, open);
+        Instance {
+            address: format!("http://127.0.0.1:{port}"),
+            server: serve(listener, state),
+        }
     }
 }
 

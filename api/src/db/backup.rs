@@ -14,11 +14,12 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 36] = [
+pub const TABLES: [&str; 37] = [
     "organisations",
     "users",
     "refresh_tokens",
     "browser_sessions",
+    "sign_in_failures",
     "strategies",
     "strategy_partners",
     "statements",

@@ -24,6 +24,7 @@ pub mod progress_updates;
 pub mod refresh_tokens;
 pub mod review;
 pub(crate) mod schema;
+pub mod sign_in_failures;
 pub mod statements;
 pub mod strategies;
 pub mod users;

@@ -1,7 +1,5 @@
 //! Signing in and out: passwords, access tokens, rotating refresh tokens.
 
-use std::time::Instant;
-
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use garde::Validate;
@@ -15,9 +13,11 @@ use super::context::{Ctx, missing};
 use super::input::validate;
 use super::locked::{Target, Written};
 use super::users::{UserView, view};
+use crate::auth::throttle::Policy;
 use crate::auth::{Identity, opaque, password};
 use crate::db::browser_sessions;
 use crate::db::refresh_tokens::{self, NewRefreshToken};
+use crate::db::sign_in_failures::{self, Scope};
 use crate::db::users::{self, User, UserChanges};
 use crate::db::{Conn, Pool};
 use crate::domain::Entity;
@@ -151,15 +151,15 @@ pub(crate) async fn check_credentials(
         return Err(AppError::Unauthorized(BAD_CREDENTIALS.into()));
     }
     let email = normalise_email(&input.email);
-    let throttle = &identity.login_throttle;
-    let now = Instant::now();
+    let throttle = identity.login_throttle;
     let locked = [
-        throttle.accounts.locked(&email, now),
-        throttle.addresses.locked(client, now),
+        sign_in_failures::locked_until(conn, Scope::Account, &email).await?,
+        sign_in_failures::locked_until(conn, Scope::Address, client).await?,
     ];
-    if let Some(wait) = locked.into_iter().flatten().max() {
+    if let Some(until) = locked.into_iter().flatten().max() {
+        let wait = (until - Utc::now()).num_seconds();
         return Err(AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
+            retry_after_secs: u64::try_from(wait).unwrap_or(0).max(1),
         });
     }
     let user = users::find_by_email(conn, &email).await?;
@@ -167,17 +167,18 @@ pub(crate) async fn check_credentials(
     let matches = password::verify(stored, input.password).await?;
     match user {
         Some(user) if matches && user.active => {
-            throttle.accounts.succeed(&email);
+            sign_in_failures::succeed(conn, Scope::Account, &email).await?;
             Ok(user)
         }
         user => {
-            let now = Instant::now();
-            if let Some(lockout) = throttle.accounts.fail(&email, now)
-                && let Some(user) = user
-            {
-                record_lockout(conn, &user, lockout).await?;
+            let account = count_failure(conn, throttle.accounts, Scope::Account, &email).await?;
+            if let (Some(until), Some(user)) = (account, user) {
+                record_lockout(conn, &user, until).await?;
             }
-            if throttle.addresses.fail(client, now).is_some() {
+            if count_failure(conn, throttle.addresses, Scope::Address, client)
+                .await?
+                .is_some()
+            {
                 tracing::warn!(
                     client,
                     "sign-in locked for a client address after repeated failures"
@@ -188,13 +189,31 @@ pub(crate) async fn check_credentials(
     }
 }
 
+/// Counts a failed sign-in against `key` under `policy`; the end of the
+/// lock it set, if it set one.
+async fn count_failure(
+    conn: &mut Conn,
+    policy: Policy,
+    scope: Scope,
+    key: &str,
+) -> Result<Option<chrono::DateTime<Utc>>, AppError> {
+    Ok(sign_in_failures::fail(
+        conn,
+        scope,
+        key,
+        policy.max_failures_count(),
+        policy.window,
+        policy.lockout,
+    )
+    .await?)
+}
+
 /// Audits the lock of an account after repeated failed sign-ins.
 async fn record_lockout(
     conn: &mut Conn,
     user: &User,
-    lockout: std::time::Duration,
+    until: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let until = Utc::now() + chrono::Duration::seconds(lockout.as_secs() as i64);
     tracing::warn!(user_id = %user.id, %until, "sign-in locked for an account after repeated failures");
     let event = Event {
         entity: Entity::User,
@@ -313,4 +332,41 @@ pub async fn change_password(
             .await
     })
     .await
+}
+
+/// Forgets failed sign-ins that no longer count (their window and any lock
+/// over), every so often on every instance's worker; deleting the same
+/// rows twice is harmless.
+pub struct ForgetSignInFailures {
+    keep: std::time::Duration,
+}
+
+impl ForgetSignInFailures {
+    /// Forgets what is older than the throttle remembers.
+    pub fn new(throttle: &crate::auth::throttle::LoginThrottle) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(ForgetSignInFailures {
+            keep: throttle.memory(),
+        })
+    }
+}
+
+impl super::jobs::Periodic for ForgetSignInFailures {
+    fn name(&self) -> &'static str {
+        "forget old failed sign-ins"
+    }
+
+    fn every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(600)
+    }
+
+    fn run<'a>(
+        &'a self,
+        pool: &'a Pool,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>> {
+        Box::pin(async move {
+            let mut conn = pool.get().await?;
+            sign_in_failures::forget_older_than(&mut conn, self.keep).await?;
+            Ok(())
+        })
+    }
 }
