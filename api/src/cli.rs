@@ -12,6 +12,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::{Identity, JwtKeys, SessionLifetimes, password};
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::db::reads::Reads;
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::domain::validation::PASSWORD_MIN;
@@ -363,7 +364,11 @@ async fn serve(
     tokio::task::spawn_blocking(password::warm_up).await?;
 
     let (links, worker) = start_worker(&settings, &secret, &pool, &clock)?;
-    let state = web::Data::new(app_state(&settings, demo, &secret, pool, clock, links));
+    let state = web::Data::new(app_state(&settings, demo, &secret, pool, clock, links)?);
+    if state.reads.has_replica() {
+        let watched = state.clone();
+        tokio::spawn(async move { watched.reads.watch(REPLICA_WATCH).await });
+    }
     let origins = settings.cors_allowed_origins.clone();
     let mut server =
         HttpServer::new(move || server::app(state.clone(), origins.clone())).shutdown_timeout(30);
@@ -387,8 +392,9 @@ fn app_state(
     pool: Pool,
     clock: Clock,
     links: std::sync::Arc<MailLinks>,
-) -> AppState {
-    AppState {
+) -> Result<AppState, BoxError> {
+    Ok(AppState {
+        reads: reads(settings, &pool)?,
         pool,
         clock,
         identity: Identity {
@@ -414,8 +420,28 @@ fn app_state(
         trust_forwarded: settings.trust_forwarded_for,
         mail: links,
         webhooks: webhook_targets(settings),
-    }
+    })
 }
+
+/// Reads from the primary, or from the replica when one is configured.
+fn reads(settings: &Settings, primary: &Pool) -> Result<Reads, BoxError> {
+    let Some(url) = &settings.database_read_url else {
+        return Ok(Reads::primary_only(primary.clone()));
+    };
+    let replica = db::pool(
+        url,
+        settings.database_pool_size,
+        Duration::from_millis(settings.database_timeout_ms),
+    )?;
+    Ok(Reads::with_replica(
+        primary.clone(),
+        replica,
+        Duration::from_millis(settings.database_read_max_lag_ms),
+    ))
+}
+
+/// How often the replica's distance behind the primary is looked at.
+const REPLICA_WATCH: Duration = Duration::from_millis(250);
 
 /// The sign-in limits from the settings.
 fn login_throttle(settings: &Settings) -> LoginThrottle {

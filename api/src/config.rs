@@ -27,6 +27,18 @@ pub struct Settings {
     )]
     pub database_url: String,
 
+    /// A streaming replica's connection URL (optional). Dashboards,
+    /// reports, lists and the change feed read from it while it is close
+    /// enough and has replayed the reader's last write; otherwise from
+    /// DATABASE_URL.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+
+    /// How far behind the primary the replica may be and still serve
+    /// reads, in milliseconds.
+    #[arg(long, env = "DATABASE_READ_MAX_LAG_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub database_read_max_lag_ms: u64,
+
     /// Most database connections this process holds.
     #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16)]
     pub database_pool_size: usize,

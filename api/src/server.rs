@@ -13,7 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::AppError;
 use crate::http::extractors::{json_config, path_config, query_config};
-use crate::http::{etag, limits};
+use crate::http::{etag, limits, read_after};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -57,6 +57,7 @@ pub fn app(
         .configure(pages::configure)
         .default_service(web::to(not_found))
         .wrap(from_fn(etag::tag_reads))
+        .wrap(from_fn(read_after::track_writes))
         .wrap(from_fn(limits::limit_query))
         .wrap(cors(&cors_origins))
         .wrap(
@@ -104,12 +105,14 @@ fn cors(origins: &[String]) -> Cors {
             header::CONTENT_TYPE,
             header::IF_MATCH,
             header::IF_NONE_MATCH,
+            header::HeaderName::from_static(read_after::READ_AFTER_HEADER),
         ])
         .expose_headers([
             header::ETAG,
             header::LINK,
             header::LOCATION,
             header::RETRY_AFTER,
+            header::HeaderName::from_static(read_after::READ_AFTER_HEADER),
         ])
         .max_age(3600);
     for origin in origins.iter().filter(|o| !o.trim().is_empty()) {

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use crate::auth::Identity;
 use crate::clock::Clock;
-use crate::db::Pool;
+pub use crate::db::Pool;
+pub use crate::db::reads::{Lsn, Reads};
 use crate::demo::DemoUser;
 use crate::domain::mail::MailLinks;
 
@@ -12,6 +13,8 @@ use crate::domain::mail::MailLinks;
 pub struct AppState {
     /// Connections to the database.
     pub pool: Pool,
+    /// Where reads that may use a replica go.
+    pub reads: Reads,
     /// The clock every operation runs by, in the board's time zone.
     pub clock: Clock,
     /// Access-token keys, refresh-token lifetime and the sign-in throttle.

@@ -3,6 +3,7 @@
 //! each one.
 
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 use awc::http::StatusCode;
 
@@ -52,18 +53,40 @@ impl Page {
 }
 
 pub struct Browser<'a> {
-    app: &'a TestApp,
+    address: String,
     client: awc::Client,
     cookies: BTreeMap<String, String>,
+    app: PhantomData<&'a TestApp>,
 }
 
 impl<'a> Browser<'a> {
     pub fn new(app: &'a TestApp) -> Self {
+        Browser::at(&app.address)
+    }
+
+    /// A browser for the service at `address` (`http://host:port`).
+    pub fn at(address: &str) -> Self {
         Browser {
-            app,
+            address: address.to_owned(),
             client: awc::Client::builder().disable_redirects().finish(),
             cookies: BTreeMap::new(),
+            app: PhantomData,
         }
+    }
+
+    /// Goes on with this browser's cookies to the service at `address`, as
+    /// a load balancer may send the next request to another instance.
+    pub fn switch_to(&mut self, address: &str) {
+        self.address = address.to_owned();
+    }
+
+    /// The value of one of the browser's cookies.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
     }
 
     fn cookie_header(&self) -> String {
@@ -105,7 +128,7 @@ impl<'a> Browser<'a> {
     pub async fn get(&mut self, path: &str) -> Page {
         let response = self
             .client
-            .get(self.app.url(path))
+            .get(self.url(path))
             .insert_header(("accept", "text/html"))
             .insert_header(("cookie", self.cookie_header()))
             .send()
@@ -116,7 +139,7 @@ impl<'a> Browser<'a> {
 
     /// Posts a form as a page of the service would.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let origin = self.app.address.clone();
+        let origin = self.address.clone();
         self.post_from(path, fields, Some(&origin)).await
     }
 
@@ -129,7 +152,7 @@ impl<'a> Browser<'a> {
     ) -> Page {
         let mut request = self
             .client
-            .post(self.app.url(path))
+            .post(self.url(path))
             .insert_header(("accept", "text/html"))
             .insert_header(("cookie", self.cookie_header()));
         if let Some(origin) = origin {
@@ -169,10 +192,10 @@ impl<'a> Browser<'a> {
         body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
         let response = self
             .client
-            .post(self.app.url(path))
+            .post(self.url(path))
             .insert_header(("accept", "text/html"))
             .insert_header(("cookie", self.cookie_header()))
-            .insert_header(("origin", self.app.address.clone()))
+            .insert_header(("origin", self.address.clone()))
             .insert_header((
                 "content-type",
                 format!("multipart/form-data; boundary={BOUNDARY}"),

@@ -16,7 +16,7 @@ use delivery_tracker::demo;
 use delivery_tracker::domain::webhooks::AddressPolicy;
 use delivery_tracker::server;
 use delivery_tracker::services::mail::MailLinks;
-use delivery_tracker::state::{AppState, PageSettings, WebhookTargets};
+use delivery_tracker::state::{AppState, PageSettings, Reads, WebhookTargets};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use secrecy::SecretString;
@@ -491,6 +491,7 @@ fn app_state(
 ) -> web::Data<AppState> {
     web::Data::new(AppState {
         pool: pool.clone(),
+        reads: Reads::primary_only(pool.clone()),
         clock: clock.clone(),
         identity: Identity {
             jwt: JwtKeys::new(jwt_secret, ISSUER, AUDIENCE, 900),

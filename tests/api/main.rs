@@ -32,6 +32,7 @@ mod permissions;
 mod plan_csv;
 mod priorities;
 mod priority_pages;
+mod replica;
 mod review;
 mod setup_pages;
 mod strategies;

@@ -21,6 +21,7 @@ pub mod pledges;
 pub mod prepared;
 pub mod priorities;
 pub mod progress_updates;
+pub mod reads;
 pub mod refresh_tokens;
 pub mod review;
 pub(crate) mod schema;

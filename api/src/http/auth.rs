@@ -12,6 +12,10 @@ use crate::services::Ctx;
 use crate::services::tokens::{self, SYSTEM_TOKEN_PREFIX};
 use crate::state::AppState;
 
+/// The browser's session cookie: an opaque secret, never readable by
+/// scripts.
+pub const SESSION_COOKIE: &str = "dpt_session";
+
 fn bearer_token(req: &HttpRequest) -> Result<&str, AppError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         AppError::Unauthorized("sign in: this request needs a bearer token".into())

@@ -13,6 +13,7 @@ use crate::http::docs::{
     BatchErrors, CreateErrors, DeleteErrors, IfMatch, ListErrors, NotModified, ReadErrors,
     UpdateErrors,
 };
+use crate::http::read_after::ReadPool;
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -57,13 +58,13 @@ struct IncludeQuery {
 )]
 #[get("/actions")]
 async fn list_actions(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     page: Query<PageParams>,
     query: Query<ActionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = service::list(&state.pool, &ctx, query.into_inner(), &page).await?;
+    let page = service::list(&reads, &ctx, query.into_inner(), &page).await?;
     Ok(respond_page(&req, page))
 }
 
@@ -167,14 +168,14 @@ async fn delete_action(
 )]
 #[get("/actions/{id}/updates")]
 async fn list_updates(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
     page: Query<PageParams>,
     query: Query<UpdateQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = progress::list(&state.pool, &ctx, *id, query.into_inner(), &page).await?;
+    let page = progress::list(&reads, &ctx, *id, query.into_inner(), &page).await?;
     Ok(respond_page(&req, page))
 }
 
@@ -219,11 +220,11 @@ async fn create_update(
 )]
 #[get("/actions/{id}/milestones")]
 async fn list_milestones(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let items = milestones::list(&state.pool, &ctx, *id).await?;
+    let items = milestones::list(&reads, &ctx, *id).await?;
     Ok(HttpResponse::Ok().json(items))
 }
 

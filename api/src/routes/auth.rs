@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::error::AppError;
 use crate::http::auth::{PasswordChange, client_address};
 use crate::http::docs::{AuthErrors, LoginErrors, ReadErrors, UpdateErrors};
+use crate::http::read_after::ReadPool;
 use crate::http::respond_versioned;
 use crate::services::Ctx;
 use crate::services::auth::{
@@ -126,10 +127,10 @@ async fn change_password(
 )]
 #[get("/me/portfolio")]
 async fn get_portfolio(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     query: Query<PortfolioQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let portfolio = portfolio::mine(&state.pool, &ctx, query.into_inner()).await?;
+    let portfolio = portfolio::mine(&reads, &ctx, query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(portfolio))
 }

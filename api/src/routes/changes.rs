@@ -1,15 +1,15 @@
 //! `/api/v1/changes`: the change feed
 
-use actix_web::web::{Data, Query};
+use actix_web::web::Query;
 use actix_web::{HttpRequest, HttpResponse, get};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
 use crate::http::docs::ListErrors;
 use crate::http::pagination::next_link;
+use crate::http::read_after::ReadPool;
 use crate::services::Ctx;
 use crate::services::changes::{self as service, ChangePage, ChangeQuery};
-use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_changes);
@@ -28,12 +28,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/changes")]
 async fn list_changes(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     query: Query<ChangeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = service::list(&state.pool, &ctx, query.into_inner()).await?;
+    let page = service::list(&reads, &ctx, query.into_inner()).await?;
     let mut response = HttpResponse::Ok();
     if page.more {
         response.insert_header(next_link(&req, "since", &page.next_cursor));

@@ -13,6 +13,7 @@ use crate::http::conditional::{derived_etag, respond_tagged};
 use crate::http::docs::{
     CreateErrors, DeleteErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors,
 };
+use crate::http::read_after::ReadPool;
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -50,13 +51,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/strategies/{id}/indicators")]
 async fn list_indicators(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
     page: Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    let page = service::list(&state.pool, &ctx, *id, &page).await?;
+    let page = service::list(&reads, &ctx, *id, &page).await?;
     Ok(respond_page(&req, page))
 }
 
@@ -153,13 +154,13 @@ async fn delete_indicator(
 )]
 #[get("/indicators/{id}/values")]
 async fn list_values(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
     page: Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    let page = service::list_values(&state.pool, &ctx, *id, &page).await?;
+    let page = service::list_values(&reads, &ctx, *id, &page).await?;
     Ok(respond_page(&req, page))
 }
 

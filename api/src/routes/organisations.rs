@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::http::docs::{
     CreateErrors, DeleteErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors,
 };
+use crate::http::read_after::ReadPool;
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -35,13 +36,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/organisations")]
 async fn list_organisations(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     page: Query<PageParams>,
     query: Query<OrganisationQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = service::list(&state.pool, &ctx, query.into_inner(), &page).await?;
+    let page = service::list(&reads, &ctx, query.into_inner(), &page).await?;
     Ok(respond_page(&req, page))
 }
 

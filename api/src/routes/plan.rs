@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::http::docs::{CreateErrors, ReadErrors};
 use crate::http::extractors::{CSV_LIMIT, read_body};
+use crate::http::read_after::ReadPool;
 use crate::services::Ctx;
 use crate::services::plan_csv::{self as service, ImportResult};
 use crate::state::AppState;
@@ -35,12 +36,8 @@ const CSV: &str = "text/csv; charset=utf-8";
     security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/actions/export")]
-async fn export_plan(
-    state: Data<AppState>,
-    ctx: Ctx,
-    id: Path<Uuid>,
-) -> Result<HttpResponse, AppError> {
-    let body = service::export(&state.pool, &ctx, *id).await?;
+async fn export_plan(ctx: Ctx, reads: ReadPool, id: Path<Uuid>) -> Result<HttpResponse, AppError> {
+    let body = service::export(&reads, &ctx, *id).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, CSV))
         .insert_header((

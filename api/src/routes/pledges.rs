@@ -9,6 +9,7 @@ use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::conditional::etag;
 use crate::http::docs::{ListErrors, NotModified, ReadErrors, UpdateErrors};
+use crate::http::read_after::ReadPool;
 use crate::http::{respond_page, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -30,13 +31,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/pledges")]
 async fn list_pledges(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     page: Query<PageParams>,
     query: Query<PledgeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = service::list(&state.pool, &ctx, query.into_inner(), &page).await?;
+    let page = service::list(&reads, &ctx, query.into_inner(), &page).await?;
     Ok(respond_page(&req, page))
 }
 

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::docs::{CreateErrors, IfMatch, ListErrors, NotModified, ReadErrors, UpdateErrors};
+use crate::http::read_after::ReadPool;
 use crate::http::{respond_created, respond_page, respond_updated, respond_versioned};
 use crate::paging::{Page, PageParams};
 use crate::services::Ctx;
@@ -42,11 +43,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/strategies/{id}/priorities/export")]
 async fn export_priorities(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let body = service::export(&state.pool, &ctx, *id).await?;
+    let body = service::export(&reads, &ctx, *id).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
@@ -69,13 +70,13 @@ async fn export_priorities(
 )]
 #[get("/priorities")]
 async fn list_priorities(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     page: Query<PageParams>,
     query: Query<PriorityQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = service::list(&state.pool, &ctx, query.into_inner(), &page).await?;
+    let page = service::list(&reads, &ctx, query.into_inner(), &page).await?;
     Ok(respond_page(&req, page))
 }
 

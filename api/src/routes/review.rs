@@ -16,6 +16,7 @@ use crate::http::docs::{
     UpdateErrors,
 };
 use crate::http::etag::{data_tag, not_modified};
+use crate::http::read_after::ReadPool;
 use crate::http::{respond_created, respond_updated, respond_versioned};
 use crate::report::half_year::{self, HalfYearFormat, HalfYearReport};
 use crate::report::{self, Audience, Format, Rendered, plain::PlainReport};
@@ -46,12 +47,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("bearer" = []), ("system_token" = [])),
 )]
 #[get("/strategies/{id}/periods")]
-async fn list_periods(
-    state: Data<AppState>,
-    ctx: Ctx,
-    id: Path<Uuid>,
-) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(periods::list(&state.pool, &ctx, *id).await?))
+async fn list_periods(ctx: Ctx, reads: ReadPool, id: Path<Uuid>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(periods::list(&reads, &ctx, *id).await?))
 }
 
 /// Add a reporting period to a strategy (administrators and the chair).
@@ -158,17 +155,17 @@ async fn close_period(
 async fn get_dashboard(
     state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
     moment: Query<MomentQuery>,
     query: Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
+    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
-    let dashboard =
-        review::dashboard(&state.pool, &ctx, *id, &moment, &query, state.stale_days).await?;
+    let dashboard = review::dashboard(&reads, &ctx, *id, &moment, &query, state.stale_days).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
         .json(dashboard))
@@ -184,18 +181,18 @@ async fn get_dashboard(
 )]
 #[get("/strategies/{id}/trend")]
 async fn get_trend(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
+    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
-        .json(review::trend(&state.pool, &ctx, *id).await?))
+        .json(review::trend(&reads, &ctx, *id).await?))
 }
 
 /// The report as JSON: for the board, or in plain language for children
@@ -243,18 +240,18 @@ struct ReportQuery {
 )]
 #[get("/strategies/{id}/report")]
 async fn get_report(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
     moment: Query<MomentQuery>,
     query: Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
+    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
-    let full = review::report(&state.pool, &ctx, *id, &moment, query.organisation_id).await?;
+    let full = review::report(&reads, &ctx, *id, &moment, query.organisation_id).await?;
     let rendered = report::render(
         &full,
         query.audience.unwrap_or_default(),
@@ -315,18 +312,18 @@ struct HalfYearFormatQuery {
 )]
 #[get("/strategies/{id}/half_year_report")]
 async fn get_half_year_report(
-    state: Data<AppState>,
     ctx: Ctx,
+    reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
     query: Query<HalfYearQuery>,
     format: Query<HalfYearFormatQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&changes::data_stamp(&state.pool, &ctx).await?, &req);
+    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
-    let data = review::half_year(&state.pool, &ctx, *id, &query).await?;
+    let data = review::half_year(&reads, &ctx, *id, &query).await?;
     let rendered = half_year::render(&data, format.format.unwrap_or_default())?;
     Ok(serve(rendered, tag))
 }

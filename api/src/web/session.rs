@@ -12,8 +12,7 @@ use crate::error::AppError;
 use crate::services::{Ctx, sessions};
 use crate::state::AppState;
 
-/// The session cookie: an opaque secret, never readable by scripts.
-pub const SESSION_COOKIE: &str = "dpt_session";
+pub use crate::http::auth::SESSION_COOKIE;
 
 /// The pages a user whose password must be changed may use: every other
 /// page sends them to change it.

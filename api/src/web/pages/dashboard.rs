@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{Done, chrome, newest, readable_strategies};
 use crate::error::AppError;
+use crate::http::read_after::ReadPool;
 use crate::report::charts::{self, Breakdown, Svg};
 use crate::report::labels;
 use crate::services::indicators::IndicatorSummary;
@@ -162,6 +163,7 @@ async fn choose(state: Data<AppState>, signed: SignedIn) -> Result<HttpResponse,
 async fn show(
     state: Data<AppState>,
     signed: SignedIn,
+    reads: ReadPool,
     id: Path<Uuid>,
     view: Query<View>,
 ) -> Result<HttpResponse, PageError> {
@@ -191,7 +193,7 @@ async fn show(
     }
     let query = DashboardQuery::default();
     let dashboard = match review::dashboard(
-        &state.pool,
+        &reads,
         &signed.ctx,
         strategy_id,
         &moment,
@@ -206,7 +208,7 @@ async fn show(
             errors.add("as_at", crate::web::forms::sentence(&message));
             moment = MomentQuery::default();
             review::dashboard(
-                &state.pool,
+                &reads,
                 &signed.ctx,
                 strategy_id,
                 &moment,
@@ -217,7 +219,7 @@ async fn show(
         }
         other => other?,
     };
-    let periods = periods::list(&state.pool, &signed.ctx, strategy_id).await?;
+    let periods = periods::list(&reads, &signed.ctx, strategy_id).await?;
     let status = if errors.any() {
         StatusCode::BAD_REQUEST
     } else {

@@ -11,6 +11,7 @@ use super::pledges::{PledgeRow, rows};
 use super::{Done, chrome, first};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::http::read_after::ReadPool;
 use crate::paging::MAX_LIMIT;
 use crate::services::Ctx;
 use crate::services::actions::ActionView;
@@ -131,10 +132,10 @@ async fn waiting(state: &AppState, ctx: &Ctx) -> Result<Option<(usize, usize)>, 
 async fn show(
     state: Data<AppState>,
     signed: SignedIn,
+    reads: ReadPool,
     done: Query<Done>,
 ) -> Result<HttpResponse, PageError> {
-    let mut portfolio =
-        portfolio::mine(&state.pool, &signed.ctx, PortfolioQuery::default()).await?;
+    let mut portfolio = portfolio::mine(&reads, &signed.ctx, PortfolioQuery::default()).await?;
     let organisation = portfolio.organisation.as_ref().map(|o| o.id);
     let pledges = match organisation {
         Some(org) => {

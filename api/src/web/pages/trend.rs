@@ -3,14 +3,14 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Data, Path};
+use actix_web::web::{self, Path};
 use askama::Template;
 use uuid::Uuid;
 
 use super::{Done, chrome};
+use crate::http::read_after::ReadPool;
 use crate::report::charts::{Breakdown, Line};
 use crate::services::review::{self, Trend};
-use crate::state::AppState;
 use crate::web::format::{Chrome, Section};
 use crate::web::respond::{PageError, page};
 use crate::web::session::SignedIn;
@@ -49,12 +49,12 @@ fn by_period(trend: &Trend) -> Breakdown {
 }
 
 async fn show(
-    state: Data<AppState>,
     signed: SignedIn,
+    reads: ReadPool,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, PageError> {
     let strategy_id = *id;
-    let trend = review::trend(&state.pool, &signed.ctx, strategy_id).await?;
+    let trend = review::trend(&reads, &signed.ctx, strategy_id).await?;
     let data = TrendPage {
         chrome: chrome(&signed, Section::Dashboard, &Done::default()),
         by_period: by_period(&trend),
