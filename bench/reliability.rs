@@ -9,6 +9,9 @@
 //!   served again.
 //! - `shutdown`: writers run while the service gets SIGTERM; every write it
 //!   accepted must be in the database.
+//! - `instances`: the writers spread over several instances of the service
+//!   on one database (each `--url` one instance), then five wrong passwords
+//!   spread over them must lock the account on every one.
 //!
 //! Each prints its figures, and exits non-zero when a check fails.
 
@@ -26,9 +29,13 @@ use diesel_async::RunQueryDsl;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
+#[path = "reliability/instances.rs"]
+mod instances;
+
 struct Options {
     scenario: String,
-    url: String,
+    /// One or more instances of the service; writers are spread over them.
+    urls: Vec<String>,
     database_url: String,
     password: String,
     clients: usize,
@@ -43,7 +50,7 @@ fn options() -> Options {
     let scenario = args.next().unwrap_or_default();
     let mut o = Options {
         scenario,
-        url: "http://127.0.0.1:18282".into(),
+        urls: Vec::new(),
         database_url: String::new(),
         password: String::new(),
         clients: 64,
@@ -57,7 +64,7 @@ fn options() -> Options {
             .next()
             .unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
-            "--url" => o.url = value,
+            "--url" => o.urls.push(value),
             "--database-url" => o.database_url = value,
             "--password" => o.password = value,
             "--clients" => o.clients = value.parse().expect("--clients"),
@@ -68,7 +75,17 @@ fn options() -> Options {
             other => panic!("unknown option {other}"),
         }
     }
+    if o.urls.is_empty() {
+        o.urls.push("http://127.0.0.1:18282".into());
+    }
     o
+}
+
+impl Options {
+    /// The first instance, for the scenarios that drive one.
+    fn url(&self) -> &str {
+        &self.urls[0]
+    }
 }
 
 fn client() -> Client {
@@ -136,6 +153,8 @@ struct Tally {
     other: Vec<String>,
     refused_connections: u64,
     latencies: Vec<Duration>,
+    /// Accepted writes by the instance that took them.
+    by_instance: std::collections::BTreeMap<String, u64>,
 }
 
 /// One writer: read the action's ETag, then post a rated update or edit the
@@ -218,10 +237,12 @@ async fn writer(
                 match status {
                     StatusCode::CREATED => {
                         tally.posted.push(id);
+                        *tally.by_instance.entry(url.clone()).or_default() += 1;
                         attempt += 1;
                     }
                     StatusCode::OK => {
                         tally.edited.push(text);
+                        *tally.by_instance.entry(url.clone()).or_default() += 1;
                         attempt += 1;
                     }
                     StatusCode::PRECONDITION_FAILED => tally.stale += 1,
@@ -238,14 +259,15 @@ async fn writer(
 
 async fn run_writers(o: &Options, until: Instant) -> Tally {
     let c = client();
-    let police = member(&c, &o.url, "police@example.org", &o.password).await;
-    let council = member(&c, &o.url, "ncc@example.org", &o.password).await;
+    // The instances share the signing key, so a token from one is good on all.
+    let police = member(&c, o.url(), "police@example.org", &o.password).await;
+    let council = member(&c, o.url(), "ncc@example.org", &o.password).await;
     let tally = Rc::new(RefCell::new(Tally::default()));
     let writers = (0..o.clients).map(|n| {
         let (token, actions) = if n % 4 == 0 { &police } else { &council };
         actix_web::rt::spawn(writer(
             n,
-            o.url.clone(),
+            o.urls[n % o.urls.len()].clone(),
             token.clone(),
             actions.clone(),
             until,
@@ -335,6 +357,11 @@ fn report_writes(tally: &Tally, seconds: f64) {
         percentile(&latencies, 1.0)
     );
     println!("  server errors (5xx): {}", tally.server_errors);
+    if tally.by_instance.len() > 1 {
+        for (url, accepted) in &tally.by_instance {
+            println!("  accepted by {url}: {accepted}");
+        }
+    }
     if !tally.other.is_empty() {
         println!(
             "  other answers: {:?}",
@@ -343,13 +370,18 @@ fn report_writes(tally: &Tally, seconds: f64) {
     }
 }
 
-async fn writers(o: Options) -> bool {
+async fn writers(o: &Options) -> bool {
     let pool = db::pool(&o.database_url, 2, Duration::from_secs(5)).expect("pool");
     let audit_before = count(&pool, "SELECT count(*) FROM audit_events").await;
     let versions_before = count(&pool, "SELECT sum(version) FROM actions").await;
-    println!("writers: {} clients for {} s", o.clients, o.seconds);
+    println!(
+        "writers: {} clients for {} s over {} instance(s)",
+        o.clients,
+        o.seconds,
+        o.urls.len()
+    );
     let started = Instant::now();
-    let tally = run_writers(&o, started + Duration::from_secs(o.seconds)).await;
+    let tally = run_writers(o, started + Duration::from_secs(o.seconds)).await;
     report_writes(&tally, started.elapsed().as_secs_f64());
     let accounted = check_accounted(&pool, &tally, audit_before, versions_before).await;
     let ok = accounted
@@ -404,7 +436,7 @@ async fn reader(
 
 async fn outage(o: Options) -> bool {
     let c = client();
-    let (token, actions) = member(&c, &o.url, "police@example.org", &o.password).await;
+    let (token, actions) = member(&c, o.url(), "police@example.org", &o.password).await;
     let action = format!("/api/v1/actions/{}", actions[0]);
     let reads = Rc::new(RefCell::new(Vec::new()));
     let ready = Rc::new(RefCell::new(Vec::new()));
@@ -412,7 +444,7 @@ async fn outage(o: Options) -> bool {
     let mut tasks = Vec::new();
     for _ in 0..o.clients {
         tasks.push(actix_web::rt::spawn(reader(
-            o.url.clone(),
+            o.url().to_owned(),
             action.clone(),
             token.clone(),
             until,
@@ -420,7 +452,7 @@ async fn outage(o: Options) -> bool {
         )));
     }
     tasks.push(actix_web::rt::spawn(reader(
-        o.url.clone(),
+        o.url().to_owned(),
         "/readyz".into(),
         token.clone(),
         until,
@@ -577,7 +609,7 @@ async fn enumeration(o: Options) -> bool {
             ] {
                 let started = Instant::now();
                 let mut response = c
-                    .post(format!("{}/api/v1/auth/login", o.url))
+                    .post(format!("{}/api/v1/auth/login", o.url()))
                     .send_json(&json!({ "email": email, "password": "wrong-password-guess" }))
                     .await
                     .expect("login");
@@ -610,13 +642,14 @@ fn main() {
     let o = options();
     let ok = actix_web::rt::System::new().block_on(async move {
         match o.scenario.as_str() {
-            "writers" => writers(o).await,
+            "writers" => writers(&o).await,
+            "instances" => instances::instances(&o).await,
             "outage" => outage(o).await,
             "shutdown" => shutdown(o).await,
             "enumeration" => enumeration(o).await,
             other => {
                 eprintln!(
-                    "usage: reliability writers|outage|shutdown|enumeration [options] (not {other:?})"
+                    "usage: reliability writers|outage|shutdown|enumeration|instances [options] (not {other:?})"
                 );
                 false
             }
