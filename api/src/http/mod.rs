@@ -11,6 +11,7 @@ pub mod extractors;
 pub mod limits;
 pub mod pagination;
 pub mod problem;
+pub mod views;
 
 /// The webhook address rules the service was started with.
 pub fn webhook_policy(state: &crate::state::AppState) -> crate::domain::webhooks::AddressPolicy {
