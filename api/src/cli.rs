@@ -23,6 +23,7 @@ use crate::services::mail::smtp::SmtpMailer;
 use crate::services::mail::{self, MailLinks};
 use crate::services::users::{self, CreateUser};
 use crate::services::{jobs, webhooks};
+use crate::state::view_cache::ViewCache;
 use crate::state::{AppState, PageSettings, WebhookTargets};
 use crate::{demo, server, telemetry};
 
@@ -420,6 +421,7 @@ fn app_state(
         trust_forwarded: settings.trust_forwarded_for,
         mail: links,
         webhooks: webhook_targets(settings),
+        view_cache: ViewCache::new(settings.view_cache_mb),
     })
 }
 

@@ -169,6 +169,11 @@ pub struct Settings {
     #[arg(long, env = "TIME_ZONE", default_value = "Europe/London", value_parser = parse_zone)]
     pub time_zone: Tz,
 
+    /// Memory for dashboards, trends and reports kept as served, in
+    /// megabytes; 0 computes every one afresh.
+    #[arg(long, env = "VIEW_CACHE_MB", default_value_t = 64)]
+    pub view_cache_mb: u64,
+
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

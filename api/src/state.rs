@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+pub mod view_cache;
+
 use crate::auth::Identity;
 use crate::clock::Clock;
 pub use crate::db::Pool;
@@ -34,6 +36,8 @@ pub struct AppState {
     pub mail: Arc<MailLinks>,
     /// Which webhook targets may be registered beyond public https ones.
     pub webhooks: WebhookTargets,
+    /// Dashboards, trends and reports as served, by change position.
+    pub view_cache: view_cache::ViewCache,
 }
 
 /// Which webhook targets may be registered beyond public `https` ones

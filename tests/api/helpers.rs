@@ -16,6 +16,7 @@ use delivery_tracker::demo;
 use delivery_tracker::domain::webhooks::AddressPolicy;
 use delivery_tracker::server;
 use delivery_tracker::services::mail::MailLinks;
+use delivery_tracker::state::view_cache::ViewCache;
 use delivery_tracker::state::{AppState, PageSettings, Reads, WebhookTargets};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -277,7 +278,14 @@ impl TestApp {
         let jwt_secret = b"test-signing-key-0123456789abcdefghijklmnop".to_vec();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();
-        let state = app_state(&pool, &clock, &jwt_secret, port, webhooks);
+        let state = app_state(
+            &pool,
+            &clock,
+            &jwt_secret,
+            port,
+            webhooks,
+            DEFAULT_VIEW_CACHE_MB,
+        );
         let handle = serve(listener, state);
         TestApp {
             address: format!("http://127.0.0.1:{port}"),
@@ -479,15 +487,21 @@ impl TestApp {
     }
 }
 
+/// The view cache's size when the service is started without VIEW_CACHE_MB.
+const DEFAULT_VIEW_CACHE_MB: u64 = 64;
+
 /// What the application's handlers share, as `serve` builds it, for a
 /// test instance listening on `port`. Each call makes new in-process state
-/// (as a separate instance has), over the same database.
+/// (as a separate instance has), over the same database, with a view
+/// cache of `view_cache_mb` megabytes (the default, 64, unless a test
+/// wants it off).
 fn app_state(
     pool: &Pool,
     clock: &Clock,
     jwt_secret: &[u8],
     port: u16,
     webhooks: AddressPolicy,
+    view_cache_mb: u64,
 ) -> web::Data<AppState> {
     web::Data::new(AppState {
         pool: pool.clone(),
@@ -511,6 +525,7 @@ fn app_state(
             allow_http: webhooks.allow_http,
             allow_private: webhooks.allow_private,
         },
+        view_cache: ViewCache::new(view_cache_mb),
     })
 }
 
@@ -546,13 +561,25 @@ impl TestApp {
     /// Another instance of the service on the same database, with state of
     /// its own (as a second process behind a load balancer has).
     pub fn another_instance(&self) -> Instance {
+        self.another_instance_with_view_cache(DEFAULT_VIEW_CACHE_MB)
+    }
+
+    /// Another instance whose view cache holds `megabytes` (0: off).
+    pub fn another_instance_with_view_cache(&self, megabytes: u64) -> Instance {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();
         let open = AddressPolicy {
             allow_http: true,
             allow_private: true,
         };
-        let state = app_state(&self.pool, &self.clock, &self.jwt_secret, port, open);
+        let state = app_state(
+            &self.pool,
+            &self.clock,
+            &self.jwt_secret,
+            port,
+            open,
+            megabytes,
+        );
         Instance {
             address: format!("http://127.0.0.1:{port}"),
             server: serve(listener, state),

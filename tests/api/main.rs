@@ -38,6 +38,7 @@ mod setup_pages;
 mod strategies;
 mod tokens;
 mod users;
+mod view_cache;
 mod webhook_instance;
 mod webhook_pages;
 mod webhook_rules;

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod pagination;
 pub mod problem;
 pub mod read_after;
+pub mod views;
 
 /// The webhook address rules the service was started with.
 pub fn webhook_policy(state: &crate::state::AppState) -> crate::domain::webhooks::AddressPolicy {

@@ -1,7 +1,6 @@
 //! The chair's review: reporting periods, the dashboard, the trend and the
 //! board report.
 
-use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use serde::Deserialize;
@@ -17,15 +16,17 @@ use crate::http::docs::{
 };
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::read_after::ReadPool;
-use crate::http::{respond_created, respond_updated, respond_versioned};
+use crate::http::{respond_created, respond_updated, respond_versioned, views};
 use crate::report::half_year::{self, HalfYearFormat, HalfYearReport};
-use crate::report::{self, Audience, Format, Rendered, plain::PlainReport};
+use crate::report::{self, Audience, Format, plain::PlainReport};
+use crate::services::context::visible;
 use crate::services::periods::{self, CreatePeriod, PeriodView, UpdatePeriod};
 use crate::services::review::{
     self, Dashboard, DashboardQuery, HalfYearQuery, MomentQuery, Report, Trend,
 };
 use crate::services::{Ctx, changes};
 use crate::state::AppState;
+use crate::state::view_cache::View;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_periods)
@@ -161,14 +162,25 @@ async fn get_dashboard(
     moment: Query<MomentQuery>,
     query: Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
+    // Whether the caller may see the strategy is checked on every
+    // request, before a tag or a kept copy can answer.
+    visible(&ctx.actor, *id, "strategy")?;
+    let stamp = changes::data_stamp(&reads, &ctx).await?;
+    let tag = data_tag(&stamp, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
-    let dashboard = review::dashboard(&reads, &ctx, *id, &moment, &query, state.stale_days).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, tag))
-        .json(dashboard))
+    let key = views::key(View::Dashboard, *id, &stamp, &req, &ctx.clock);
+    let (id, pool, ctx, moment, query) = (*id, &*reads, &ctx, &*moment, &*query);
+    let stale_days = state.stale_days;
+    let served = state
+        .view_cache
+        .get_or_compute(key, move || async move {
+            let dashboard = review::dashboard(pool, ctx, id, moment, query, stale_days).await?;
+            views::json(&dashboard)
+        })
+        .await?;
+    Ok(views::respond(&served, tag))
 }
 
 /// The RAG distribution in each closed period, and each action's ratings,
@@ -181,18 +193,27 @@ async fn get_dashboard(
 )]
 #[get("/strategies/{id}/trend")]
 async fn get_trend(
+    state: Data<AppState>,
     ctx: Ctx,
     reads: ReadPool,
     req: HttpRequest,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
+    visible(&ctx.actor, *id, "strategy")?;
+    let stamp = changes::data_stamp(&reads, &ctx).await?;
+    let tag = data_tag(&stamp, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, tag))
-        .json(review::trend(&reads, &ctx, *id).await?))
+    let key = views::key(View::Trend, *id, &stamp, &req, &ctx.clock);
+    let (id, pool, ctx) = (*id, &*reads, &ctx);
+    let served = state
+        .view_cache
+        .get_or_compute(key, move || async move {
+            views::json(&review::trend(pool, ctx, id).await?)
+        })
+        .await?;
+    Ok(views::respond(&served, tag))
 }
 
 /// The report as JSON: for the board, or in plain language for children
@@ -240,6 +261,7 @@ struct ReportQuery {
 )]
 #[get("/strategies/{id}/report")]
 async fn get_report(
+    state: Data<AppState>,
     ctx: Ctx,
     reads: ReadPool,
     req: HttpRequest,
@@ -247,36 +269,27 @@ async fn get_report(
     moment: Query<MomentQuery>,
     query: Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
+    visible(&ctx.actor, *id, "strategy")?;
+    let stamp = changes::data_stamp(&reads, &ctx).await?;
+    let tag = data_tag(&stamp, &req);
     if let Some(response) = not_modified(&req, &tag) {
         return Ok(response);
     }
-    let full = review::report(&reads, &ctx, *id, &moment, query.organisation_id).await?;
-    let rendered = report::render(
-        &full,
-        query.audience.unwrap_or_default(),
-        query.format.unwrap_or_default(),
-    )?;
-    Ok(serve(rendered, tag))
-}
-
-/// A rendered report as the answer, with its ETag; a self-contained page
-/// under the policy that lets nothing load or run.
-fn serve(rendered: Rendered, tag: String) -> HttpResponse {
-    let mut response = HttpResponse::Ok();
-    response.insert_header((header::CONTENT_TYPE, rendered.content_type));
-    response.insert_header((header::ETAG, tag));
-    if let Some(name) = &rendered.file_name {
-        response.insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ));
-    }
-    if rendered.self_contained_page {
-        // The page is self-contained: nothing may load or run.
-        response.insert_header((header::CONTENT_SECURITY_POLICY, report::PAGE_POLICY));
-    }
-    response.body(rendered.body)
+    let key = views::key(View::Report, *id, &stamp, &req, &ctx.clock);
+    let (id, pool, ctx, moment, query) = (*id, &*reads, &ctx, &*moment, &*query);
+    let served = state
+        .view_cache
+        .get_or_compute(key, move || async move {
+            let full = review::report(pool, ctx, id, moment, query.organisation_id).await?;
+            let rendered = report::render(
+                &full,
+                query.audience.unwrap_or_default(),
+                query.format.unwrap_or_default(),
+            )?;
+            Ok::<_, AppError>(views::rendered(rendered))
+        })
+        .await?;
+    Ok(views::respond(&served, tag))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -325,5 +338,5 @@ async fn get_half_year_report(
     }
     let data = review::half_year(&reads, &ctx, *id, &query).await?;
     let rendered = half_year::render(&data, format.format.unwrap_or_default())?;
-    Ok(serve(rendered, tag))
+    Ok(views::respond(&views::rendered(rendered), tag))
 }
