@@ -4,6 +4,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
+use actix_web::dev::ServerHandle;
 use actix_web::{HttpServer, web};
 use clap::{Parser, Subcommand};
 use secrecy::SecretString;
@@ -20,6 +21,7 @@ use crate::services::auth::ForgetSignInFailures;
 use crate::services::mail::reminders::UpdateDueReminders;
 use crate::services::mail::smtp::SmtpMailer;
 use crate::services::mail::{self, MailLinks};
+use crate::services::saturation::Saturation;
 use crate::services::users::{self, CreateUser};
 use crate::services::{jobs, webhooks};
 use crate::state::{AppState, PageSettings, WebhookTargets};
@@ -333,6 +335,11 @@ async fn serve(
     demo_password: Option<String>,
 ) -> Result<(), BoxError> {
     let secret = settings.signing_secret(demo)?;
+    // Before anything records, so that nothing is lost.
+    let recorder = match settings.metrics_addr {
+        Some(_) => Some(telemetry::metrics::install(db::WAIT_SECONDS)?),
+        None => None,
+    };
     let demo_password = if demo {
         Some(demo_password_or_random(demo_password)?)
     } else {
@@ -362,6 +369,10 @@ async fn serve(
     }
     tokio::task::spawn_blocking(password::warm_up).await?;
 
+    let metrics = match recorder {
+        Some(recorder) => Some(metrics_listener(&settings, recorder, &pool)?),
+        None => None,
+    };
     let (links, worker) = start_worker(&settings, &secret, &pool, &clock)?;
     let state = web::Data::new(app_state(&settings, demo, &secret, pool, clock, links));
     let origins = settings.cors_allowed_origins.clone();
@@ -376,7 +387,33 @@ async fn serve(
     if let Some(worker) = worker {
         worker.stop().await;
     }
+    if let Some(metrics) = metrics {
+        metrics.stop(true).await;
+    }
     Ok(())
+}
+
+/// Starts the metrics listener on METRICS_ADDR; it runs until stopped
+/// through the handle, after the public listener.
+fn metrics_listener(
+    settings: &Settings,
+    recorder: metrics_exporter_prometheus::PrometheusHandle,
+    pool: &Pool,
+) -> Result<ServerHandle, BoxError> {
+    let addr = settings.metrics_addr.as_deref().unwrap_or_default();
+    let saturation = std::sync::Arc::new(Saturation::new(
+        pool.clone(),
+        &[mail::JOB_KIND, webhooks::KIND],
+    ));
+    let refresh: telemetry::metrics::Refresh = std::sync::Arc::new(move || {
+        let saturation = saturation.clone();
+        Box::pin(async move { saturation.record().await })
+    });
+    let listener = telemetry::metrics::listener(addr, recorder, refresh)?;
+    let handle = listener.handle();
+    actix_web::rt::spawn(listener);
+    tracing::info!(addr, "metrics listening");
+    Ok(handle)
 }
 
 /// What every request handler shares, from the settings.
