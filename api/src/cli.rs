@@ -336,8 +336,8 @@ async fn serve(
 ) -> Result<(), BoxError> {
     let secret = settings.signing_secret(demo)?;
     // Before anything records, so that nothing is lost.
-    let recorder = match settings.metrics_addr {
-        Some(_) => Some(telemetry::metrics::install(db::WAIT_SECONDS)?),
+    let recorder = match settings.metrics_addr.clone().filter(|a| !a.is_empty()) {
+        Some(addr) => Some((addr, telemetry::metrics::install(db::WAIT_SECONDS)?)),
         None => None,
     };
     let demo_password = if demo {
@@ -370,7 +370,7 @@ async fn serve(
     tokio::task::spawn_blocking(password::warm_up).await?;
 
     let metrics = match recorder {
-        Some(recorder) => Some(metrics_listener(&settings, recorder, &pool)?),
+        Some((addr, recorder)) => Some(metrics_listener(&addr, recorder, &pool)?),
         None => None,
     };
     let (links, worker) = start_worker(&settings, &secret, &pool, &clock)?;
@@ -393,14 +393,13 @@ async fn serve(
     Ok(())
 }
 
-/// Starts the metrics listener on METRICS_ADDR; it runs until stopped
-/// through the handle, after the public listener.
+/// Starts the metrics listener on `addr` (METRICS_ADDR); it runs until
+/// stopped through the handle, after the public listener.
 fn metrics_listener(
-    settings: &Settings,
+    addr: &str,
     recorder: metrics_exporter_prometheus::PrometheusHandle,
     pool: &Pool,
 ) -> Result<ServerHandle, BoxError> {
-    let addr = settings.metrics_addr.as_deref().unwrap_or_default();
     let saturation = std::sync::Arc::new(Saturation::new(
         pool.clone(),
         &[mail::JOB_KIND, webhooks::KIND],
