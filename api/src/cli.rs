@@ -4,6 +4,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
+use actix_web::dev::ServerHandle;
 use actix_web::{HttpServer, web};
 use clap::{Parser, Subcommand};
 use secrecy::SecretString;
@@ -21,6 +22,7 @@ use crate::services::auth::ForgetSignInFailures;
 use crate::services::mail::reminders::UpdateDueReminders;
 use crate::services::mail::smtp::SmtpMailer;
 use crate::services::mail::{self, MailLinks};
+use crate::services::saturation::Saturation;
 use crate::services::users::{self, CreateUser};
 use crate::services::{jobs, webhooks};
 use crate::state::view_cache::ViewCache;
@@ -335,6 +337,11 @@ async fn serve(
     demo_password: Option<String>,
 ) -> Result<(), BoxError> {
     let secret = settings.signing_secret(demo)?;
+    // Before anything records, so that nothing is lost.
+    let recorder = match settings.metrics_addr.clone().filter(|a| !a.is_empty()) {
+        Some(addr) => Some((addr, telemetry::metrics::install(db::WAIT_SECONDS)?)),
+        None => None,
+    };
     let demo_password = if demo {
         Some(demo_password_or_random(demo_password)?)
     } else {
@@ -364,6 +371,10 @@ async fn serve(
     }
     tokio::task::spawn_blocking(password::warm_up).await?;
 
+    let metrics = match recorder {
+        Some((addr, recorder)) => Some(metrics_listener(&addr, recorder, &pool)?),
+        None => None,
+    };
     let (links, worker) = start_worker(&settings, &secret, &pool, &clock)?;
     let state = web::Data::new(app_state(&settings, demo, &secret, pool, clock, links)?);
     if state.reads.has_replica() {
@@ -382,7 +393,32 @@ async fn serve(
     if let Some(worker) = worker {
         worker.stop().await;
     }
+    if let Some(metrics) = metrics {
+        metrics.stop(true).await;
+    }
     Ok(())
+}
+
+/// Starts the metrics listener on `addr` (METRICS_ADDR); it runs until
+/// stopped through the handle, after the public listener.
+fn metrics_listener(
+    addr: &str,
+    recorder: metrics_exporter_prometheus::PrometheusHandle,
+    pool: &Pool,
+) -> Result<ServerHandle, BoxError> {
+    let saturation = std::sync::Arc::new(Saturation::new(
+        pool.clone(),
+        &[mail::JOB_KIND, webhooks::KIND],
+    ));
+    let refresh: telemetry::metrics::Refresh = std::sync::Arc::new(move || {
+        let saturation = saturation.clone();
+        Box::pin(async move { saturation.record().await })
+    });
+    let listener = telemetry::metrics::listener(addr, recorder, refresh)?;
+    let handle = listener.handle();
+    actix_web::rt::spawn(listener);
+    tracing::info!(addr, "metrics listening");
+    Ok(handle)
 }
 
 /// What every request handler shares, from the settings.

@@ -174,6 +174,11 @@ pub struct Settings {
     #[arg(long, env = "VIEW_CACHE_MB", default_value_t = 64)]
     pub view_cache_mb: u64,
 
+    /// Address and port of the Prometheus metrics listener (`GET /metrics`,
+    /// nothing else), for example `127.0.0.1:9090`; no metrics when unset.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -18,6 +18,7 @@ use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::telemetry::metrics::count_requests;
 use crate::web as pages;
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
@@ -67,6 +68,7 @@ pub fn app(
                 .add((header::REFERRER_POLICY, "no-referrer")),
         )
         .wrap(TracingLogger::<RequestSpan>::new())
+        .wrap(from_fn(count_requests))
 }
 
 /// An address the service does not serve: a page for a browser, a

@@ -1,4 +1,7 @@
-//! Log output: human-readable lines or JSON, filtered by `RUST_LOG`.
+//! Log output: human-readable lines or JSON, filtered by `RUST_LOG`; and
+//! Prometheus metrics.
+
+pub mod metrics;
 
 use std::io::IsTerminal;
 

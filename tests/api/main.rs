@@ -24,6 +24,7 @@ mod health;
 mod indicators;
 mod jobs;
 mod mail;
+mod metrics;
 mod migrations;
 mod openapi;
 mod organisations;

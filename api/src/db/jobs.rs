@@ -301,3 +301,43 @@ pub async fn prune_done(conn: &mut Conn, before: DateTime<Utc>) -> QueryResult<u
     .execute(conn)
     .await
 }
+
+/// The queue's state for one kind of work.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct KindLoad {
+    /// The kind of work.
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    /// Jobs waiting, due or not.
+    #[diesel(sql_type = BigInt)]
+    pub queued: i64,
+    /// Seconds the longest-waiting due job has waited since it fell due
+    /// (0 when none is due).
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub oldest_due_seconds: f64,
+    /// Jobs a worker holds now.
+    #[diesel(sql_type = BigInt)]
+    pub running: i64,
+    /// Jobs that failed every attempt.
+    #[diesel(sql_type = BigInt)]
+    pub dead: i64,
+}
+
+/// The queue's state by kind, in one pass over the jobs not done.
+pub async fn load_by_kind(conn: &mut Conn) -> QueryResult<Vec<KindLoad>> {
+    diesel::sql_query(
+        "SELECT kind,
+                count(*) FILTER (WHERE state = 'queued') AS queued,
+                coalesce(extract(epoch FROM now() - min(run_at)
+                         FILTER (WHERE state = 'queued' AND run_at <= now())), 0)::float8
+                    AS oldest_due_seconds,
+                count(*) FILTER (WHERE state = 'running') AS running,
+                count(*) FILTER (WHERE state = 'dead') AS dead
+           FROM jobs
+          WHERE state IN ('queued', 'running', 'dead')
+          GROUP BY kind
+          ORDER BY kind",
+    )
+    .load(conn)
+    .await
+}

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod browser_sessions;
 pub mod changes;
+mod checkout;
 pub mod indicators;
 pub mod jobs;
 pub mod mail;
@@ -41,8 +42,7 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-/// The pool of database connections.
-pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+pub use checkout::{Pool, WAIT_SECONDS};
 /// One database connection.
 pub type Conn = AsyncPgConnection;
 
@@ -62,13 +62,14 @@ pub fn pool(url: &str, size: usize, timeout: Duration) -> Result<Pool, BoxError>
     // without it).
     config.recycling_method = RecyclingMethod::Fast;
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
-    Ok(Pool::builder(manager)
+    let inner = checkout::Inner::builder(manager)
         .max_size(size)
         .wait_timeout(Some(timeout))
         .create_timeout(Some(timeout))
         .recycle_timeout(Some(timeout))
         .runtime(deadpool::Runtime::Tokio1)
-        .build()?)
+        .build()?;
+    Ok(Pool::new(inner))
 }
 
 /// Opens a connection for the pool.

@@ -26,6 +26,7 @@ pub mod portfolio;
 pub mod priorities;
 pub mod progress;
 pub mod review;
+pub mod saturation;
 pub mod sessions;
 pub mod statements;
 pub mod strategies;

@@ -109,10 +109,10 @@ impl SmtpMailer {
                 letter.html.clone(),
             ))
             .map_err(|e| format!("the message could not be built: {e}"))?;
-        self.transport
-            .send(message)
-            .await
-            .map_err(|e| format!("the SMTP server did not take the message: {e}"))?;
+        let sent = self.transport.send(message).await;
+        let outcome = if sent.is_ok() { "delivered" } else { "failed" };
+        metrics::counter!("mail_deliveries_total", "outcome" => outcome).increment(1);
+        sent.map_err(|e| format!("the SMTP server did not take the message: {e}"))?;
         Ok(())
     }
 }

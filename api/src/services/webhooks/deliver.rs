@@ -232,6 +232,8 @@ impl Deliveries {
         let body = serde_json::to_vec(&view(row, names)).map_err(AppError::internal)?;
         let msg_id = webhook_id(position, event_id);
         let sent = self.attempt(endpoint, &msg_id, body).await;
+        let outcome = if sent.is_ok() { "delivered" } else { "failed" };
+        metrics::counter!("webhook_deliveries_total", "outcome" => outcome).increment(1);
         let mut attempt = Attempt {
             endpoint_id: endpoint.id,
             position,
