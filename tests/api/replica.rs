@@ -418,6 +418,14 @@ async fn reads_come_from_the_replica_and_never_from_before_the_readers_own_write
         "dashboards read the replica: {replica_reads}"
     );
     assert_eq!(primary_reads, 0, "and not the primary");
+    // An idle replica is never too far behind, however strict the limit.
+    let replica_before = update_reads(&replica_url).await;
+    for stale_days in 40..43 {
+        let path = format!("{dashboard}?stale_days={stale_days}");
+        let (status, body) = client.get(&strict, &chair, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert!(update_reads(&replica_url).await - replica_before >= 3);
 
     // With replay paused, a writer still sees its own write at once.
     pause_replay(&replica_url).await;

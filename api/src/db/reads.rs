@@ -65,9 +65,19 @@ async fn position(pool: &Pool, sql: &'static str) -> Result<Option<Lsn>, String>
         .transpose()
 }
 
-/// The primary's position after everything committed so far.
-async fn primary_position(pool: &Pool) -> Result<Lsn, String> {
+/// The primary's position past every record inserted, even a commit not
+/// yet flushed (asynchronous commit): what names a write.
+async fn inserted_position(pool: &Pool) -> Result<Lsn, String> {
     position(pool, "SELECT pg_current_wal_insert_lsn()::text AS lsn")
+        .await?
+        .ok_or_else(|| "the primary has no WAL position".to_owned())
+}
+
+/// The end of what the primary has written: what a replica that has
+/// everything has replayed (the insert position may stand a page header
+/// further on, so an idle replica would never seem to catch up with it).
+async fn written_position(pool: &Pool) -> Result<Lsn, String> {
+    position(pool, "SELECT pg_current_wal_lsn()::text AS lsn")
         .await?
         .ok_or_else(|| "the primary has no WAL position".to_owned())
 }
@@ -157,7 +167,7 @@ impl Reads {
     /// The primary's position now, which covers every write committed
     /// before the call.
     pub async fn written(&self) -> Result<Lsn, String> {
-        primary_position(&self.primary).await
+        inserted_position(&self.primary).await
     }
 
     /// Remembers that the caller known by `credential` wrote up to `lsn`.
@@ -234,7 +244,7 @@ impl Reads {
 
     async fn look(&self, replica: &Replica, lag: &mut LagWindow) -> Result<(), String> {
         let now = Instant::now();
-        if let Ok(primary) = primary_position(&self.primary).await {
+        if let Ok(primary) = written_position(&self.primary).await {
             lag.record(now, primary, replica.max_lag);
         }
         let replayed = replayed_position(&replica.pool)
