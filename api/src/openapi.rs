@@ -34,6 +34,7 @@ use crate::error::Problem;
         (name = "milestones", description = "Dated steps of actions"),
         (name = "pledges", description = "Organisations' pledges against commitments"),
         (name = "priorities", description = "Priorities the young people's council raises for the board, and the board's answers"),
+        (name = "achievements", description = "What the partnership achieved and what it meant for young people, with figures and voices; approved by the chair for reports"),
         (name = "indicators", description = "Success measures of a strategy, with their values over time"),
         (name = "review", description = "Reporting periods, the chair's dashboard, trend and board reports"),
         (name = "audit", description = "Who changed what, and when"),

@@ -14,7 +14,7 @@ use super::Conn;
 /// order with every foreign key checked.
 /// (The migrations' own table is not data: the document names its schema
 /// version instead, and the target must be migrated to the same.)
-pub const TABLES: [&str; 37] = [
+pub const TABLES: [&str; 42] = [
     "organisations",
     "users",
     "refresh_tokens",
@@ -44,6 +44,11 @@ pub const TABLES: [&str; 37] = [
     "priority_statements",
     "priority_actions",
     "priority_steps",
+    "achievements",
+    "achievement_statements",
+    "achievement_actions",
+    "achievement_figures",
+    "achievement_voices",
     "jobs",
     "mail_preferences",
     "reminder_runs",

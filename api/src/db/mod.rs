@@ -5,6 +5,7 @@
 #[macro_use]
 mod record;
 
+pub mod achievements;
 pub mod actions;
 pub mod api_tokens;
 pub mod audit;
@@ -226,6 +227,19 @@ pub const PRIORITY_STATEMENTS: LinkTable = LinkTable {
 pub const PRIORITY_ACTIONS: LinkTable = LinkTable {
     table: "priority_actions",
     parent: "priority_id",
+    child: "action_id",
+};
+
+/// The ambitions and commitments an achievement serves.
+pub const ACHIEVEMENT_STATEMENTS: LinkTable = LinkTable {
+    table: "achievement_statements",
+    parent: "achievement_id",
+    child: "statement_id",
+};
+/// The actions that produced an achievement.
+pub const ACHIEVEMENT_ACTIONS: LinkTable = LinkTable {
+    table: "achievement_actions",
+    parent: "achievement_id",
     child: "action_id",
 };
 

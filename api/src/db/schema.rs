@@ -478,6 +478,76 @@ diesel::joinable!(priority_actions -> actions (action_id));
 diesel::joinable!(priority_steps -> priorities (priority_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 
+diesel::table! {
+    achievements (id) {
+        id -> Uuid,
+        strategy_id -> Uuid,
+        organisation_id -> Uuid,
+        title -> Text,
+        achieved -> Text,
+        meant -> Text,
+        achieved_on -> Date,
+        tags -> Array<Text>,
+        status -> Text,
+        review_comment -> Nullable<Text>,
+        reviewed_by -> Nullable<Uuid>,
+        reviewed_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    achievement_statements (achievement_id, statement_id) {
+        achievement_id -> Uuid,
+        statement_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    achievement_actions (achievement_id, action_id) {
+        achievement_id -> Uuid,
+        action_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    achievement_figures (id) {
+        id -> Uuid,
+        achievement_id -> Uuid,
+        position -> Int4,
+        label -> Text,
+        value -> Nullable<Numeric>,
+        unit -> Nullable<Text>,
+        as_of -> Nullable<Date>,
+        indicator_value_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    achievement_voices (id) {
+        id -> Uuid,
+        achievement_id -> Uuid,
+        position -> Int4,
+        kind -> Text,
+        text -> Text,
+        role -> Text,
+        age_band -> Nullable<Text>,
+        consent_organisation_id -> Nullable<Uuid>,
+        consent_on -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(achievements -> strategies (strategy_id));
+diesel::joinable!(achievement_statements -> achievements (achievement_id));
+diesel::joinable!(achievement_statements -> statements (statement_id));
+diesel::joinable!(achievement_actions -> achievements (achievement_id));
+diesel::joinable!(achievement_actions -> actions (action_id));
+diesel::joinable!(achievement_figures -> achievements (achievement_id));
+diesel::joinable!(achievement_voices -> achievements (achievement_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     actions,
     action_supporters,
@@ -513,6 +583,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     reminder_runs,
     webhook_endpoints,
     webhook_deliveries,
+    achievements,
+    achievement_statements,
+    achievement_actions,
+    achievement_figures,
+    achievement_voices,
 );
 
 diesel::table! {

@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use super::enums::{PriorityStatus, StrategyStatus};
+use super::enums::{AchievementStatus, PriorityStatus, StrategyStatus};
 use super::permissions::{self, Actor};
 use super::priorities;
 
@@ -43,6 +43,11 @@ text_enum! {
         Erase => "erase",
         /// Answer a priority of the young people's council.
         Answer => "answer",
+        /// Approve an achievement for reports.
+        Approve => "approve",
+        /// Return an achievement to its writers with a comment (or
+        /// withdraw an approved one from reports).
+        Return => "return",
     }
 }
 
@@ -163,6 +168,29 @@ pub fn for_priority(actor: &Actor, status: PriorityStatus) -> Vec<AllowedAction>
         permissions::can_answer_priority(actor) && !priorities::next_statuses(status).is_empty(),
         &[Answer],
     )
+}
+
+/// An achievement written by `author`, produced by actions that
+/// `owners` lead or support.
+pub fn for_achievement(
+    actor: &Actor,
+    author: Uuid,
+    owners: &[Uuid],
+    status: AchievementStatus,
+) -> Vec<AllowedAction> {
+    let mut allowed = Vec::new();
+    if permissions::can_write_achievement(actor, Some(author), owners) {
+        allowed.extend([Update, Delete]);
+    }
+    if permissions::can_approve_achievement(actor) {
+        if status != AchievementStatus::Approved {
+            allowed.push(Approve);
+        }
+        if super::achievements::can_return(status) {
+            allowed.push(Return);
+        }
+    }
+    allowed
 }
 
 fn when(allowed: bool, actions: &[AllowedAction]) -> Vec<AllowedAction> {

@@ -178,6 +178,8 @@ text_enum! {
         /// A priority the young people's council raised, with the board's
         /// answers.
         Priority => "priority",
+        /// What the partnership achieved, with its figures and voices.
+        Achievement => "achievement",
         /// Work queued for delivery (never in the change feed: it is how
         /// the service runs, not the board's data).
         Job => "job",
@@ -203,6 +205,30 @@ text_enum! {
         InProgress => "in_progress",
         /// Done, and what changed was said.
         Done => "done",
+    }
+}
+
+text_enum! {
+    /// Where an achievement stands on its way into reports.
+    pub enum AchievementStatus {
+        /// Written, waiting for the chair; only its organisation, the
+        /// chair and administrators see it.
+        Draft => "draft",
+        /// Sent back by the chair with a comment; a draft again once
+        /// edited.
+        Returned => "returned",
+        /// Approved by the chair: in reports, and read by everyone.
+        Approved => "approved",
+    }
+}
+
+text_enum! {
+    /// What a voice is.
+    pub enum VoiceKind {
+        /// A quote, in the speaker's words.
+        Quote => "quote",
+        /// A short story, told about someone without naming them.
+        Story => "story",
     }
 }
 

@@ -3,10 +3,12 @@
 
 #[macro_use]
 pub mod enums;
+pub mod achievements;
 pub mod allowed;
 pub mod delivery;
 pub mod erasure;
 pub mod half_year;
+pub mod identifiers;
 pub mod indicators;
 pub mod jobs;
 pub mod mail;
@@ -21,7 +23,7 @@ pub mod webhooks;
 
 pub use allowed::AllowedAction;
 pub use enums::{
-    Entity, JobState, OrganisationKind, PriorityStatus, Rag, Role, StatementKind, StrategyStatus,
-    UpdateKind,
+    AchievementStatus, Entity, JobState, OrganisationKind, PriorityStatus, Rag, Role,
+    StatementKind, StrategyStatus, UpdateKind,
 };
 pub use permissions::Actor;

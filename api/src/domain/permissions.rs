@@ -182,6 +182,38 @@ pub fn can_answer_priority(actor: &Actor) -> bool {
     actor.is(Role::Admin) || actor.is(Role::Chair)
 }
 
+/// Write an achievement, or edit one: administrators and the chair for
+/// any; a board member when their organisation leads or supports one of
+/// the actions that produced it, and, for one already written, when it is
+/// their organisation's (`author` is the organisation that wrote it;
+/// `None` for a new one).
+pub fn can_write_achievement(
+    actor: &Actor,
+    author: Option<Uuid>,
+    leads_or_supports: &[Uuid],
+) -> bool {
+    if actor.is(Role::Admin) || actor.is(Role::Chair) {
+        return true;
+    }
+    let theirs = match author {
+        Some(author) => actor.is_member_of_any(&[author]),
+        None => true,
+    };
+    theirs && actor.is_member_of_any(leads_or_supports)
+}
+
+/// Approve an achievement for reports, or return it with a comment.
+pub fn can_approve_achievement(actor: &Actor) -> bool {
+    actor.is(Role::Admin) || actor.is(Role::Chair)
+}
+
+/// Read an achievement that is not approved yet (a draft, or one returned):
+/// the organisation that wrote it, the chair and administrators. Everyone
+/// who reads the plan reads approved ones.
+pub fn can_read_draft_achievement(actor: &Actor, author: Uuid) -> bool {
+    actor.is(Role::Admin) || actor.is(Role::Chair) || actor.is_member_of_any(&[author])
+}
+
 /// See queued work and retry what failed every attempt.
 pub fn can_manage_jobs(actor: &Actor) -> bool {
     actor.is(Role::Admin)
@@ -409,6 +441,48 @@ mod tests {
             "answer a priority",
             can_answer_priority,
             [true, true, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn write_an_achievement() {
+        // "Own organisation" leads or supports one of its actions.
+        row(
+            "write a new achievement",
+            |a| can_write_achievement(a, None, &[own_org(), Uuid::from_u128(3)]),
+            [true, true, true, false, false, false],
+        );
+        row(
+            "edit their organisation's achievement",
+            |a| can_write_achievement(a, Some(own_org()), &[own_org()]),
+            [true, true, true, false, false, false],
+        );
+        let own = actor(Column::MemberOwn);
+        assert!(
+            !can_write_achievement(&own, Some(Uuid::from_u128(2)), &[own_org()]),
+            "a member edits only what their organisation wrote"
+        );
+        assert!(
+            !can_write_achievement(&own, None, &[Uuid::from_u128(2)]),
+            "a member writes only for actions their organisation leads or supports"
+        );
+    }
+
+    #[test]
+    fn approve_an_achievement() {
+        row(
+            "approve an achievement",
+            can_approve_achievement,
+            [true, true, false, false, false, false],
+        );
+    }
+
+    #[test]
+    fn read_a_draft_achievement() {
+        row(
+            "read a draft achievement",
+            |a| can_read_draft_achievement(a, own_org()),
+            [true, true, true, false, false, false],
         );
     }
 

@@ -1,6 +1,7 @@
 //! HTTP routes: one module per resource. Handlers only extract, call a
 //! service operation, and shape the response.
 
+mod achievements;
 mod actions;
 mod audit;
 mod auth;
@@ -39,6 +40,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(milestones::configure)
         .configure(pledges::configure)
         .configure(priorities::configure)
+        .configure(achievements::configure)
         .configure(indicators::configure)
         .configure(audit::configure)
         .configure(jobs::configure)

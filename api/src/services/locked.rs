@@ -256,6 +256,7 @@ macro_rules! versioned {
 }
 
 versioned!(
+    crate::db::achievements::Achievement,
     crate::db::actions::Action,
     crate::db::indicators::Indicator,
     crate::db::indicators::IndicatorValue,

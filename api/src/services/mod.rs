@@ -3,6 +3,7 @@
 //! by the demo. Each authorises the caller first, validates its input, then
 //! writes the change and its audit event in one transaction.
 
+pub mod achievements;
 pub mod actions;
 pub mod administration;
 pub mod audit;

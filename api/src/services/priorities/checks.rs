@@ -66,7 +66,7 @@ pub(super) async fn raiser(
 }
 
 /// Every id must name a statement of `kind` in the strategy.
-pub(super) async fn check_statements(
+pub(crate) async fn check_statements(
     conn: &mut Conn,
     strategy_id: Uuid,
     field: &str,

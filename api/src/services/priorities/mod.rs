@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use self::checks::{blank_to_none, check_answer_links, check_statements, raiser};
+pub(crate) use self::checks::check_statements;
+use self::checks::{blank_to_none, check_answer_links, raiser};
 pub use self::past::as_at;
 pub use self::requests::{AnswerPriority, PriorityQuery, RaisePriority};
 pub use self::view::{PriorityAction, PriorityAnswerView, PriorityView};

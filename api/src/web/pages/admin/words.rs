@@ -65,6 +65,7 @@ pub fn entity(entity: &Entity) -> &'static str {
         Entity::Indicator => "Indicator",
         Entity::IndicatorValue => "Indicator value",
         Entity::Priority => "Young people's priority",
+        Entity::Achievement => "Achievement",
         Entity::Job => "Queued work",
         Entity::MailPreference => "Email preference",
         Entity::WebhookEndpoint => "Webhook endpoint",
