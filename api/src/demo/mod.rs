@@ -6,6 +6,7 @@
 //! demo administrator, chair and members, so it is validated and audited like
 //! any other change.
 
+mod achievements;
 mod board;
 mod cast;
 mod delivery;
@@ -35,6 +36,7 @@ pub async fn load(pool: &Pool, password: &SecretString, clock: &Clock) -> Result
     let periods = delivery::load(pool, &cast).await?;
     indicators::load(pool, &cast, &periods).await?;
     priorities::load(pool, &cast).await?;
+    achievements::load(pool, &cast).await?;
     delivery::close_past_quarters(pool, &cast, &periods).await?;
     Ok(true)
 }

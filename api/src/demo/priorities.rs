@@ -127,7 +127,10 @@ pub async fn load(pool: &Pool, cast: &Cast) -> Result<(), AppError> {
 }
 
 /// The demo strategy's actions by reference.
-async fn action_ids(pool: &Pool, cast: &Cast) -> Result<HashMap<String, Uuid>, AppError> {
+pub(super) async fn action_ids(
+    pool: &Pool,
+    cast: &Cast,
+) -> Result<HashMap<String, Uuid>, AppError> {
     let mut conn = pool.get().await?;
     Ok(db::actions::for_strategy(&mut conn, cast.strategy_id)
         .await?
