@@ -3,6 +3,7 @@
 
 use awc::http::StatusCode;
 use delivery_tracker::db::backup::{self, BackupError, TABLES};
+use delivery_tracker::demo;
 use serde_json::json;
 
 use crate::browser::Browser;
@@ -141,6 +142,37 @@ async fn a_round_trip_into_an_empty_database_reproduces_every_row() {
         new["items"], old["items"],
         "the feed reads the same from the start"
     );
+
+    // The demo's achievements come back with their voices and figures, as
+    // the chair reads them, row for row.
+    for table in ["achievements", "achievement_voices", "achievement_figures"] {
+        let rows = document["tables"][table].as_array().unwrap();
+        assert!(!rows.is_empty(), "the demo data has rows in {table}");
+        assert_eq!(
+            again["tables"][table].as_array().unwrap(),
+            rows,
+            "{table} is reproduced row for row"
+        );
+    }
+    let path = "/api/v1/achievements?limit=500";
+    let source_chair = source.token(demo::CHAIR_EMAIL).await;
+    let target_chair = target.token(demo::CHAIR_EMAIL).await;
+    let old = source.read(&source_chair, path).await;
+    let new = target.read(&target_chair, path).await;
+    let items = old["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        document["tables"]["achievements"].as_array().unwrap().len()
+    );
+    for part in ["voices", "figures", "actions"] {
+        assert!(
+            items
+                .iter()
+                .any(|a| !a[part].as_array().unwrap().is_empty()),
+            "an achievement with {part}: {old}"
+        );
+    }
+    assert_eq!(new["items"], old["items"], "the achievements read the same");
 
     // A database that holds data is refused, and keeps what it holds.
     let before = target.count("SELECT count(*) FROM audit_events").await;
