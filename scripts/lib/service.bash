@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # (sets variables for the scripts that source it)
-# Shared by scripts/check-api-contract, scripts/check-docs-ui and
-# scripts/check-pages (sourced, not run).
+# Shared by scripts/check-api-contract, scripts/check-docs-ui,
+# scripts/check-pages and scripts/check-report-docx (sourced, not run).
 #
 # Pinned tool versions, the tool installers (into .tools/, gitignored) and a
 # throwaway demo instance of the service: its own database, a free port, the
@@ -14,6 +14,8 @@ SCHEMATHESIS_VERSION=4.32.5
 PLAYWRIGHT_CORE_VERSION=1.65.1
 AXE_CORE_VERSION=4.14.1
 PIKEPDF_VERSION=10.18.0
+PYTHON_DOCX_VERSION=1.2.0
+PYPDF_VERSION=7.1.0
 
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
@@ -86,6 +88,27 @@ install_pikepdf() {
     PDF_PYTHON="$venv/bin/python"
 }
 
+# PACKAGE at VERSION into .tools/venv, unless already there.
+venv_package() {
+    local venv="$DPT_TOOLS/venv" have=""
+    [[ -x "$venv/bin/python" ]] &&
+        have=$("$venv/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "$1" 2>/dev/null || true)
+    if [[ "$have" != "$2" ]]; then
+        log "installing $1==$2 into .tools/venv"
+        [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv" || die "python3 -m venv failed"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+            "$1==$2" >&2 || die "pip install $1 failed"
+    fi
+}
+
+# python-docx and pypdf, to read the Word documents the service writes and
+# the PDFs LibreOffice makes of them.
+install_docx_python() {
+    venv_package python-docx "$PYTHON_DOCX_VERSION"
+    venv_package pypdf "$PYPDF_VERSION"
+    DOCX_PYTHON="$DPT_TOOLS/venv/bin/python"
+}
+
 install_playwright_core() {
     PLAYWRIGHT_CORE_DIR=$(npm_tool playwright "playwright-core" "$PLAYWRIGHT_CORE_VERSION")
 }
@@ -109,6 +132,21 @@ install_chromium() {
             die "apt-get install chromium failed"
     fi
     [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is missing after install"
+}
+
+# Debian's LibreOffice Writer, to open Word documents as a reader would and
+# print them to PDF.
+install_libreoffice() {
+    if ! command -v soffice >/dev/null; then
+        log "installing Debian's libreoffice-writer"
+        local sudo=""
+        [[ $(id -u) -eq 0 ]] || sudo=sudo
+        export DEBIAN_FRONTEND=noninteractive
+        $sudo apt-get update -qq >&2 || die "apt-get update failed"
+        $sudo apt-get install -y -qq --no-install-recommends libreoffice-writer fonts-liberation >&2 ||
+            die "apt-get install libreoffice-writer failed"
+    fi
+    command -v soffice >/dev/null || die "soffice is missing after installing libreoffice-writer"
 }
 
 # A port nobody listens on: PREFERRED if free, else one the kernel picks.
