@@ -4,6 +4,7 @@ mod browser;
 mod helpers;
 mod tools;
 
+mod achievements;
 mod actions;
 mod admin_pages;
 mod architecture;
