@@ -194,16 +194,7 @@ impl Named {
             .remove(&row.id)
             .unwrap_or_default()
             .into_iter()
-            .map(|v| VoiceView {
-                kind: v.kind,
-                text: v.text,
-                role: v.role,
-                age_band: v.age_band,
-                consent_organisation: v
-                    .consent_organisation_id
-                    .and_then(|o| self.orgs.get(&o).cloned()),
-                consent_on: v.consent_on,
-            })
+            .map(|v| self.voice(v))
             .collect();
         let allowed_actions =
             allowed::for_achievement(&ctx.actor, row.organisation_id, &owners, row.status);
@@ -236,6 +227,19 @@ impl Named {
             updated_at: row.updated_at,
             allowed_actions,
         })
+    }
+
+    fn voice(&self, v: Voice) -> VoiceView {
+        VoiceView {
+            kind: v.kind,
+            text: v.text,
+            role: v.role,
+            age_band: v.age_band,
+            consent_organisation: v
+                .consent_organisation_id
+                .and_then(|o| self.orgs.get(&o).cloned()),
+            consent_on: v.consent_on,
+        }
     }
 
     fn figure(&self, f: Figure) -> FigureView {
