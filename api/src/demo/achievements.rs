@@ -141,3 +141,51 @@ fn figure(f: PlanFigure) -> FigureInput {
         indicator_value_id: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Datelike;
+
+    use super::*;
+    use crate::domain::achievements::{LOCAL_OFFER, tagged};
+
+    #[test]
+    fn the_demo_has_achievements_for_each_years_report_and_the_local_offer() {
+        let document: Document = serde_json::from_str(ACHIEVEMENTS).unwrap();
+        let items = &document.achievements;
+        let in_year = |year| {
+            items
+                .iter()
+                .filter(|a| a.achieved_on.year() == year)
+                .count()
+        };
+        assert!(in_year(2023) >= 2, "2023's report has achievements");
+        assert!(in_year(2024) >= 3, "2024's report has achievements");
+        assert!(
+            items
+                .iter()
+                .filter(|a| tagged(&a.tags, LOCAL_OFFER))
+                .count()
+                >= 2
+        );
+        for a in items {
+            let approved_on =
+                a.achieved_on + Duration::days(WRITTEN_AFTER_DAYS + APPROVED_AFTER_DAYS);
+            assert_eq!(
+                approved_on.year(),
+                a.achieved_on.year(),
+                "{} is approved in the year it is reported in",
+                a.title
+            );
+            for v in &a.voices {
+                assert!(
+                    v.consent_on <= a.achieved_on + Duration::days(WRITTEN_AFTER_DAYS),
+                    "consent for {}'s voices is in before it is written",
+                    a.title
+                );
+            }
+        }
+        assert!(items.iter().any(|a| !a.figures.is_empty()));
+        assert!(items.iter().any(|a| !a.voices.is_empty()));
+    }
+}
