@@ -231,6 +231,30 @@ pub fn visible_to(actor: &Actor, status: AchievementStatus, author: Uuid) -> boo
     status == AchievementStatus::Approved || permissions::can_read_draft_achievement(actor, author)
 }
 
+/// How a change to an achievement reaches the change feed and webhooks,
+/// which carry only what is published: nothing while it is unapproved on
+/// both sides of the change; its approval as its creation; a change while
+/// approved as a change; and its leaving the approved state (returned, or
+/// changed by its writers) as its deletion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    Withheld,
+    Created,
+    Changed,
+    Withdrawn,
+}
+
+/// How a change from `before` to `after` (each approved or not; absent
+/// before a creation or after a deletion) is published.
+pub fn published(before_approved: bool, after_approved: bool) -> Published {
+    match (before_approved, after_approved) {
+        (false, false) => Published::Withheld,
+        (false, true) => Published::Created,
+        (true, true) => Published::Changed,
+        (true, false) => Published::Withdrawn,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +365,14 @@ mod tests {
         assert_eq!(status_after_edit(Returned, false), Draft);
         assert_eq!(status_after_edit(Returned, true), Draft);
         assert!(can_return(Draft) && can_return(Approved) && !can_return(Returned));
+    }
+
+    #[test]
+    fn only_approved_achievements_are_published() {
+        assert_eq!(published(false, false), Published::Withheld);
+        assert_eq!(published(false, true), Published::Created);
+        assert_eq!(published(true, true), Published::Changed);
+        assert_eq!(published(true, false), Published::Withdrawn);
     }
 
     #[test]

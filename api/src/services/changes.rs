@@ -13,7 +13,8 @@ use super::context::{Ctx, authorize};
 use crate::db::Pool;
 use crate::db::changes::{self as store, ChangeRow};
 use crate::db::users::{self, UserRef};
-use crate::domain::{Entity, permissions};
+use crate::domain::achievements::{self, Published};
+use crate::domain::{AchievementStatus, Entity, permissions};
 use crate::error::AppError;
 use crate::paging::{checked_limit, decode_cursor, encode_cursor};
 
@@ -43,7 +44,9 @@ pub struct ChangeView {
     /// made together share one.
     pub(crate) position: i64,
     /// The kind of record: any but `user` and `api_token`, which stay out
-    /// of the feed.
+    /// of the feed. An achievement is carried only while approved: its
+    /// approval reads as `create`, its return (or a change that makes it
+    /// a draft again) as `delete`.
     pub(crate) entity: Entity,
     pub(crate) id: Uuid,
     pub(crate) kind: ChangeKind,
@@ -160,6 +163,35 @@ pub(crate) async fn actor_names(
     Ok(users::refs(conn, &actor_ids).await?)
 }
 
+/// A change as it may be published, or `None` when it is withheld: the
+/// feed and webhooks carry an achievement only while it is approved
+/// (drafts may hold voices whose consent is not yet recorded), so its
+/// approval reads as its creation and its return as its deletion.
+pub(crate) fn published(mut row: ChangeRow) -> Option<ChangeRow> {
+    if row.entity != Entity::Achievement {
+        return Some(row);
+    }
+    let approved = |state: &Option<Value>| {
+        state
+            .as_ref()
+            .is_some_and(|s| s["status"] == AchievementStatus::Approved.as_str())
+    };
+    match achievements::published(approved(&row.before), approved(&row.after)) {
+        Published::Withheld => None,
+        Published::Created => {
+            row.before = None;
+            row.action = "create".into();
+            Some(row)
+        }
+        Published::Changed => Some(row),
+        Published::Withdrawn => {
+            row.after = None;
+            row.action = "delete".into();
+            Some(row)
+        }
+    }
+}
+
 /// A change as the feed (and a webhook delivery) shows it.
 pub(crate) fn view(row: ChangeRow, names: &HashMap<Uuid, UserRef>) -> ChangeView {
     ChangeView {
@@ -194,7 +226,11 @@ pub async fn list(pool: &Pool, ctx: &Ctx, query: ChangeQuery) -> Result<ChangePa
         None => encode_cursor(&(position, event_id)),
     };
     let names = actor_names(&mut conn, &rows).await?;
-    let items = rows.into_iter().map(|row| view(row, &names)).collect();
+    let items = rows
+        .into_iter()
+        .filter_map(published)
+        .map(|row| view(row, &names))
+        .collect();
     Ok(ChangePage {
         items,
         next_cursor,

@@ -23,7 +23,7 @@ use crate::domain::webhooks::{
 };
 use crate::error::AppError;
 use crate::services::audit::{Change, Event, record};
-use crate::services::changes::{actor_names, view};
+use crate::services::changes::{actor_names, published, view};
 use crate::services::jobs::{self, Enqueue, Handler, Periodic};
 use crate::services::webhooks::checks::addresses;
 use crate::services::webhooks::send::Sender;
@@ -225,6 +225,10 @@ impl Deliveries {
         names: &std::collections::HashMap<Uuid, crate::db::users::UserRef>,
     ) -> Result<Outcome, AppError> {
         let (position, event_id) = (row.position, row.event_id);
+        let Some(row) = published(row) else {
+            store::advance(conn, endpoint.id, position, event_id).await?;
+            return Ok(Outcome::Done);
+        };
         if !wanted(conn, endpoint, &row).await? {
             store::advance(conn, endpoint.id, position, event_id).await?;
             return Ok(Outcome::Done);
