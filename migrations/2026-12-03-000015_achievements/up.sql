@@ -38,7 +38,10 @@ CREATE INDEX achievements_updated_at_idx ON achievements (updated_at);
 -- The ambitions and commitments it serves.
 CREATE TABLE achievement_statements (
     achievement_id  uuid NOT NULL REFERENCES achievements (id) ON DELETE CASCADE,
-    statement_id    uuid NOT NULL REFERENCES statements (id) ON DELETE RESTRICT,
+    -- Checked at commit, so deleting a strategy, which removes both its
+    -- statements and its achievements in whichever order, goes through;
+    -- deleting a statement still in use does not.
+    statement_id    uuid NOT NULL REFERENCES statements (id) DEFERRABLE INITIALLY DEFERRED,
     PRIMARY KEY (achievement_id, statement_id)
 );
 CREATE INDEX achievement_statements_statement_id_idx ON achievement_statements (statement_id);
@@ -62,7 +65,8 @@ CREATE TABLE achievement_figures (
     value               numeric,
     unit                text,
     as_of               date,
-    indicator_value_id  uuid REFERENCES indicator_values (id) ON DELETE RESTRICT,
+    -- Checked at commit, as achievement_statements.statement_id is.
+    indicator_value_id  uuid REFERENCES indicator_values (id) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT achievement_figures_value_or_citation CHECK (
         (indicator_value_id IS NULL AND value IS NOT NULL AND unit IS NOT NULL AND as_of IS NOT NULL)
         OR (indicator_value_id IS NOT NULL AND value IS NULL AND unit IS NULL AND as_of IS NULL)),

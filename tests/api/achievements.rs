@@ -526,3 +526,38 @@ async fn the_permission_table_for_achievements_cell_by_cell() {
         "another organisation's draft does not exist for the police"
     );
 }
+
+#[actix_web::test]
+async fn an_ambition_an_achievement_serves_is_not_deleted_from_under_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let police = app.token("police@example.org").await;
+    let f = fixture(&app, &admin).await;
+    let mut created = app
+        .post(&format!("/api/v1/strategies/{}/ambitions", f.strategy))
+        .bearer_auth(&admin)
+        .send_json(&json!({ "title": "Has a say in their care" }))
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let ambition = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut sent = body(&f, "Served", &f.police_action);
+    sent["ambition_ids"] = json!([ambition]);
+    let (status, _) = write(&app, &police, &sent).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let path = format!("/api/v1/ambitions/{ambition}");
+    let etag = app.etag(&admin, &path).await;
+    let response = app
+        .delete(&path)
+        .bearer_auth(&admin)
+        .insert_header(("If-Match", etag))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    problem(response).await;
+    assert_eq!(app.read(&admin, &path).await["id"], ambition.as_str());
+}
