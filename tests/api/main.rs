@@ -4,6 +4,7 @@ mod browser;
 mod helpers;
 mod tools;
 
+mod achievement_pages;
 mod achievements;
 mod actions;
 mod admin_pages;

@@ -52,10 +52,16 @@ impl Errors {
     /// Where the error summary's link for a field goes: the field's input
     /// (the first input, for a date).
     pub fn anchor(&self, field: &str) -> String {
+        // A date of a repeated row (`voices-1-consent_on`) is named by its
+        // last part.
+        let last = field.rsplit('-').next().unwrap_or(field);
+        if last != field && matches!(last, "as_of" | "consent_on") {
+            return format!("{field}-day");
+        }
         match field {
             "due_date" | "as_of" | "completed_on" | "as_at" | "starts_on" | "ends_on"
             | "start_date" | "target_date" | "period_start" | "period_end" | "expires_on"
-            | "since" | "until" | "from" | "to" | "raised_on" | "deliver_by" => {
+            | "since" | "until" | "from" | "to" | "raised_on" | "deliver_by" | "achieved_on" => {
                 format!("{field}-day")
             }
             // A breakdown's error is about the table: its first box.
