@@ -1130,7 +1130,7 @@ async function achievementsJourney(audit) {
     if (!/^\/achievements\/[0-9a-f-]{36}$/.test(path(page))) throw new Error(`the browser is at ${page.url()}`);
     await expectText(successBanner(page), 'Your achievement has been saved as a draft', 'the banner');
     await expectText(page.locator('#status'), 'Waiting for approval', 'the status');
-    await expectText(page.locator('#voices'), 'young person in care, aged 16 to 17', 'the voices');
+    await expectText(page.locator('#voice-1'), 'young person in care, aged 16 to 17', 'the second voice');
     return path(page);
   });
   await checkPage(audit, 'achievement');

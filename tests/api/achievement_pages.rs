@@ -168,6 +168,12 @@ async fn a_member_writes_an_achievement_with_two_voices_and_the_chair_approves_i
     assert_eq!(offered, theirs.len(), "only Police's actions are offered");
     let action = form.input("action_ids").unwrap();
     assert!(theirs.contains(&action.as_str()));
+    // The action's page offers to write one for it, ticked already.
+    let action_page = member.get(&format!("/actions/{action}")).await;
+    let link = format!("/achievements/new?strategy_id={strategy}&amp;action_id={action}");
+    assert!(action_page.has(&link), "{}", action_page.body);
+    let ticked = member.get(&link.replace("&amp;", "&")).await;
+    assert!(ticked.has(&format!("value=\"{action}\" checked")));
     assert!(form.has("Do not name a child or young person"));
     assert!(form.has("No age band (an adult in their role)"));
 

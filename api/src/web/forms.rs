@@ -198,6 +198,19 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_link_lands_on_a_dates_first_box_in_repeated_rows_too() {
+        let errors = Errors::none();
+        assert_eq!(errors.anchor("achieved_on"), "achieved_on-day");
+        assert_eq!(
+            errors.anchor("voices-1-consent_on"),
+            "voices-1-consent_on-day"
+        );
+        assert_eq!(errors.anchor("figures-0-as_of"), "figures-0-as_of-day");
+        assert_eq!(errors.anchor("voices-1-text"), "voices-1-text");
+        assert_eq!(errors.anchor("decline-message"), "decline-message");
+    }
+
+    #[test]
     fn blank_text_is_not_given() {
         assert_eq!(given("  "), None);
         assert_eq!(given(" a "), Some(" a ".into()));

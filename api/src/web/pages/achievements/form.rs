@@ -139,11 +139,11 @@ impl VoiceRow {
             ),
         };
         format!(
-            "{} from a {}{band}: “{}” ({consent})",
+            "{} ({}{band}): “{}” ({consent})",
             if self.kind == "story" {
-                "A story"
+                "Story"
             } else {
-                "A quote"
+                "Quote"
             },
             self.role.trim(),
             self.text.trim()
