@@ -177,9 +177,28 @@ async fn a_member_writes_an_achievement_with_two_voices_and_the_chair_approves_i
     assert!(form.has("Do not name a child or young person"));
     assert!(form.has("No age band (an adult in their role)"));
 
+    // Without an action the member's organisation leads or supports, the
+    // form asks for one and keeps what was typed.
+    let one = [("quote", FIRST_VOICE, "care leaver", "18-20")];
+    let fields: Vec<(String, String)> = filled(&form, &strategy, &action, &one, (&police, "2024"))
+        .into_iter()
+        .filter(|(name, _)| name != "action_ids")
+        .collect();
+    let no_action = member.post("/achievements/new", &pairs(&fields)).await;
+    assert_eq!(
+        no_action.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        no_action.body
+    );
+    assert!(no_action.has(
+        "<a href=\"#action_ids\">Select at least one action your organisation leads or supports</a>"
+    ));
+    assert_eq!(textarea(&no_action, "voices-0-text"), FIRST_VOICE);
+    assert_eq!(no_action.input("title").as_deref(), Some(TITLE));
+
     // One voice typed, then "Add another voice": the form comes back with
     // what was typed and a second, empty voice; nothing is written.
-    let one = [("quote", FIRST_VOICE, "care leaver", "18-20")];
     let mut fields = filled(&form, &strategy, &action, &one, (&police, "2024"));
     fields.push(("add".to_owned(), "voice".to_owned()));
     let more = member.post("/achievements/new", &pairs(&fields)).await;

@@ -20,7 +20,7 @@ use super::refusals::{Rows, refused};
 use super::{age_band_words, strategy, writable_actions};
 use crate::concurrency::Precondition;
 use crate::domain::achievements::{AGE_BANDS, FIGURES_MAX, NO_IDENTIFIERS, VOICES_MAX};
-use crate::domain::{AllowedAction, StatementKind};
+use crate::domain::{AllowedAction, Role, StatementKind};
 use crate::error::AppError;
 use crate::paging::MAX_LIMIT;
 use crate::services::Ctx;
@@ -37,6 +37,8 @@ use crate::web::session::SignedIn;
 
 const FORBIDDEN: &str =
     "board members write achievements for actions their organisation leads or supports";
+
+const ACTIONS_NEEDED: &str = "Select at least one action your organisation leads or supports";
 
 /// What the form offers to choose from, as (value, label).
 struct Offered {
@@ -309,10 +311,22 @@ enum Outcome {
     Stale,
 }
 
-fn outcome(result: Result<AchievementView, AppError>, rows: &Rows) -> Result<Outcome, PageError> {
+/// A board member is refused an achievement none of whose actions their
+/// organisation leads or supports: the form was offered to them, so that
+/// is about the actions ticked, and the form comes back to tick one.
+fn outcome(
+    result: Result<AchievementView, AppError>,
+    rows: &Rows,
+    signed: &SignedIn,
+) -> Result<Outcome, PageError> {
     match result {
         Ok(written) => Ok(Outcome::Written(written.id)),
         Err(AppError::PreconditionFailed | AppError::PreconditionRequired) => Ok(Outcome::Stale),
+        Err(AppError::Forbidden(_)) if signed.ctx.actor.role() == Some(Role::Member) => {
+            let mut errors = Errors::none();
+            errors.add("action_ids", ACTIONS_NEEDED);
+            Ok(Outcome::Refused(errors))
+        }
         Err(error) => Ok(Outcome::Refused(refused(error, rows)?)),
     }
 }
@@ -335,7 +349,7 @@ pub async fn create(
     let errors = match form.parse(Some(strategy.id))? {
         Ok(asked) => {
             let written = achievements::create(&state.pool, &signed.ctx, asked.input).await;
-            match outcome(written, &asked.rows)? {
+            match outcome(written, &asked.rows, &signed)? {
                 Outcome::Written(id) => {
                     return Ok(see_other(&format!(
                         "/achievements/{id}?done=achievement-written"
@@ -425,7 +439,7 @@ pub async fn save(
                 .map_or_else(Precondition::none, Precondition::assume);
             let changed =
                 achievements::update(&state.pool, &signed.ctx, id, precondition, asked.input).await;
-            match outcome(changed, &asked.rows)? {
+            match outcome(changed, &asked.rows, &signed)? {
                 Outcome::Written(id) => {
                     return Ok(see_other(&format!(
                         "/achievements/{id}?done=achievement-saved"
