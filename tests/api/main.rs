@@ -6,6 +6,7 @@ mod tools;
 
 mod actions;
 mod admin_pages;
+mod annual_report;
 mod architecture;
 mod archive;
 mod auth;

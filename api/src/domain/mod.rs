@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod enums;
 pub mod achievements;
+pub mod annual;
 pub mod allowed;
 pub mod delivery;
 pub mod erasure;
