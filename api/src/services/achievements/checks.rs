@@ -136,9 +136,9 @@ async fn figures(
             },
         ));
         if let Some(value) = f.indicator_value_id
-            && !cited
+            && cited
                 .get(&value)
-                .is_some_and(|c| c.strategy_id == strategy_id)
+                .is_none_or(|c| c.strategy_id != strategy_id)
         {
             errors.push(FieldError::new(
                 format!("figures[{i}].indicator_value_id"),
