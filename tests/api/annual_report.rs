@@ -136,7 +136,9 @@ async fn write(app: &TestApp, strategy: &str, title: &str, tags: &[&str]) -> Val
 async fn review(app: &TestApp, achievement: &Value, decision: &str) {
     let chair = app.token(CHAIR).await;
     let id = achievement["id"].as_str().unwrap();
-    let etag = app.etag(&chair, &format!("/api/v1/achievements/{id}")).await;
+    let etag = app
+        .etag(&chair, &format!("/api/v1/achievements/{id}"))
+        .await;
     let mut response = app
         .send_json(
             "POST",
@@ -245,7 +247,10 @@ async fn the_summary_for_2024_is_the_dashboards_as_at_the_end_of_the_year() {
         .map(|p| p["period"]["ends_on"].as_str().unwrap())
         .collect();
     assert!(!periods.is_empty());
-    assert!(periods.iter().all(|d| d.starts_with("2024-")), "{periods:?}");
+    assert!(
+        periods.iter().all(|d| d.starts_with("2024-")),
+        "{periods:?}"
+    );
     assert!(periods.windows(2).all(|w| w[0] < w[1]), "{periods:?}");
 }
 
@@ -254,7 +259,13 @@ async fn an_approved_achievement_appears_under_its_ambition_in_every_format_and_
     let app = TestApp::spawn().await;
     let chair = app.token(CHAIR).await;
     let strategy = strategy(&app, &chair).await;
-    let approved = write(&app, &strategy, "Custody protocol for children in care", &[]).await;
+    let approved = write(
+        &app,
+        &strategy,
+        "Custody protocol for children in care",
+        &[],
+    )
+    .await;
     review(&app, &approved, "approve").await;
     let draft = write(&app, &strategy, "A draft still being written", &[]).await;
     let returned = write(&app, &strategy, "A story returned for consent", &[]).await;
@@ -377,7 +388,9 @@ async fn the_word_document_has_its_sections_in_order_its_tables_and_described_ch
     }
 
     // The page holds the same summary first.
-    let page = get(&app, &viewer, &format!("{base}&format=html")).await.text();
+    let page = get(&app, &viewer, &format!("{base}&format=html"))
+        .await
+        .text();
     let table = &page[page.find("<table>").unwrap()..];
     assert!(table.starts_with(
         "<table>\n<caption>Actions by rating</caption>\n<thead><tr><th>Rating</th><th class=\"number\">Actions</th></tr></thead>"
@@ -389,9 +402,8 @@ async fn the_young_peoples_version_speaks_plainly() {
     let app = TestApp::spawn().await;
     let viewer = app.token(VIEWER).await;
     let strategy = strategy(&app, &viewer).await;
-    let base = format!(
-        "/api/v1/strategies/{strategy}/annual_report?year=2024&audience=young_people"
-    );
+    let base =
+        format!("/api/v1/strategies/{strategy}/annual_report?year=2024&audience=young_people");
     let word = get(&app, &viewer, &format!("{base}&format=docx")).await;
     assert_eq!(word.status, StatusCode::OK);
     assert_eq!(

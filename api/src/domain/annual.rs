@@ -92,7 +92,9 @@ pub fn ahead_of(to: NaiveDate) -> Span {
     let from = to.succ_opt().unwrap_or(to);
     Span {
         from,
-        to: to.checked_add_months(Months::new(AHEAD_MONTHS)).unwrap_or(to),
+        to: to
+            .checked_add_months(Months::new(AHEAD_MONTHS))
+            .unwrap_or(to),
     }
 }
 
@@ -147,6 +149,9 @@ mod tests {
     #[test]
     fn next_steps_look_six_months_ahead() {
         let ahead = ahead_of(day("2024-12-31"));
-        assert_eq!((ahead.from, ahead.to), (day("2025-01-01"), day("2025-06-30")));
+        assert_eq!(
+            (ahead.from, ahead.to),
+            (day("2025-01-01"), day("2025-06-30"))
+        );
     }
 }

@@ -4,8 +4,8 @@
 #[macro_use]
 pub mod enums;
 pub mod achievements;
-pub mod annual;
 pub mod allowed;
+pub mod annual;
 pub mod delivery;
 pub mod erasure;
 pub mod half_year;

@@ -11,8 +11,8 @@ use uuid::Uuid;
 use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::docs::{
-    AnnualErrors, CreateErrors, HalfYearErrors, IfMatch, ListErrors, NotModified, ReadErrors, ReportErrors,
-    UpdateErrors,
+    AnnualErrors, CreateErrors, HalfYearErrors, IfMatch, ListErrors, NotModified, ReadErrors,
+    ReportErrors, UpdateErrors,
 };
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::read_after::ReadPool;
@@ -361,7 +361,7 @@ struct PaperQuery {
 /// A paper as JSON: the committee's report, or the young people's
 /// document.
 #[derive(ToSchema)]
-#[allow(dead_code)] // Only describes the response.
+#[allow(dead_code, clippy::large_enum_variant)] // Only describes the response.
 #[serde(untagged)]
 enum PaperBody {
     Committee(AnnualReport),

@@ -66,10 +66,7 @@ pub fn report(data: Annual) -> AnnualReport {
             }
         })
         .collect();
-    let young_people_asked = priorities
-        .into_iter()
-        .map(|p| answered(p, zone))
-        .collect();
+    let young_people_asked = priorities.into_iter().map(|p| answered(p, zone)).collect();
     AnnualReport {
         title: title(paper, &report.strategy.name, &span_words(from, to)),
         paper,

@@ -421,11 +421,7 @@ fn asked(doc: &mut Document, r: &AnnualReport) {
     doc.heading(1, SECTIONS[5]);
     for p in &r.young_people_asked {
         doc.heading(2, p.title.clone());
-        doc.paragraph(format!(
-            "Raised on {}: {}",
-            long_date(p.raised_on),
-            p.said
-        ));
+        doc.paragraph(format!("Raised on {}: {}", long_date(p.raised_on), p.said));
         if p.answers.is_empty() {
             doc.paragraph("The board gave no answer in this time.");
         }

@@ -12,10 +12,18 @@ use crate::services::indicators::IndicatorSummary;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// A heading: 1 for a section, 2 and 3 below it.
-    Heading { level: u8, text: String },
-    Paragraph { text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
     /// A quote or a short story, and who said it ("care leaver, 21-24").
-    Quote { text: String, by: String },
+    Quote {
+        text: String,
+        by: String,
+    },
     /// A table with a header row; `numeric` marks the columns of numbers.
     Table {
         caption: String,
@@ -28,7 +36,7 @@ pub enum Block {
     Chart {
         id: String,
         alt: String,
-        indicator: IndicatorSummary,
+        indicator: Box<IndicatorSummary>,
     },
 }
 
@@ -91,7 +99,7 @@ impl Document {
         self.blocks.push(Block::Chart {
             id,
             alt,
-            indicator: indicator.clone(),
+            indicator: Box::new(indicator.clone()),
         });
     }
 }

@@ -105,8 +105,8 @@ fn achievement(w: &mut Writer, a: &AchievementView) {
 
 fn achieved(w: &mut Writer, r: &AnnualReport) {
     w.heading(1, SECTIONS[1]);
-    let none = r.ambitions.iter().all(|a| a.achievements.is_empty())
-        && r.across_the_strategy.is_empty();
+    let none =
+        r.ambitions.iter().all(|a| a.achievements.is_empty()) && r.across_the_strategy.is_empty();
     if none {
         w.paragraph("We have no stories to tell you about this time yet.");
         return;

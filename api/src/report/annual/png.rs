@@ -6,9 +6,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use tiny_skia::{
-    Color, FillRule, Paint, PathBuilder, Pixmap, Stroke, StrokeDash, Transform,
-};
+use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
 
 use crate::error::AppError;
 use crate::services::indicators::IndicatorSummary;
@@ -75,8 +73,8 @@ impl Scale {
 
 /// The chart of an indicator as PNG bytes.
 pub fn indicator_chart(indicator: &IndicatorSummary) -> Result<Vec<u8>, AppError> {
-    let mut pixmap = Pixmap::new(WIDTH, HEIGHT)
-        .ok_or_else(|| AppError::internal("a chart of no size"))?;
+    let mut pixmap =
+        Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| AppError::internal("a chart of no size"))?;
     pixmap.fill(Color::WHITE);
     let scale = Scale::of(indicator);
     let none = Transform::identity();

@@ -13,7 +13,8 @@ pub mod state;
 pub mod trend;
 
 pub use annual::{
-    Annual, AnnualQuery, LocalOfferQuery, MilestoneMove, Paper, SlippedMilestone, annual, local_offer,
+    Annual, AnnualQuery, LocalOfferQuery, MilestoneMove, Paper, SlippedMilestone, annual,
+    local_offer,
 };
 pub use dashboard::{Dashboard, DashboardQuery, dashboard};
 pub use half_year::{HalfYear, HalfYearQuery, half_year};
