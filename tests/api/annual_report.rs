@@ -9,6 +9,7 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::browser::Browser;
 use crate::helpers::{TestApp, problem};
 use crate::tools;
 
@@ -526,4 +527,75 @@ async fn the_local_offer_update_holds_only_what_is_tagged_for_it() {
     let mut both = titles(&annual["ambitions"][0]["achievements"]);
     both.sort();
     assert_eq!(both, vec!["Council tax exemption", "Custody protocol"]);
+}
+
+#[actix_web::test]
+async fn the_reports_page_downloads_the_paper_the_api_answers() {
+    let app = TestApp::spawn().await;
+    let viewer = app.token(VIEWER).await;
+    let strategy = strategy(&app, &viewer).await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(VIEWER).await;
+    let form = browser.get("/reports").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.has("Papers for committee"));
+    assert!(form.has("action=\"/reports/committee\""));
+
+    for (choice, query, file) in [
+        (
+            "paper=annual&paper_year=2024&paper_format=html",
+            "annual_report?year=2024&format=html",
+            "annual-report-2024.html",
+        ),
+        (
+            "paper=annual&paper_year=2024&paper_audience=young_people&paper_format=html",
+            "annual_report?year=2024&audience=young_people&format=html",
+            "annual-report-2024-young-people.html",
+        ),
+        (
+            "paper=local_offer&paper_format=html",
+            "local_offer_update?format=html",
+            "local-offer-update-",
+        ),
+    ] {
+        let page = browser
+            .get(&format!(
+                "/reports/committee?strategy_id={strategy}&{choice}"
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{choice}: {}", page.body);
+        let disposition = page.headers.get("content-disposition").unwrap();
+        let disposition = disposition.to_str().unwrap();
+        assert!(
+            disposition.starts_with(&format!("attachment; filename=\"{file}")),
+            "{disposition}"
+        );
+        let api = get(
+            &app,
+            &viewer,
+            &format!("/api/v1/strategies/{strategy}/{query}"),
+        )
+        .await;
+        assert_eq!(api.status, StatusCode::OK);
+        assert_eq!(page.body, api.text(), "{choice}");
+    }
+
+    // A year still going comes back on the form, against the year.
+    let future = browser
+        .get(&format!(
+            "/reports/committee?strategy_id={strategy}&paper=annual&paper_year=2999&paper_format=docx"
+        ))
+        .await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(future.has("govuk-error-summary"));
+    assert!(future.has("The year must not end in the future"));
+    assert!(future.has("href=\"#paper_year\""));
+    assert_eq!(future.input("paper_year").as_deref(), Some("2999"));
+    let garbled = browser
+        .get(&format!(
+            "/reports/committee?strategy_id={strategy}&paper=annual&paper_year=last"
+        ))
+        .await;
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST);
+    assert!(garbled.has("Enter the year as four digits"));
 }

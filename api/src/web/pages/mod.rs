@@ -5,6 +5,7 @@
 mod account;
 mod action;
 mod admin;
+mod committee_papers;
 mod dashboard;
 mod home;
 mod indicators;
