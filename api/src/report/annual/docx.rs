@@ -268,3 +268,77 @@ fn finish_properties(xml: &[u8], doc: &Document) -> Result<Vec<u8>, AppError> {
         .replace("</cp:coreProperties>", &named)
         .into_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn built(doc: &Document) -> (String, String) {
+        let (docx, alts) = body(styles(Docx::new()), doc).unwrap();
+        let xml = docx.build();
+        let document = finish_document(&xml.document, &alts).unwrap();
+        let core = finish_properties(&xml.doc_props.core, doc).unwrap();
+        (
+            String::from_utf8(document).unwrap(),
+            String::from_utf8(core).unwrap(),
+        )
+    }
+
+    fn paper() -> Document {
+        let mut doc = Document::new(
+            "Annual report & \"more\"".into(),
+            "As at 31 December 2024.".into(),
+            "The board's work".into(),
+        );
+        doc.heading(1, "Summary");
+        doc.table(
+            "First",
+            &["Rating", "Actions"],
+            vec![vec!["Red".into(), "1".into()]],
+            &[1],
+        );
+        doc.table(
+            "Second",
+            &["A", "B"],
+            vec![vec!["a".into(), "b".into()]],
+            &[],
+        );
+        doc
+    }
+
+    #[test]
+    fn every_table_marks_its_first_row_as_the_header_row() {
+        let (document, _) = built(&paper());
+        assert_eq!(document.matches("<w:tbl>").count(), 2);
+        assert_eq!(document.matches("<w:tblHeader />").count(), 2);
+        for table in document.split("<w:tbl>").skip(1) {
+            let header = table.find("<w:tblHeader />").unwrap();
+            let second_row = table.match_indices("<w:tr>").nth(1).unwrap().0;
+            assert!(header < second_row, "in the first row");
+        }
+        assert!(document.contains("w:val=\"Heading1\""));
+        assert!(document.contains("w:val=\"Title\""));
+    }
+
+    #[test]
+    fn the_properties_name_the_paper() {
+        let (_, core) = built(&paper());
+        assert!(core.contains("<dc:title>Annual report &amp; &quot;more&quot;</dc:title>"));
+        assert!(core.contains("<dc:subject>The board&apos;s work</dc:subject>"));
+        assert!(core.ends_with("</cp:coreProperties>"));
+    }
+
+    #[test]
+    fn each_picture_gets_its_own_id_and_its_description() {
+        let xml =
+            "<w:p><wp:docPr id=\"1\" name=\"Figure\" /></w:p><wp:docPr id=\"1\" name=\"Figure\" />";
+        let alts = ["One <chart>".to_owned(), "Two".to_owned()];
+        let done = String::from_utf8(finish_document(xml.as_bytes(), &alts).unwrap()).unwrap();
+        assert_eq!(
+            done,
+            "<w:p><wp:docPr id=\"1\" name=\"Chart 1\" descr=\"One &lt;chart&gt;\" /></w:p>\
+             <wp:docPr id=\"2\" name=\"Chart 2\" descr=\"Two\" />"
+        );
+        assert!(finish_document(xml.as_bytes(), &alts[..1]).is_err());
+    }
+}

@@ -251,3 +251,144 @@ fn write(
         AnnualFormat::Docx => docx::render(doc, report.as_at),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::plain_words::{rating_words, unexplained_acronyms};
+    use crate::report::fixture;
+    use document::Block;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn annual(paper: Paper, text: &str) -> Annual {
+        Annual {
+            paper,
+            report: fixture::report("Our strategy for LAC", text),
+            from: day("2024-01-01"),
+            to: day("2024-12-31"),
+            periods: Vec::new(),
+            achievements: Vec::new(),
+            slipped: Vec::new(),
+            priorities: Vec::new(),
+            ahead: crate::domain::annual::ahead_of(day("2024-12-31")),
+        }
+    }
+
+    fn body(paper: Paper, text: &str, audience: AnnualAudience, format: AnnualFormat) -> Rendered {
+        render(annual(paper, text), audience, format).unwrap()
+    }
+
+    #[test]
+    fn each_format_says_how_to_serve_it() {
+        let word = body(
+            Paper::Annual,
+            "x",
+            AnnualAudience::Committee,
+            AnnualFormat::Docx,
+        );
+        assert_eq!(word.content_type, DOCX);
+        assert_eq!(word.file_name.as_deref(), Some("annual-report-2024.docx"));
+        assert!(word.body.starts_with(b"PK"), "a zip archive");
+        assert!(!word.self_contained_page);
+        let page = body(
+            Paper::LocalOffer,
+            "x",
+            AnnualAudience::YoungPeople,
+            AnnualFormat::Html,
+        );
+        assert_eq!(page.content_type, "text/html; charset=utf-8");
+        assert!(page.self_contained_page && page.file_name.is_none());
+        let mut data = annual(Paper::LocalOffer, "x");
+        data.from = day("2024-06-01");
+        data.to = day("2024-11-30");
+        assert_eq!(
+            file_name(&data, AnnualAudience::YoungPeople, AnnualFormat::Html),
+            "local-offer-update-2024-06-01-to-2024-11-30-young-people.html"
+        );
+    }
+
+    #[test]
+    fn the_page_escapes_what_people_wrote_and_loads_nothing() {
+        let page = body(
+            Paper::Annual,
+            "<script>alert('x')</script>",
+            AnnualAudience::Committee,
+            AnnualFormat::Html,
+        );
+        let page = String::from_utf8(page.body).unwrap();
+        assert!(!page.contains("<script"));
+        assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        for outside in ["src=", "href=", "<link", "@import"] {
+            assert!(!page.contains(outside), "{outside}");
+        }
+        let summary = page.find("<table>").unwrap();
+        assert!(page[summary..].starts_with("<table>\n<caption>Actions by rating</caption>"));
+        assert!(page.contains("<svg"), "the indicator's chart");
+    }
+
+    #[test]
+    fn the_committees_json_is_the_report_with_its_summary() {
+        let json = body(
+            Paper::Annual,
+            "x",
+            AnnualAudience::Committee,
+            AnnualFormat::Json,
+        );
+        let value: serde_json::Value = serde_json::from_slice(&json.body).unwrap();
+        assert_eq!(
+            value["summary"],
+            serde_json::json!({"red": 1, "amber": 0, "green": 0, "blue": 0, "not_rated": 0, "total": 1})
+        );
+        assert_eq!(value["next_steps"]["from"], "2025-01-01");
+        assert_eq!(value["next_steps"]["actions"][0]["reference"], "A1.1");
+        assert_eq!(value["not_as_expected"]["actions"][0]["rag"], "red");
+    }
+
+    #[test]
+    fn the_young_peoples_version_names_no_rating_and_spells_out_acronyms() {
+        let doc = plain::document(&arrange::report(annual(Paper::Annual, "Help from CAMHS.")));
+        let mut all = vec![doc.title.clone(), doc.subtitle.clone()];
+        for block in &doc.blocks {
+            match block {
+                Block::Heading { text, .. } | Block::Paragraph { text } => all.push(text.clone()),
+                Block::Table { rows, header, .. } => {
+                    all.extend(header.iter().cloned());
+                    all.extend(rows.iter().flatten().cloned());
+                }
+                Block::Quote { text, by } => all.extend([text.clone(), by.clone()]),
+                Block::Chart { alt, .. } => all.push(alt.clone()),
+            }
+        }
+        let text = all.join("\n");
+        assert!(rating_words(&text).is_empty(), "{text}");
+        assert_eq!(unexplained_acronyms(&text), Vec::<&str>::new(), "{text}");
+        assert!(text.contains("LAC (looked after children)"));
+    }
+
+    #[test]
+    fn the_committees_document_has_its_sections_in_order() {
+        let doc = committee::document(&arrange::report(annual(Paper::Annual, "x")));
+        let sections: Vec<&str> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level: 1, text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut expected = committee::SECTIONS.to_vec();
+        expected.retain(|s| *s != "What young people asked for");
+        assert_eq!(sections, expected);
+        let Some(Block::Table { header, rows, .. }) =
+            doc.blocks.iter().find(|b| matches!(b, Block::Table { .. }))
+        else {
+            panic!("no table")
+        };
+        assert_eq!(header, &["Rating", "Actions"]);
+        assert_eq!(rows[0], ["Red", "1"]);
+        assert_eq!(rows[5], ["Total", "1"]);
+    }
+}
