@@ -599,3 +599,94 @@ async fn the_reports_page_downloads_the_paper_the_api_answers() {
     assert_eq!(garbled.status, StatusCode::BAD_REQUEST);
     assert!(garbled.has("Enter the year as four digits"));
 }
+
+#[actix_web::test]
+async fn a_milestone_moved_in_the_span_shows_with_its_reason_and_falls_due_next() {
+    let app = TestApp::spawn().await;
+    let police = app.token(POLICE).await;
+    let strategy = strategy(&app, &police).await;
+    let action = app.action(&police, "A1.1").await;
+    let today = app.clock.today();
+    let due = today + chrono::Days::new(10);
+    let moved = today + chrono::Days::new(40);
+    let mut response = app
+        .send_json(
+            "POST",
+            &format!(
+                "/api/v1/actions/{}/milestones",
+                action["id"].as_str().unwrap()
+            ),
+            &police,
+            None,
+            &json!({"title": "Sign the custody protocol", "due_date": due}),
+        )
+        .await;
+    let milestone: Value = response.json().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED, "{milestone}");
+    let path = format!("/api/v1/milestones/{}", milestone["id"].as_str().unwrap());
+    let etag = app.etag(&police, &path).await;
+    let mut response = app
+        .send_json(
+            "PATCH",
+            &path,
+            &police,
+            Some(&etag),
+            &json!({"due_date": moved, "due_date_reason": "Waiting for the new national guidance"}),
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.body().await
+    );
+
+    let from = today - chrono::Days::new(60);
+    let report = get(
+        &app,
+        &police,
+        &format!("/api/v1/strategies/{strategy}/annual_report?from={from}&to={today}"),
+    )
+    .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    let report = report.json();
+    let slipped: Vec<&Value> = report["not_as_expected"]["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["title"] == "Sign the custody protocol")
+        .collect();
+    let [slipped] = slipped[..] else {
+        panic!("{}", report["not_as_expected"]);
+    };
+    assert_eq!(slipped["action"], "A1.1");
+    assert_eq!(slipped["baseline_due"], json!(due));
+    assert_eq!(slipped["due_date"], json!(moved));
+    assert_eq!(slipped["overdue"], false);
+    assert_eq!(
+        slipped["moves"][0]["reason"],
+        "Waiting for the new national guidance"
+    );
+    assert!(
+        report["next_steps"]["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["title"] == "Sign the custody protocol" && m["due_date"] == json!(moved))
+    );
+
+    // As at the day before it was written, the report does not know it.
+    let before = today - chrono::Days::new(1);
+    let earlier = get(
+        &app,
+        &police,
+        &format!("/api/v1/strategies/{strategy}/annual_report?from={from}&to={before}"),
+    )
+    .await
+    .json();
+    assert!(
+        !earlier["not_as_expected"]["milestones"]
+            .to_string()
+            .contains("Sign the custody protocol")
+    );
+}
