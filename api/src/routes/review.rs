@@ -383,7 +383,7 @@ enum PaperBody {
         (status = 200, description = "The report", content(
             (PaperBody = "application/json"),
             (String = "text/html"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )),
         AnnualErrors,
     ),
@@ -423,7 +423,7 @@ async fn get_annual_report(
         (status = 200, description = "The update", content(
             (PaperBody = "application/json"),
             (String = "text/html"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )),
         AnnualErrors,
     ),
