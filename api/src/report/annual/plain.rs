@@ -138,7 +138,12 @@ fn not_so_well(w: &mut Writer, r: &AnnualReport) {
             .flat_map(|a| &a.actions)
             .find(|a| a.reference == e.action.reference)
             .map_or(e.action.title.as_str(), |a| a.description.as_str());
-        w.paragraph(description);
+        let description = description.trim();
+        if description.ends_with(['.', '!', '?']) {
+            w.paragraph(description);
+        } else {
+            w.paragraph(&format!("{description}."));
+        }
         w.paragraph(how_it_is_going(e.rag));
     }
     let late = r
