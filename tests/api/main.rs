@@ -8,6 +8,7 @@ mod achievement_pages;
 mod achievements;
 mod actions;
 mod admin_pages;
+mod annual_report;
 mod architecture;
 mod archive;
 mod auth;

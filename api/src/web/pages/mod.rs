@@ -6,6 +6,7 @@ mod account;
 mod achievements;
 mod action;
 mod admin;
+mod committee_papers;
 mod dashboard;
 mod home;
 mod indicators;
