@@ -15,7 +15,9 @@
 // council (No Labels) raises a priority for the board (first without saying
 // why it matters), and the chair finds it waiting on the dashboard and
 // accepts it (first without the date it will be done by), naming the partner
-// and an action of the plan. Then the member chooses which emails they
+// and an action of the plan. A board member writes an achievement (a
+// second voice added without a script; first with a telephone number in
+// it) and the chair approves it. Then the member chooses which emails they
 // receive on the account's email page, and the unsubscribe link of a
 // message queued by the chair's challenge (read from the database) shows
 // its button and stops that kind; a forged link is refused. And a missing
@@ -87,6 +89,10 @@ const SAID = 'Getting to college costs too much when you live in a village. Some
 const WHY = 'Missing college means missing the chance of a job.';
 const ANSWER = 'Thank you. We agree, and we will act on this.';
 const RESPONSE = 'The county council will pay for a bus pass for every young person in care at college.';
+const ACHIEVED = 'Police and colleges run a safe travel scheme for students in care.';
+const MEANT = 'Young people travel home from college without fear.';
+const QUOTE = 'I feel safe getting the bus home now.';
+const STORY = 'She says the officers talk to her like a person.';
 
 const failures = [];
 let prefix = '';
@@ -402,6 +408,7 @@ async function steps(audit) {
   await part(audit, 'mail', mailJourney);
   await part(audit, 'admin', adminJourney);
   await part(audit, 'priorities', prioritiesJourney);
+  await part(audit, 'achievements', achievementsJourney);
   await part(audit, 'not-found', notFound);
 }
 
@@ -1044,6 +1051,129 @@ async function prioritiesJourney(audit) {
     await expectText(page.locator('#timeline'), ANSWER, 'the history');
   });
   await checkPage(audit, 'priority-accepted');
+
+  await step('the chair signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
+}
+
+// A board member writes an achievement: one voice, then "Add another
+// voice" (a second, empty one), the second with a telephone number (refused,
+// what was typed kept), then without it; the chair approves it on its page.
+async function achievementsJourney(audit) {
+  const { page, run } = audit;
+  const nav = (name) => page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true });
+  const title = `Safer journeys home from college (${run.name})`;
+  // Yesterday, so that it is not in the future in any time zone.
+  const day = new Date(Date.now() - 24 * 3600 * 1000);
+  const fillDate = async (name) => {
+    await page.locator(`#${name}-day`).fill(String(day.getUTCDate()));
+    await page.locator(`#${name}-month`).fill(String(day.getUTCMonth() + 1));
+    await page.locator(`#${name}-year`).fill(String(day.getUTCFullYear()));
+  };
+  const fillVoice = async (i, kind, text, role, band) => {
+    const voice = page.locator(`#voice-${i}`);
+    await voice.getByRole('radio', { name: kind, exact: true }).check();
+    await page.locator(`#voices-${i}-text`).fill(text);
+    await page.locator(`#voices-${i}-role`).fill(role);
+    await page.locator(`#voices-${i}-age_band`).selectOption(band);
+    await page.locator(`#voices-${i}-consent_organisation_id`).selectOption({ index: 1 });
+    await fillDate(`voices-${i}-consent_on`);
+  };
+
+  await signInAs(page, EMAIL, PASSWORD);
+  await step('"Achievements" lists what the user may read and offers "Write an achievement"', async () => {
+    await submit(page, nav('Achievements'));
+    expectPath(page, '/achievements');
+    await expectText(h1(page), /^Achievements$/, 'the h1');
+    await page.getByRole('button', { name: 'Write an achievement', exact: true }).waitFor();
+  });
+  await checkPage(audit, 'achievements');
+
+  await step('"Write an achievement" opens its form, with the warning about identifiers', async () => {
+    await submit(page, page.getByRole('button', { name: 'Write an achievement', exact: true }));
+    expectPath(page, '/achievements/new');
+    await expectText(page.locator('.govuk-warning-text'), 'Do not name a child or young person', 'the warning');
+  });
+  await checkPage(audit, 'achievement-new');
+
+  await step('"Add another voice" brings the form back with a second, empty voice', async () => {
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('What the partnership achieved', { exact: true }).fill(ACHIEVED);
+    await page.getByLabel('What it meant for children and young people', { exact: true }).fill(MEANT);
+    await fillDate('achieved_on');
+    await page.getByRole('group', { name: /^Actions that produced it/ }).getByRole('checkbox').first().check();
+    await page.getByLabel('Tag it Local Offer', { exact: true }).check();
+    await fillVoice(0, 'A quote, in their words', QUOTE, 'care leaver', '18-20');
+    await submit(page, page.getByRole('button', { name: 'Add another voice', exact: true }));
+    expectPath(page, '/achievements/new');
+    await page.locator('#voice-1').waitFor();
+    const kept = await page.locator('#voices-0-text').inputValue();
+    if (kept !== QUOTE) throw new Error(`the first voice holds "${kept}"`);
+  });
+  await checkPage(audit, 'achievement-new-another');
+
+  await step('a voice with a telephone number is refused under its box, and what was typed is kept', async () => {
+    await fillVoice(1, 'A short story about them', `${STORY} Ring her on 07700 900123.`, 'young person in care', '16-17');
+    await submit(page, page.getByRole('button', { name: 'Save as a draft', exact: true }));
+    await expectText(errorSummary(page), 'What voice 2 says holds a telephone number', 'the error summary');
+    const kept = await page.getByLabel('Title', { exact: true }).inputValue();
+    if (kept !== title) throw new Error(`the title holds "${kept}"`);
+    if (!(await page.getByLabel('Tag it Local Offer', { exact: true }).isChecked())) throw new Error('Local Offer is no longer ticked');
+  });
+  await checkPage(audit, 'achievement-new-error');
+
+  const achievementPath = await step('without it, it is saved as a draft for the chair', async () => {
+    await page.locator('#voices-1-text').fill(STORY);
+    await submit(page, page.getByRole('button', { name: 'Save as a draft', exact: true }));
+    if (!/^\/achievements\/[0-9a-f-]{36}$/.test(path(page))) throw new Error(`the browser is at ${page.url()}`);
+    await expectText(successBanner(page), 'Your achievement has been saved as a draft', 'the banner');
+    await expectText(page.locator('#status'), 'Waiting for approval', 'the status');
+    await expectText(page.locator('#voice-1'), 'young person in care, aged 16 to 17', 'the second voice');
+    return path(page);
+  });
+  await checkPage(audit, 'achievement');
+
+  await step('"Change this achievement" opens the form filled in', async () => {
+    await submit(page, page.getByRole('link', { name: 'Change this achievement', exact: true }));
+    expectPath(page, `${achievementPath}/edit`);
+    const kept = await page.locator('#voices-1-text').inputValue();
+    if (kept !== STORY) throw new Error(`the second voice holds "${kept}"`);
+  });
+  await checkPage(audit, 'achievement-edit');
+
+  await step('the member signs out', async () => {
+    await submit(page, page.getByRole('button', { name: /^Sign out/ }));
+    expectPath(page, '/sign-in');
+  });
+
+  await signInAs(page, CHAIR_EMAIL, PASSWORD);
+  await step('the chair finds it waiting for approval', async () => {
+    await page.goto(`${BASE_URL}/achievements?status=draft`, { waitUntil: 'load' });
+    await submit(page, page.locator('main .govuk-summary-card__title').getByRole('link', { name: title, exact: true }));
+    expectPath(page, achievementPath);
+    await page.getByRole('button', { name: 'Approve for reports', exact: true }).waitFor();
+  });
+  await checkPage(audit, 'achievement-review');
+
+  await step('"Delete this achievement" asks to be sure', async () => {
+    await submit(page, page.getByRole('link', { name: 'Delete this achievement', exact: true }));
+    expectPath(page, `${achievementPath}/delete`);
+    await page.getByRole('button', { name: 'Delete the achievement', exact: true }).waitFor();
+  });
+  await checkPage(audit, 'achievement-delete');
+
+  await step('the chair keeps it and approves it for reports', async () => {
+    await submit(page, page.getByRole('link', { name: 'Keep it', exact: true }));
+    expectPath(page, achievementPath);
+    await page.locator('#approve-comment').fill('Thank you: a clear story.');
+    await submit(page, page.getByRole('button', { name: 'Approve for reports', exact: true }));
+    expectPath(page, achievementPath);
+    await expectText(successBanner(page), 'The achievement has been approved for reports', 'the banner');
+    await expectText(page.locator('#status'), 'Approved for reports', 'the status');
+  });
+  await checkPage(audit, 'achievement-approved');
 
   await step('the chair signs out', async () => {
     await submit(page, page.getByRole('button', { name: /^Sign out/ }));

@@ -4,9 +4,11 @@ mod browser;
 mod helpers;
 mod tools;
 
+mod achievement_pages;
 mod achievements;
 mod actions;
 mod admin_pages;
+mod annual_report;
 mod architecture;
 mod archive;
 mod auth;

@@ -5,6 +5,7 @@
 pub mod enums;
 pub mod achievements;
 pub mod allowed;
+pub mod annual;
 pub mod delivery;
 pub mod erasure;
 pub mod half_year;

@@ -44,6 +44,29 @@ pub enum ReportErrors {
     Invalid(Problem),
 }
 
+/// Errors of the annual report and the Local Offer update.
+#[derive(IntoResponses)]
+pub enum AnnualErrors {
+    /// A query parameter is malformed (a year, a day, an indicator id, a
+    /// format or an audience), or both a year and days are given.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the token is invalid or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The caller may not read this strategy.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// The strategy does not exist.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// The stretch cannot be reported on: `from` after `to`, `to` in the
+    /// future, more than 36 months, only one of `from` and `to`, or an
+    /// indicator that is not the strategy's. Names the parameter.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 /// Errors of the six-monthly report.
 #[derive(IntoResponses)]
 pub enum HalfYearErrors {

@@ -482,24 +482,7 @@ pub fn of_indicator(id: &str, indicator: &IndicatorSummary) -> Svg {
         "{}: recorded values and the line to the target",
         indicator.title
     );
-    let latest = indicator.figures.latest.as_ref().map_or_else(
-        || "No value has been recorded yet.".to_owned(),
-        |l| {
-            format!(
-                "The latest is {} on {}.",
-                value(l.value),
-                labels::long_date(l.as_of)
-            )
-        },
-    );
-    let description = format!(
-        "From a baseline of {} on {} to a target of {} by {}. {} values recorded. {latest}",
-        value(indicator.baseline.value),
-        labels::long_date(indicator.baseline.date),
-        value(indicator.target.value),
-        labels::long_date(indicator.target.date),
-        indicator.series.len(),
-    );
+    let description = indicator_description(indicator);
     indicator_line(
         Caption {
             id,
@@ -512,6 +495,31 @@ pub fn of_indicator(id: &str, indicator: &IndicatorSummary) -> Svg {
             target: &indicator.target,
         },
         value,
+    )
+}
+
+/// What an indicator's chart shows, in words: its course from baseline to
+/// target, how many values it draws and the latest.
+pub fn indicator_description(indicator: &IndicatorSummary) -> String {
+    let unit = indicator.unit;
+    let value = |v: Decimal| labels::value_label(unit, v);
+    let latest = indicator.figures.latest.as_ref().map_or_else(
+        || "No value has been recorded yet.".to_owned(),
+        |l| {
+            format!(
+                "The latest is {} on {}.",
+                value(l.value),
+                labels::long_date(l.as_of)
+            )
+        },
+    );
+    format!(
+        "From a baseline of {} on {} to a target of {} by {}. {} values recorded. {latest}",
+        value(indicator.baseline.value),
+        labels::long_date(indicator.baseline.date),
+        value(indicator.target.value),
+        labels::long_date(indicator.target.date),
+        indicator.series.len(),
     )
 }
 

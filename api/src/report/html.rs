@@ -70,7 +70,7 @@ fn breakdowns(report: &Report) -> Vec<Breakdown> {
 
 /// Text as a quoted CSS string that cannot end the string, the rule or the
 /// style element early.
-fn css_string(text: &str) -> String {
+pub(crate) fn css_string(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {

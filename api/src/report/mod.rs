@@ -3,8 +3,11 @@
 //! for the children in care council. `render` chooses the format and the
 //! audience; HTML and Markdown come from the templates in
 //! `api/templates/report/`. `half_year` writes the six-monthly report to
-//! the children in care council, "You said, we did".
+//! the children in care council, "You said, we did"; `annual` the annual
+//! report to committee and the Local Offer update, as a page or a Word
+//! document.
 
+pub mod annual;
 pub mod charts;
 pub mod csv;
 pub mod escape;

@@ -11,18 +11,20 @@ use uuid::Uuid;
 use crate::concurrency::Precondition;
 use crate::error::AppError;
 use crate::http::docs::{
-    CreateErrors, HalfYearErrors, IfMatch, ListErrors, NotModified, ReadErrors, ReportErrors,
-    UpdateErrors,
+    AnnualErrors, CreateErrors, HalfYearErrors, IfMatch, ListErrors, NotModified, ReadErrors,
+    ReportErrors, UpdateErrors,
 };
 use crate::http::etag::{data_tag, not_modified};
 use crate::http::read_after::ReadPool;
 use crate::http::{respond_created, respond_updated, respond_versioned, views};
+use crate::report::annual::{self, AnnualAudience, AnnualFormat, AnnualReport};
 use crate::report::half_year::{self, HalfYearFormat, HalfYearReport};
 use crate::report::{self, Audience, Format, plain::PlainReport};
 use crate::services::context::visible;
 use crate::services::periods::{self, CreatePeriod, PeriodView, UpdatePeriod};
 use crate::services::review::{
-    self, Dashboard, DashboardQuery, HalfYearQuery, MomentQuery, Report, Trend,
+    self, AnnualQuery, Dashboard, DashboardQuery, HalfYearQuery, LocalOfferQuery, MomentQuery,
+    Report, Trend,
 };
 use crate::services::{Ctx, changes};
 use crate::state::AppState;
@@ -37,7 +39,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_dashboard)
         .service(get_trend)
         .service(get_report)
-        .service(get_half_year_report);
+        .service(get_half_year_report)
+        .service(get_annual_report)
+        .service(get_local_offer_update);
 }
 
 /// A strategy's reporting periods, earliest first.
@@ -338,5 +342,112 @@ async fn get_half_year_report(
     }
     let data = review::half_year(&reads, &ctx, *id, &query).await?;
     let rendered = half_year::render(&data, format.format.unwrap_or_default())?;
+    Ok(views::respond(&views::rendered(rendered), tag))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PaperQuery {
+    /// `json` (default), `html` (one printable A4 page) or `docx` (a Word
+    /// document, downloaded).
+    #[param(inline)]
+    format: Option<AnnualFormat>,
+    /// `committee` (default) or `young_people` (plain words, no ratings by
+    /// letter or colour; as JSON, the document's blocks).
+    #[param(inline)]
+    audience: Option<AnnualAudience>,
+}
+
+/// A paper as JSON: the committee's report, or the young people's
+/// document.
+#[derive(ToSchema)]
+#[allow(dead_code, clippy::large_enum_variant)] // Only describes the response.
+#[serde(untagged)]
+enum PaperBody {
+    Committee(AnnualReport),
+    YoungPeople(annual::document::Document),
+}
+
+/// The annual report to committee on the board's work and the strategy's
+/// impact, for a calendar year (`year`) or from one day to another, as at
+/// the end of its last day: the RAG summary and its trend across the
+/// closed periods that ended in it, progress and approved achievements by
+/// ambition, where progress was not as expected, the indicators with their
+/// charts, the partners' pledges, what young people asked for, and next
+/// steps. JSON, a printable page or a Word document; for the committee or,
+/// in plain words, for young people.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Strategy id"), AnnualQuery, PaperQuery),
+    responses(
+        (status = 200, description = "The report", content(
+            (PaperBody = "application/json"),
+            (String = "text/html"),
+            (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )),
+        AnnualErrors,
+    ),
+    security(("bearer" = []), ("system_token" = [])),
+)]
+#[get("/strategies/{id}/annual_report")]
+async fn get_annual_report(
+    ctx: Ctx,
+    reads: ReadPool,
+    req: HttpRequest,
+    id: Path<Uuid>,
+    query: Query<AnnualQuery>,
+    paper: Query<PaperQuery>,
+) -> Result<HttpResponse, AppError> {
+    visible(&ctx.actor, *id, "strategy")?;
+    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
+    if let Some(response) = not_modified(&req, &tag) {
+        return Ok(response);
+    }
+    let data = review::annual(&reads, &ctx, *id, &query).await?;
+    let rendered = annual::render(
+        data,
+        paper.audience.unwrap_or_default(),
+        paper.format.unwrap_or_default(),
+    )?;
+    Ok(views::respond(&views::rendered(rendered), tag))
+}
+
+/// The six-monthly update on the Local Offer for Care Leavers: the annual
+/// report's engine for the approved achievements tagged "Local Offer" and
+/// the indicators chosen (all by default), by default over the six whole
+/// months before this one.
+#[utoipa::path(
+    tag = "review",
+    params(("id" = Uuid, Path, description = "Strategy id"), LocalOfferQuery, PaperQuery),
+    responses(
+        (status = 200, description = "The update", content(
+            (PaperBody = "application/json"),
+            (String = "text/html"),
+            (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )),
+        AnnualErrors,
+    ),
+    security(("bearer" = []), ("system_token" = [])),
+)]
+#[get("/strategies/{id}/local_offer_update")]
+async fn get_local_offer_update(
+    ctx: Ctx,
+    reads: ReadPool,
+    req: HttpRequest,
+    id: Path<Uuid>,
+    query: Query<LocalOfferQuery>,
+    paper: Query<PaperQuery>,
+) -> Result<HttpResponse, AppError> {
+    visible(&ctx.actor, *id, "strategy")?;
+    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
+    if let Some(response) = not_modified(&req, &tag) {
+        return Ok(response);
+    }
+    let data = review::local_offer(&reads, &ctx, *id, &query).await?;
+    let rendered = annual::render(
+        data,
+        paper.audience.unwrap_or_default(),
+        paper.format.unwrap_or_default(),
+    )?;
     Ok(views::respond(&views::rendered(rendered), tag))
 }

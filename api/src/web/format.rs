@@ -15,6 +15,7 @@ pub enum Section {
     Plan,
     Pledges,
     Priorities,
+    Achievements,
     Reports,
     Admin,
     Account,
@@ -73,7 +74,7 @@ impl Chrome {
             label,
             section,
         };
-        let mut items = Vec::with_capacity(8);
+        let mut items = Vec::with_capacity(9);
         if self.has_organisation {
             items.push(item("/", "Your organisation", Section::Home));
         }
@@ -85,6 +86,7 @@ impl Chrome {
             "Young people's priorities",
             Section::Priorities,
         ));
+        items.push(item("/achievements", "Achievements", Section::Achievements));
         items.push(item("/reports", "Reports", Section::Reports));
         if self.role == Some(Role::Admin) {
             items.push(item("/admin", "Administration", Section::Admin));

@@ -52,10 +52,16 @@ impl Errors {
     /// Where the error summary's link for a field goes: the field's input
     /// (the first input, for a date).
     pub fn anchor(&self, field: &str) -> String {
+        // A date of a repeated row (`voices-1-consent_on`) is named by its
+        // last part.
+        let last = field.rsplit('-').next().unwrap_or(field);
+        if last != field && matches!(last, "as_of" | "consent_on") {
+            return format!("{field}-day");
+        }
         match field {
             "due_date" | "as_of" | "completed_on" | "as_at" | "starts_on" | "ends_on"
             | "start_date" | "target_date" | "period_start" | "period_end" | "expires_on"
-            | "since" | "until" | "from" | "to" | "raised_on" | "deliver_by" => {
+            | "since" | "until" | "from" | "to" | "raised_on" | "deliver_by" | "achieved_on" => {
                 format!("{field}-day")
             }
             // A breakdown's error is about the table: its first box.
@@ -189,6 +195,19 @@ mod tests {
             Some("A red rating needs a commentary")
         );
         assert!(Errors::from_refusal(AppError::Forbidden("no".into())).is_err());
+    }
+
+    #[test]
+    fn a_summary_link_lands_on_a_dates_first_box_in_repeated_rows_too() {
+        let errors = Errors::none();
+        assert_eq!(errors.anchor("achieved_on"), "achieved_on-day");
+        assert_eq!(
+            errors.anchor("voices-1-consent_on"),
+            "voices-1-consent_on-day"
+        );
+        assert_eq!(errors.anchor("figures-0-as_of"), "figures-0-as_of-day");
+        assert_eq!(errors.anchor("voices-1-text"), "voices-1-text");
+        assert_eq!(errors.anchor("decline-message"), "decline-message");
     }
 
     #[test]

@@ -86,11 +86,11 @@ pub struct HalfYear {
     pub(crate) priorities: Vec<PriorityView>,
 }
 
-fn given(text: &Option<String>) -> Option<&str> {
+pub(super) fn given(text: &Option<String>) -> Option<&str> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
-fn day(field: &str, text: &str) -> Result<NaiveDate, AppError> {
+pub(super) fn day(field: &str, text: &str) -> Result<NaiveDate, AppError> {
     text.parse::<NaiveDate>()
         .map_err(|_| AppError::BadRequest(format!("{field} must be a date as YYYY-MM-DD")))
 }
@@ -196,7 +196,28 @@ pub async fn half_year(
     };
     let board = report(pool, ctx, strategy_id, &moment, None).await?;
     let mut conn = pool.get().await?;
-    let mut raised = priorities::as_at(&mut conn, ctx, strategy_id, board.as_at).await?;
+    let raised = priorities_in(&mut conn, ctx, strategy_id, board.as_at, span).await?;
+    let council = council_of(&mut conn, strategy_id).await?;
+    Ok(HalfYear {
+        report: board,
+        from: span.from,
+        to: span.to,
+        periods: covered,
+        council,
+        priorities: raised,
+    })
+}
+
+/// The priorities raised or answered in `span`, each as it stood at `at`,
+/// with only the answers given in the span.
+pub(super) async fn priorities_in(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    strategy_id: Uuid,
+    at: DateTime<Utc>,
+    span: Span,
+) -> Result<Vec<PriorityView>, AppError> {
+    let mut raised = priorities::as_at(conn, ctx, strategy_id, at).await?;
     let clock = &ctx.clock;
     raised.retain(|p| {
         rules::priority_belongs(
@@ -209,15 +230,7 @@ pub async fn half_year(
         p.answers
             .retain(|a| rules::contains(span, clock.local_date(a.answered_at)));
     }
-    let council = council_of(&mut conn, strategy_id).await?;
-    Ok(HalfYear {
-        report: board,
-        from: span.from,
-        to: span.to,
-        periods: covered,
-        council,
-        priorities: raised,
-    })
+    Ok(raised)
 }
 
 /// The young people's council a strategy reports to, for naming the

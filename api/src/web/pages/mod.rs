@@ -3,8 +3,10 @@
 //! are the services'.
 
 mod account;
+mod achievements;
 mod action;
 mod admin;
+mod committee_papers;
 mod dashboard;
 mod home;
 mod indicators;
@@ -45,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     reports::configure(cfg);
     pledges::configure(cfg);
     priorities::configure(cfg);
+    achievements::configure(cfg);
     account::configure(cfg);
     mail::configure(cfg);
     trend::configure(cfg);
@@ -88,6 +91,15 @@ impl Done {
             "action-restored" => "The action is back in the live plan",
             "priority-raised" => "Your priority has been sent to the board",
             "priority-answered" => "The board's answer has been saved for young people to read",
+            "achievement-written" => {
+                "Your achievement has been saved as a draft for the chair to approve"
+            }
+            "achievement-saved" => "The achievement has been saved",
+            "achievement-approved" => "The achievement has been approved for reports",
+            "achievement-returned" => {
+                "The achievement has been returned to its writers with your comment"
+            }
+            "achievement-deleted" => "The achievement has been deleted",
             "signed-out" => "You have signed out",
             "password" => "Your password has been changed: sign in with your new password",
             "mail" => "Your email choices have been saved",

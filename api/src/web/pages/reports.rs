@@ -2,19 +2,22 @@
 //! any of its formats, now, as at a day or for a period, of the whole plan
 //! or of one organisation's part (for its own governance); and the
 //! six-monthly report to the young people's council, for two closed
-//! periods or from one day to another.
+//! periods or from one day to another; and the committee's papers, the
+//! annual report and the Local Offer update.
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use actix_web::web::{self, Data, Query};
 use askama::Template;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::committee_papers::{self, PaperChoice, Which};
 use super::six_monthly::{self, HalfYearChoice};
 use super::{Done, chrome, newest, readable_strategies};
 use crate::error::AppError;
+use crate::report::annual as annual_report;
 use crate::report::half_year as half_year_report;
 use crate::report::{self, Audience, Format};
 use crate::services::periods::{self, PeriodView};
@@ -29,7 +32,8 @@ use crate::web::session::SignedIn;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports", web::get().to(show))
         .route("/reports/download", web::get().to(download))
-        .route("/reports/half-year", web::get().to(download_half_year));
+        .route("/reports/half-year", web::get().to(download_half_year))
+        .route("/reports/committee", web::get().to(download_paper));
 }
 
 /// The choices of the report form, as sent (a GET form: the address of a
@@ -157,6 +161,10 @@ struct ReportsPage {
     half_year: HalfYearChoice,
     from_date: DateParts,
     to_date: DateParts,
+    /// The committee papers' form.
+    paper: PaperChoice,
+    /// The year the annual report is for: as sent, or last year.
+    paper_year: String,
     errors: Errors,
 }
 
@@ -224,16 +232,16 @@ async fn render(
     errors: Errors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let half_year = HalfYearChoice::default();
-    render_with(state, signed, choice, half_year, errors, status).await
+    let forms = (HalfYearChoice::default(), PaperChoice::default());
+    render_with(state, signed, choice, forms, errors, status).await
 }
 
-/// The page with both forms as chosen, and what was wrong with either.
+/// The page with its forms as chosen, and what was wrong with any.
 async fn render_with(
     state: &AppState,
     signed: &SignedIn,
     choice: Choice,
-    half_year: HalfYearChoice,
+    (half_year, paper): (HalfYearChoice, PaperChoice),
     errors: Errors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
@@ -260,6 +268,11 @@ async fn render_with(
         from_date: half_year.from(),
         to_date: half_year.to(),
         half_year,
+        paper_year: match paper.year() {
+            "" => (signed.ctx.clock.today().year() - 1).to_string(),
+            sent => sent.to_owned(),
+        },
+        paper,
         strategies,
         strategy,
         periods,
@@ -366,11 +379,12 @@ async fn download_half_year(
     };
     let Some(chosen) = choice.read(&mut errors) else {
         let main = back(choice.strategy_id.clone());
+        let forms = (choice, PaperChoice::default());
         return render_with(
             &state,
             &signed,
             main,
-            choice,
+            forms,
             errors,
             StatusCode::BAD_REQUEST,
         )
@@ -387,7 +401,8 @@ async fn download_half_year(
             };
             let errors = six_monthly::refusal(error)?;
             let main = back(choice.strategy_id.clone());
-            return render_with(&state, &signed, main, choice, errors, status).await;
+            let forms = (choice, PaperChoice::default());
+            return render_with(&state, &signed, main, forms, errors, status).await;
         }
     };
     let rendered = half_year_report::render(&data, chosen.format)?;
@@ -399,6 +414,61 @@ async fn download_half_year(
             "attachment; filename=\"{}\"",
             six_monthly::file_name(data.from, data.to, chosen.format)
         ),
+    ));
+    if rendered.self_contained_page {
+        response.insert_header((header::CONTENT_SECURITY_POLICY, report::PAGE_POLICY));
+    }
+    Ok(response.body(rendered.body))
+}
+
+/// A committee paper, as the API answers it for the same choices.
+async fn download_paper(
+    state: Data<AppState>,
+    signed: SignedIn,
+    choice: Query<PaperChoice>,
+) -> Result<HttpResponse, PageError> {
+    let choice = choice.into_inner();
+    let mut errors = Errors::none();
+    let main = Choice {
+        strategy_id: choice.strategy_id.clone(),
+        ..Choice::default()
+    };
+    let Some(chosen) = choice.read(&mut errors) else {
+        let forms = (HalfYearChoice::default(), choice);
+        return render_with(
+            &state,
+            &signed,
+            main,
+            forms,
+            errors,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let (pool, ctx, id) = (&state.pool, &signed.ctx, chosen.strategy_id);
+    let data = match &chosen.which {
+        Which::Annual(query) => review::annual(pool, ctx, id, query).await,
+        Which::LocalOffer(query) => review::local_offer(pool, ctx, id, query).await,
+    };
+    let data = match data {
+        Ok(data) => data,
+        Err(error) => {
+            let status = match &error {
+                AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let errors = committee_papers::refusal(error)?;
+            let forms = (HalfYearChoice::default(), choice);
+            return render_with(&state, &signed, main, forms, errors, status).await;
+        }
+    };
+    let file = annual_report::file_name(&data, chosen.audience, chosen.format);
+    let rendered = annual_report::render(data, chosen.audience, chosen.format)?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CONTENT_TYPE, rendered.content_type));
+    response.insert_header((
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{file}\""),
     ));
     if rendered.self_contained_page {
         response.insert_header((header::CONTENT_SECURITY_POLICY, report::PAGE_POLICY));

@@ -73,7 +73,7 @@ pub fn status_class(status: &PriorityStatus) -> &'static str {
 /// the field was left empty, otherwise the service's reason after the
 /// field's `label`. The service's messages follow a field's name; a page
 /// may have made them sentences already.
-fn worded(label: &str, ask: &str, message: &str) -> String {
+pub(in crate::web::pages) fn worded(label: &str, ask: &str, message: &str) -> String {
     let mut chars = message.chars();
     let message: String = match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
