@@ -404,11 +404,12 @@ async fn get_annual_report(
         return Ok(response);
     }
     let data = review::annual(&reads, &ctx, *id, &query).await?;
-    let rendered = annual::render(
+    let rendered = annual::render_apart(
         data,
         paper.audience.unwrap_or_default(),
         paper.format.unwrap_or_default(),
-    )?;
+    )
+    .await?;
     Ok(views::respond(&views::rendered(rendered), tag))
 }
 
@@ -444,10 +445,11 @@ async fn get_local_offer_update(
         return Ok(response);
     }
     let data = review::local_offer(&reads, &ctx, *id, &query).await?;
-    let rendered = annual::render(
+    let rendered = annual::render_apart(
         data,
         paper.audience.unwrap_or_default(),
         paper.format.unwrap_or_default(),
-    )?;
+    )
+    .await?;
     Ok(views::respond(&views::rendered(rendered), tag))
 }

@@ -213,6 +213,19 @@ pub fn file_name(data: &Annual, audience: AnnualAudience, format: AnnualFormat) 
     format!("{paper}-{span}{who}.{}", format.extension())
 }
 
+/// [`render`] on a thread for blocking work: drawing the charts and
+/// packing a Word document take long enough that they would hold up the
+/// other requests sharing the caller's worker.
+pub async fn render_apart(
+    data: Annual,
+    audience: AnnualAudience,
+    format: AnnualFormat,
+) -> Result<Rendered, AppError> {
+    tokio::task::spawn_blocking(move || render(data, audience, format))
+        .await
+        .map_err(AppError::internal)?
+}
+
 /// The paper for `audience` in `format`. JSON is the committee's
 /// [`AnnualReport`], or the young people's document. Fails only if a
 /// template, an image or serialisation fails, as an internal error.

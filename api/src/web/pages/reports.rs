@@ -463,7 +463,7 @@ async fn download_paper(
         }
     };
     let file = annual_report::file_name(&data, chosen.audience, chosen.format);
-    let rendered = annual_report::render(data, chosen.audience, chosen.format)?;
+    let rendered = annual_report::render_apart(data, chosen.audience, chosen.format).await?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CONTENT_TYPE, rendered.content_type));
     response.insert_header((
