@@ -398,14 +398,30 @@ async fn get_annual_report(
     query: Query<AnnualQuery>,
     paper: Query<PaperQuery>,
 ) -> Result<HttpResponse, AppError> {
-    visible(&ctx.actor, *id, "strategy")?;
-    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
-    if let Some(response) = not_modified(&req, &tag) {
+    respond_paper(&req, &reads, &ctx, *id, &paper, async || {
+        review::annual(&reads, &ctx, *id, &query).await
+    })
+    .await
+}
+
+/// Answers with a paper made by `gather`, unless the caller holds it as
+/// the data stands (304); visibility is checked before the data's tag is
+/// read, so an unseen strategy is 404 whatever the caller sends.
+async fn respond_paper(
+    req: &HttpRequest,
+    reads: &ReadPool,
+    ctx: &Ctx,
+    strategy_id: Uuid,
+    paper: &PaperQuery,
+    gather: impl AsyncFnOnce() -> Result<review::Annual, AppError>,
+) -> Result<HttpResponse, AppError> {
+    visible(&ctx.actor, strategy_id, "strategy")?;
+    let tag = data_tag(&changes::data_stamp(reads, ctx).await?, req);
+    if let Some(response) = not_modified(req, &tag) {
         return Ok(response);
     }
-    let data = review::annual(&reads, &ctx, *id, &query).await?;
     let rendered = annual::render_apart(
-        data,
+        gather().await?,
         paper.audience.unwrap_or_default(),
         paper.format.unwrap_or_default(),
     )
@@ -439,17 +455,8 @@ async fn get_local_offer_update(
     query: Query<LocalOfferQuery>,
     paper: Query<PaperQuery>,
 ) -> Result<HttpResponse, AppError> {
-    visible(&ctx.actor, *id, "strategy")?;
-    let tag = data_tag(&changes::data_stamp(&reads, &ctx).await?, &req);
-    if let Some(response) = not_modified(&req, &tag) {
-        return Ok(response);
-    }
-    let data = review::local_offer(&reads, &ctx, *id, &query).await?;
-    let rendered = annual::render_apart(
-        data,
-        paper.audience.unwrap_or_default(),
-        paper.format.unwrap_or_default(),
-    )
-    .await?;
-    Ok(views::respond(&views::rendered(rendered), tag))
+    respond_paper(&req, &reads, &ctx, *id, &paper, async || {
+        review::local_offer(&reads, &ctx, *id, &query).await
+    })
+    .await
 }
