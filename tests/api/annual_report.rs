@@ -153,6 +153,14 @@ async fn review(app: &TestApp, achievement: &Value, decision: &str) {
     assert_eq!(response.status(), StatusCode::OK, "{decision}: {body}");
 }
 
+/// Makes the test tools' Python (a venv, built on first use in a fresh
+/// checkout) before the test's service starts: building it blocks the
+/// thread the test's service and client run on, long enough for their
+/// connections to be dropped.
+fn reader_ready() {
+    tools::python();
+}
+
 /// What python-docx reads in a Word document.
 fn read_docx(bytes: &[u8]) -> Value {
     let dir = std::env::temp_dir().join(format!("annual-{}", uuid::Uuid::new_v4().simple()));
@@ -257,6 +265,7 @@ async fn the_summary_for_2024_is_the_dashboards_as_at_the_end_of_the_year() {
 
 #[actix_web::test]
 async fn an_approved_achievement_appears_under_its_ambition_in_every_format_and_drafts_never() {
+    reader_ready();
     let app = TestApp::spawn().await;
     let chair = app.token(CHAIR).await;
     let strategy = strategy(&app, &chair).await;
@@ -332,6 +341,7 @@ async fn an_approved_achievement_appears_under_its_ambition_in_every_format_and_
 
 #[actix_web::test]
 async fn the_word_document_has_its_sections_in_order_its_tables_and_described_charts() {
+    reader_ready();
     let app = TestApp::spawn().await;
     let viewer = app.token(VIEWER).await;
     let strategy = strategy(&app, &viewer).await;
@@ -409,6 +419,7 @@ async fn the_word_document_has_its_sections_in_order_its_tables_and_described_ch
 
 #[actix_web::test]
 async fn the_young_peoples_version_speaks_plainly() {
+    reader_ready();
     let app = TestApp::spawn().await;
     let viewer = app.token(VIEWER).await;
     let strategy = strategy(&app, &viewer).await;
@@ -479,6 +490,7 @@ async fn refused_requests_say_why() {
 
 #[actix_web::test]
 async fn the_local_offer_update_holds_only_what_is_tagged_for_it() {
+    reader_ready();
     let app = TestApp::spawn().await;
     let chair = app.token(CHAIR).await;
     let strategy = strategy(&app, &chair).await;
