@@ -4,7 +4,7 @@
 use chrono_tz::Tz;
 
 use super::{
-    ActionNextSteps, AmbitionProgress, AnnualReport, BoardAnswer, MilestoneDue, NextSteps,
+    ActionNextSteps, AnnualAmbition, AnnualReport, BoardAnswer, MilestoneDue, NextSteps,
     NotAsExpected, PriorityAnswered, span_words,
 };
 use crate::domain::Rag;
@@ -53,7 +53,7 @@ pub fn report(data: Annual) -> AnnualReport {
         .map(|section| {
             indicators.extend(section.indicators);
             let number = section.ambition.number;
-            AmbitionProgress {
+            AnnualAmbition {
                 number,
                 title: section.ambition.title,
                 summary: section.summary,

@@ -80,7 +80,7 @@ impl AnnualFormat {
 
 /// One ambition's progress and achievements.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AmbitionProgress {
+pub struct AnnualAmbition {
     pub number: i32,
     pub title: String,
     /// The ratings of the actions whose first ambition this is.
@@ -166,7 +166,7 @@ pub struct AnnualReport {
     pub summary: RagCounts,
     /// The closed periods that ended in the stretch, with their ratings.
     pub trend: Vec<PeriodCounts>,
-    pub ambitions: Vec<AmbitionProgress>,
+    pub ambitions: Vec<AnnualAmbition>,
     /// Approved achievements linked to no ambition.
     pub across_the_strategy: Vec<AchievementView>,
     pub not_as_expected: NotAsExpected,
